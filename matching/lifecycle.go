@@ -1,0 +1,93 @@
+package matching
+
+import (
+	"strconv"
+	"time"
+)
+
+// Listing lifecycle, in one place: a listing is open from CreatedAt until
+// ExpiresAt (ListingExpiresAt: the text's validity, else DefaultListingTTL).
+// Its owner or a clerk may cancel it (取消) while it is open; the system
+// expires it at ExpiresAt and marks it filled when nothing remains. Open
+// proposals on a cancelled or expired listing are the caller's to cancel or
+// let expire; confirmed orders stand.
+
+// DefaultListingTTL is how long a listing stays open when the text gives no validity.
+const DefaultListingTTL = 30 * 24 * time.Hour
+
+// ListingExpiresAt is when a listing created at created stops being open:
+// the end of that month in China time when the text said 月底前有效
+// (monthEnd), else after validityDays days when given, else after
+// DefaultListingTTL.
+func ListingExpiresAt(created time.Time, validityDays int, monthEnd bool) time.Time {
+	switch {
+	case monthEnd:
+		c := created.In(chinaTime)
+		return time.Date(c.Year(), c.Month()+1, 1, 0, 0, 0, 0, chinaTime)
+	case validityDays > 0:
+		return created.Add(time.Duration(validityDays) * 24 * time.Hour)
+	}
+	return created.Add(DefaultListingTTL)
+}
+
+// Cancel withdraws an open listing (取消) on behalf of by, who must be its
+// owner or a clerk. A listing that is already closed is CodeConflict.
+func (l Listing) Cancel(by Actor, now time.Time) (Listing, error) {
+	id := strconv.FormatInt(l.ID, 10)
+	if !by.Clerk && (by.MemberID == 0 || by.MemberID != l.MemberID) {
+		return l, Wrapf(ErrNotParty, CodeForbidden, "只能取消自己发布的信息")
+	}
+	if l.State != ListingOpen {
+		return l, Wrapf(ErrNotOpen, CodeConflict, "%s号信息%s，无需取消", id, l.State.Chinese())
+	}
+	l.State = ListingCancelled
+	return l, nil
+}
+
+// Expire closes an open listing whose ExpiresAt has passed at now. Before
+// that it is CodeConflict.
+func (l Listing) Expire(now time.Time) (Listing, error) {
+	if l.State != ListingOpen || now.Before(l.ExpiresAt) {
+		return l, Wrapf(ErrIllegalTransition, CodeConflict, "%d号信息未到期", l.ID)
+	}
+	l.State = ListingExpired
+	return l, nil
+}
+
+// Chinese is the state as users read it.
+func (s ListingState) Chinese() string {
+	switch s {
+	case ListingOpen:
+		return "有效"
+	case ListingFilled:
+		return "已售完"
+	case ListingCancelled:
+		return "已取消"
+	case ListingExpired:
+		return "已过期"
+	}
+	return string(s)
+}
+
+// ResolveListing finds the listing a command without an id (a bare 取消 or
+// 撤回) means: the one listing among open. None is CodeNotFound
+// (ErrNothingPending); several is CodeAmbiguous with an *Ambiguity of their
+// ids, and a reply that asks for the id.
+func ResolveListing(open []Listing) (Listing, error) {
+	var ids []int64
+	var one Listing
+	for _, l := range open {
+		if l.State == ListingOpen {
+			ids = append(ids, l.ID)
+			one = l
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return Listing{}, Wrapf(ErrNothingPending, CodeNotFound, "您没有有效的信息")
+	case 1:
+		return one, nil
+	}
+	return Listing{}, Wrapf(&Ambiguity{IDs: ids}, CodeAmbiguous,
+		"您有%d条有效信息(%s)，请回\"取消 %d\"", len(ids), joinIDs(ids, "、"), ids[0])
+}

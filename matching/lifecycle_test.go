@@ -1,0 +1,101 @@
+package matching
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestListingExpiresAt(t *testing.T) {
+	created := time.Date(2025, 1, 31, 23, 0, 0, 0, chinaTime)
+	tests := []struct {
+		name     string
+		days     int
+		monthEnd bool
+		want     time.Time
+	}{
+		{"Default30Days", 0, false, created.Add(30 * 24 * time.Hour)},
+		{"ValidityDays", 15, false, created.Add(15 * 24 * time.Hour)},
+		{"MonthEndInChina", 0, true, time.Date(2025, 2, 1, 0, 0, 0, 0, chinaTime)},
+		{"MonthEndWins", 10, true, time.Date(2025, 2, 1, 0, 0, 0, 0, chinaTime)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ListingExpiresAt(created, tc.days, tc.monthEnd); !got.Equal(tc.want) {
+				t.Fatalf("ListingExpiresAt = %v; want %v", got, tc.want)
+			}
+		})
+	}
+	// 2025-01-31 16:00 UTC is already 1 February in Chengdu.
+	utc := time.Date(2025, 1, 31, 16, 0, 0, 0, time.UTC)
+	if got := ListingExpiresAt(utc, 0, true); !got.Equal(time.Date(2025, 3, 1, 0, 0, 0, 0, chinaTime)) {
+		t.Fatalf("month end from UTC = %v", got)
+	}
+	dec31 := time.Date(2025, 12, 15, 0, 0, 0, 0, chinaTime)
+	if got := ListingExpiresAt(dec31, 0, true); !got.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, chinaTime)) {
+		t.Fatalf("December month end = %v", got)
+	}
+}
+
+func TestListing_Cancel(t *testing.T) {
+	tests := []struct {
+		name string
+		l    Listing
+		by   Actor
+		code ErrorCode
+	}{
+		{"OwnerCancels", supply(), Actor{MemberID: 10}, ""},
+		{"ClerkCancels", supply(), Actor{Clerk: true}, ""},
+		{"OwnerCancelsExpiredButOpen", supply(func(l *Listing) { l.ExpiresAt = t0.Add(-time.Hour) }), Actor{MemberID: 10}, ""},
+		{"StrangerForbidden", supply(), Actor{MemberID: 11}, CodeForbidden},
+		{"SystemForbidden", supply(), Actor{}, CodeForbidden},
+		{"AlreadyCancelled", supply(func(l *Listing) { l.State = ListingCancelled }), Actor{MemberID: 10}, CodeConflict},
+		{"Filled", supply(func(l *Listing) { l.State = ListingFilled }), Actor{Clerk: true}, CodeConflict},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := tc.l.Cancel(tc.by, t0)
+			if ErrorCodeOf(err) != tc.code {
+				t.Fatalf("Cancel = %v; want %s", err, tc.code)
+			}
+			if err == nil && got.State != ListingCancelled {
+				t.Fatalf("state = %s", got.State)
+			}
+			if err != nil && got.State != tc.l.State {
+				t.Fatal("a refused cancel changed the listing")
+			}
+		})
+	}
+	_, err := supply(withID(5), func(l *Listing) { l.State = ListingCancelled }).Cancel(Actor{MemberID: 10}, t0)
+	if ChineseMessage(err) != "5号信息已取消，无需取消" {
+		t.Fatalf("message = %q", ChineseMessage(err))
+	}
+}
+
+func TestListing_Expire(t *testing.T) {
+	l := supply()
+	if _, err := l.Expire(l.ExpiresAt.Add(-time.Second)); ErrorCodeOf(err) != CodeConflict {
+		t.Fatalf("expired early: %v", err)
+	}
+	got, err := l.Expire(l.ExpiresAt)
+	if err != nil || got.State != ListingExpired || got.Open(l.ExpiresAt) {
+		t.Fatalf("Expire = %s, %v", got.State, err)
+	}
+	if _, err := got.Expire(l.ExpiresAt); ErrorCodeOf(err) != CodeConflict {
+		t.Fatal("expired twice")
+	}
+}
+
+func TestResolveListing(t *testing.T) {
+	if _, err := ResolveListing(nil); !errors.Is(err, ErrNothingPending) {
+		t.Fatalf("none: %v", err)
+	}
+	l, err := ResolveListing([]Listing{supply(withID(3)), supply(withID(4), func(l *Listing) { l.State = ListingFilled })})
+	if err != nil || l.ID != 3 {
+		t.Fatalf("one: %d, %v", l.ID, err)
+	}
+	_, err = ResolveListing([]Listing{supply(withID(3)), demand(withID(9))})
+	if ids, _ := CandidatesOf(err); len(ids) != 2 || ChineseMessage(err) != `您有2条有效信息(3、9)，请回"取消 3"` {
+		t.Fatalf("several: %v %q", ids, ChineseMessage(err))
+	}
+}

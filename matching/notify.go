@@ -1,0 +1,275 @@
+package matching
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Notification policy, in one place:
+//   - A new demand is answered at once with its best BestN offers. That text
+//     answers the buyer's own message, so the daily cap does not apply.
+//   - A new offer is announced to each number with an open demand it fits,
+//     once per number however many of its demands fit. A number that has
+//     already had DailyCap match texts today (China time, see NotifyDay) gets
+//     the offer held for its next digest instead.
+//   - A digest packs held offers into one text of at most DigestUnits UTF-16
+//     units (two UCS2 parts); what does not fit is counted in its tail and
+//     stays held for the next one.
+//
+// SMS cost is counted in parts with SMSParts.
+type NotifyPolicy struct {
+	BestN    int // offers texted to a new demand
+	DailyCap int // match texts per number per day before holding for the digest
+}
+
+// DefaultNotifyPolicy is 3 offers for a new demand and 5 match texts per
+// number per day.
+func DefaultNotifyPolicy() NotifyPolicy { return NotifyPolicy{BestN: 3, DailyCap: 5} }
+
+// withDefaults fills zero fields from DefaultNotifyPolicy.
+func (p NotifyPolicy) withDefaults() NotifyPolicy {
+	def := DefaultNotifyPolicy()
+	if p.BestN <= 0 {
+		p.BestN = def.BestN
+	}
+	if p.DailyCap <= 0 {
+		p.DailyCap = def.DailyCap
+	}
+	return p
+}
+
+// Best returns the first BestN of ranked matches: what a new demand is sent.
+func (p NotifyPolicy) Best(ranked []Match) []Match {
+	n := p.withDefaults().BestN
+	return ranked[:min(n, len(ranked))]
+}
+
+// Delivery is what to do with one match text for one number.
+type Delivery int
+
+// Deliveries.
+const (
+	SendNow       Delivery = iota // send it now
+	HoldForDigest                 // keep it for the number's next digest
+)
+
+// String names the delivery for logs.
+func (d Delivery) String() string {
+	if d == SendNow {
+		return "send_now"
+	}
+	return "hold_for_digest"
+}
+
+// Decide says whether a number that has already been sent sentToday match
+// texts today gets one more now or has it held for the digest.
+func (p NotifyPolicy) Decide(sentToday int) Delivery {
+	if sentToday < p.withDefaults().DailyCap {
+		return SendNow
+	}
+	return HoldForDigest
+}
+
+// Notice is one number to tell about a new offer.
+type Notice struct {
+	Phone     string
+	DemandIDs []int64 // the number's demands the offer fits, in DemandsForOffer order
+	Delivery  Delivery
+}
+
+// PlanOffer turns the demands a new offer fits (as DemandsForOffer returns
+// them) into one notice per number, in the order of each number's first
+// demand. sentToday maps a number to the match texts it has had today.
+func (p NotifyPolicy) PlanOffer(demands []Listing, sentToday map[string]int) []Notice {
+	var out []Notice
+	at := map[string]int{}
+	for _, d := range demands {
+		if d.Phone == "" {
+			continue
+		}
+		if i, ok := at[d.Phone]; ok {
+			out[i].DemandIDs = append(out[i].DemandIDs, d.ID)
+			continue
+		}
+		at[d.Phone] = len(out)
+		out = append(out, Notice{Phone: d.Phone, DemandIDs: []int64{d.ID}, Delivery: p.Decide(sentToday[d.Phone])})
+	}
+	return out
+}
+
+// chinaTime is UTC+8 (China has no daylight saving), so no tzdata is needed.
+var chinaTime = time.FixedZone("CST", 8*60*60)
+
+// NotifyDay is the calendar day of t in China, "2006-01-02": the day a
+// daily cap counts in.
+func NotifyDay(t time.Time) string { return t.In(chinaTime).Format(time.DateOnly) }
+
+// SMS sizes in UTF-16 units. Match texts are Chinese, so they go as UCS2:
+// 70 units in a single message, 67 in each part of a concatenated one.
+const (
+	UCS2Single  = 70
+	UCS2PerPart = 67
+	DigestUnits = 2 * UCS2PerPart // a digest costs at most two parts
+)
+
+// SMSParts is how many UCS2 parts text costs: 0 when empty, 1 up to 70
+// UTF-16 units, else parts of 67 units that never split a surrogate pair
+// (as the gateway cuts them). The gateway may send an all-Latin text in
+// GSM 7-bit more cheaply; for Chinese texts this is exact.
+func SMSParts(text string) int {
+	n := UTF16Len(text)
+	switch {
+	case n == 0:
+		return 0
+	case n <= UCS2Single:
+		return 1
+	}
+	parts, used := 1, 0
+	for _, r := range text {
+		w := runeUnits(r)
+		if used+w > UCS2PerPart {
+			parts++
+			used = 0
+		}
+		used += w
+	}
+	return parts
+}
+
+// UTF16Len is the number of UTF-16 units text takes: 2 for a character
+// outside the BMP (emoji), 1 for any other (an invalid byte is sent as
+// U+FFFD).
+func UTF16Len(text string) int {
+	n := 0
+	for _, r := range text {
+		n += runeUnits(r)
+	}
+	return n
+}
+
+func runeUnits(r rune) int {
+	if r >= 0x10000 {
+		return 2
+	}
+	return 1
+}
+
+// OfferLine is the short form of an offer in a notice or digest, e.g.
+// "1024号桂花8cm 600.00元 万春镇 13800001234": id (for 订), species and
+// variety, the main size, the price, the town and the number to call. Parts
+// the listing does not have are left out.
+func OfferLine(s Listing) string {
+	var b strings.Builder
+	if s.ID != 0 {
+		b.WriteString(strconv.FormatInt(s.ID, 10))
+		b.WriteString("号")
+	}
+	b.WriteString(s.Species)
+	if s.Variety != "" {
+		b.WriteString("(" + s.Variety + ")")
+	}
+	b.WriteString(mainSize(s.Spec))
+	if ask, ok := s.Ask(); ok {
+		b.WriteString(" " + Yuan(ask) + "元")
+	} else if total, ok := s.LumpSum(); ok {
+		b.WriteString(" 共" + Yuan(total) + "元")
+	} else if s.Negotiable {
+		b.WriteString(" 面议")
+	}
+	if s.Location != nil && s.Location.Town != "" {
+		b.WriteString(" " + s.Location.Town)
+	}
+	if phone := s.CallNumber(); phone != "" {
+		b.WriteString(" " + phone)
+	}
+	return b.String()
+}
+
+// CallNumber is the number a buyer should call: the one in the text, else the sender's.
+func (l Listing) CallNumber() string {
+	if l.Contact != "" {
+		return l.Contact
+	}
+	return l.Phone
+}
+
+// mainSize renders the first diameter (or else height) a spec states, as
+// "8cm" or "8-10cm".
+func mainSize(sp Spec) string {
+	for _, k := range [...]string{SpecDia, SpecD1M, SpecDBH, SpecGround, SpecHead, SpecHeight, SpecCrown} {
+		r, ok := sp[k]
+		if !ok || r.IsZero() {
+			continue
+		}
+		switch {
+		case r.Min != nil && r.Max != nil && *r.Min == *r.Max:
+			return num(*r.Min) + "cm"
+		case r.Min != nil && r.Max != nil:
+			return num(*r.Min) + "-" + num(*r.Max) + "cm"
+		case r.Min != nil:
+			return num(*r.Min) + "cm以上"
+		default:
+			return num(*r.Max) + "cm以下"
+		}
+	}
+	return ""
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// Digest packs lines into one text of at most maxUnits UTF-16 units
+// (DigestUnits when maxUnits ≤ 0): "<head>N条:" then as many lines as fit,
+// joined by ";", then "…另M条" for the lines left out. It returns the text
+// and how many lines it took, from the front; the caller keeps the rest for
+// the next digest. A first line too long on its own is cut with "…", so a
+// digest always makes progress while there are lines.
+func Digest(head string, lines []string, maxUnits int) (text string, took int) {
+	if len(lines) == 0 {
+		return "", 0
+	}
+	if maxUnits <= 0 {
+		maxUnits = DigestUnits
+	}
+	for k := len(lines); k >= 1; k-- {
+		if t := digestText(head, lines[:k], len(lines)-k); UTF16Len(t) <= maxUnits {
+			return t, k
+		}
+	}
+	room := maxUnits - UTF16Len(digestText(head, []string{""}, len(lines)-1))
+	return digestText(head, []string{truncateUnits(lines[0], room)}, len(lines)-1), 1
+}
+
+func digestText(head string, lines []string, left int) string {
+	var b strings.Builder
+	b.WriteString(head)
+	b.WriteString(strconv.Itoa(len(lines)))
+	b.WriteString("条:")
+	b.WriteString(strings.Join(lines, ";"))
+	if left > 0 {
+		b.WriteString("…另")
+		b.WriteString(strconv.Itoa(left))
+		b.WriteString("条")
+	}
+	return b.String()
+}
+
+// truncateUnits cuts s to at most room UTF-16 units, ending it with "…"
+// when it had to cut.
+func truncateUnits(s string, room int) string {
+	if UTF16Len(s) <= room {
+		return s
+	}
+	if room <= 0 {
+		return ""
+	}
+	n := 0
+	for i, r := range s {
+		w := runeUnits(r)
+		if n+w > room-1 {
+			return s[:i] + "…"
+		}
+		n += w
+	}
+	return s
+}
