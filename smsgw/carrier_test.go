@@ -1,0 +1,155 @@
+package smsgw
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+)
+
+func TestCarrier_NormalizeMSISDN(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{"Plain", "13800138000", "13800138000"},
+		{"PlusEightySix", "+8613800138000", "13800138000"},
+		{"EightySix", "8613800138000", "13800138000"},
+		{"ZeroZeroEightySix", "008613800138000", "13800138000"},
+		{"FullWidthDigits", "１３８００１３８０００", "13800138000"},
+		{"FullWidthPlus", "＋８６ １３８ ００１３ ８０００", "13800138000"},
+		{"SpacesAndDashes", "138-0013-8000", "13800138000"},
+		{"PlusWithSpaces", "+86 138 0013 8000", "13800138000"},
+		{"IdeographicSpace", "138\u30000013\u30008000", "13800138000"},
+		{"EightySixPrefixedNumber", "+8618612345678", "18612345678"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := NormalizeMSISDN(tt.in)
+			if err != nil || got != tt.want {
+				t.Fatalf("NormalizeMSISDN(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCarrier_NormalizeMSISDNRejects(t *testing.T) {
+	tests := []struct{ name, in string }{
+		{"Empty", ""},
+		{"TooShort", "1380013800"},
+		{"TooLong", "138001380001"},
+		{"NotStartingWithOne", "23800138000"},
+		{"Landline", "02887654321"},
+		{"Letters", "1380013800a"},
+		{"PlusWithoutCountryCode", "+13800138000"},
+		{"OtherCountryCode", "+85213800138000"},
+		{"PlusInTheMiddle", "138+00138000"},
+		{"EightySixThenNotMobile", "8623800138000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, err := NormalizeMSISDN(tt.in); !errors.Is(err, ErrBadMSISDN) {
+				t.Fatalf("NormalizeMSISDN(%q) = %q, %v; want ErrBadMSISDN", tt.in, got, err)
+			}
+		})
+	}
+}
+
+func TestCarrierByPrefix(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     string
+		want   Carrier
+		wantOK bool
+	}{
+		{"Mobile134_0", "13400000000", Mobile, true},
+		{"Mobile134_8", "13481234567", Mobile, true},
+		{"Telecom1349", "13491234567", Telecom, true},
+		{"Mobile139", "13912345678", Mobile, true},
+		{"Mobile197", "19712345678", Mobile, true},
+		{"Mobile198", "19812345678", Mobile, true},
+		{"MobileMVNO165", "16512345678", Mobile, true},
+		{"MobileData147", "14712345678", Mobile, true},
+		{"Unicom130", "13012345678", Unicom, true},
+		{"Unicom166", "16612345678", Unicom, true},
+		{"Unicom196", "19612345678", Unicom, true},
+		{"UnicomMVNO167", "16712345678", Unicom, true},
+		{"UnicomData145", "14512345678", Unicom, true},
+		{"Telecom133", "13312345678", Telecom, true},
+		{"Telecom173NotVirtual", "17312345678", Telecom, true},
+		{"Telecom190", "19012345678", Telecom, true},
+		{"Telecom199", "19912345678", Telecom, true},
+		{"TelecomMVNO162", "16212345678", Telecom, true},
+		{"TelecomData149", "14912345678", Telecom, true},
+		{"Broadnet192", "19212345678", Broadnet, true},
+		{"VirtualTelecom1700", "17001234567", Telecom, true},
+		{"VirtualTelecom1701", "17011234567", Telecom, true},
+		{"VirtualTelecom1702", "17021234567", Telecom, true},
+		{"VirtualMobile1703", "17031234567", Mobile, true},
+		{"VirtualMobile1705", "17051234567", Mobile, true},
+		{"VirtualMobile1706", "17061234567", Mobile, true},
+		{"VirtualUnicom1704", "17041234567", Unicom, true},
+		{"VirtualUnicom1707", "17071234567", Unicom, true},
+		{"VirtualUnicom1708", "17081234567", Unicom, true},
+		{"VirtualUnicom1709", "17091234567", Unicom, true},
+		{"AllOf171IsUnicom", "17131234567", Unicom, true},
+		{"Telecom17400", "17400123456", Telecom, true},
+		{"Telecom17405", "17405123456", Telecom, true},
+		{"Emergency17406Unknown", "17406123456", "", false},
+		{"Emergency17412Unknown", "17412123456", "", false},
+		{"Inmarsat1749Unknown", "17491234567", "", false},
+		{"Unassigned154", "15412345678", "", false},
+		{"Unassigned140", "14012345678", "", false},
+		{"PlusEightySix", "+86 186-1234-5678", Unicom, true},
+		{"EightySix", "8619212345678", Broadnet, true},
+		{"FullWidth", "１３９１２３４５６７８", Mobile, true},
+		{"IoTMobile1440x", "1440012345678", Mobile, true},
+		{"IoTMobile148", "1481234567890", Mobile, true},
+		{"IoTUnicom146", "1461234567890", Unicom, true},
+		{"IoTTelecom1410x", "1410012345678", Telecom, true},
+		{"Garbage", "hello", "", false},
+		{"Short", "139", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := CarrierByPrefix(tt.in)
+			if got != tt.want || ok != tt.wantOK {
+				t.Fatalf("CarrierByPrefix(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.wantOK)
+			}
+		})
+	}
+}
+
+func TestParseCarrier(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Carrier
+	}{
+		{"mobile", Mobile}, {"Mobile", Mobile}, {" UNICOM ", Unicom}, {"telecom", Telecom}, {"broadnet", Broadnet},
+		{"移动", Mobile}, {"联通", Unicom}, {"电信", Telecom}, {"广电", Broadnet}, {"中国移动", Mobile},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseCarrier(tt.in)
+			if err != nil || got != tt.want {
+				t.Fatalf("ParseCarrier(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+		})
+	}
+	for _, bad := range []string{"", "cmcc", "移", "mobiles"} {
+		if _, err := ParseCarrier(bad); err == nil {
+			t.Errorf("ParseCarrier(%q) accepted", bad)
+		}
+	}
+}
+
+func ExampleCarrierByPrefix() {
+	for _, n := range []string{"+86 134-9123-4567", "17051234567", "１９２１２３４５６７８"} {
+		c, ok := CarrierByPrefix(n)
+		fmt.Println(c, ok)
+	}
+	// Output:
+	// telecom true
+	// mobile true
+	// broadnet true
+}
