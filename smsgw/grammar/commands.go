@@ -1,0 +1,346 @@
+package grammar
+
+import "strings"
+
+// Commands: short texts that act on the exchange rather than list stock.
+// A command word counts when it leads the text, or when nothing in the
+// text reads as a listing (no spec, quantity or price with a unit).
+
+// politeRunes are single characters a command may be wrapped in.
+const politeRunes = "请我帮麻烦一下吧了呢啊哈嘛哦呀个是就都也还你您们好把这那条单号"
+
+func (p *parser) isPolite(i int) bool {
+	t := &p.toks[i]
+	switch t.kind {
+	case tkSep:
+		return true
+	case tkOther:
+		return strings.Contains(politeRunes, t.text)
+	case tkWord:
+		for _, r := range t.roles {
+			if r.kind == rJunk && r.val == ReasonChitchat || r.kind == rFiller {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (p *parser) cmdClass(i int) string {
+	if r := p.tok(i).role(rCmd); r != nil {
+		return r.val
+	}
+	return ""
+}
+
+// onlyClasses says whether every token is polite, an id, or a command word
+// of one of the classes.
+func (p *parser) onlyClasses(ids bool, classes ...string) bool {
+	for i := range p.toks {
+		if p.isPolite(i) {
+			continue
+		}
+		t := &p.toks[i]
+		if ids && t.kind == tkNum && t.num.digits != "" {
+			continue
+		}
+		c := p.cmdClass(i)
+		if c == "" {
+			return false
+		}
+		ok := false
+		for _, want := range classes {
+			ok = ok || c == want
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *parser) firstContent() int {
+	for i := range p.toks {
+		if !p.isPolite(i) {
+			return i
+		}
+	}
+	return len(p.toks)
+}
+
+// idAfter returns the first plain number (an id) after token i and its index.
+func (p *parser) idAfter(i int) (string, int) {
+	for j := i + 1; j < len(p.toks); j++ {
+		t := &p.toks[j]
+		if t.kind == tkNum && t.num.digits != "" && !t.num.isRange {
+			return t.num.digits, j
+		}
+		if t.kind == tkPhone {
+			continue
+		}
+	}
+	return "", -1
+}
+
+// qtyAfter reads the quantity after token j (订 1024 100株); nil for 全部 or none.
+func (p *parser) qtyAfter(j int) *Qty {
+	k := p.next(j)
+	for p.tok(k).has(rFiller) {
+		k = p.next(k)
+	}
+	t := p.tok(k)
+	if t.kind != tkNum || t.num.isRange && t.num.lo <= 0 {
+		return nil
+	}
+	unit := "株"
+	if u := p.tok(p.adj(k)).role(rQtyUnit); u != nil {
+		unit = u.val
+	}
+	lo, hi := int64(t.num.lo+0.5), int64(t.num.hi+0.5)
+	return &Qty{Min: &lo, Max: &hi, Unit: unit}
+}
+
+func (p *parser) hasClass(c string) int {
+	for _, i := range p.cmdToks {
+		if p.cmdClass(i) == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func (p *parser) firstSpecies() string {
+	for _, it := range p.items {
+		if it.species != "" {
+			return it.species
+		}
+	}
+	return ""
+}
+
+func (p *parser) strongSide(min int) bool {
+	for _, h := range p.sides {
+		if h.n >= min {
+			return true
+		}
+	}
+	return false
+}
+
+func cmd(name string, a Args) Result { return Result{Type: TypeCommand, Command: name, Args: a} }
+
+func withID(name string, a Args, id string, set func(*Args, *string)) Result {
+	r := cmd(name, a)
+	if id != "" {
+		set(&r.Args, ptr(id))
+	} else {
+		r.NeedsContext = true
+	}
+	return r
+}
+
+// command reads the text as a command; ok is false when it is not one.
+func (p *parser) command() (Result, bool) {
+	if len(p.cmdToks) == 0 && !p.orderBySide() && !p.isQuestion() {
+		return Result{}, false
+	}
+	first := p.firstContent()
+	fc := p.cmdClass(first)
+	listingLike := p.valueCount > 0
+	species := p.firstSpecies()
+
+	if p.hasClass(tUnsubscribe) >= 0 && p.onlyClasses(false, tUnsubscribe) {
+		return cmd(CmdUnsubscribe, Args{}), true
+	}
+	if h := p.hasClass(tHelp); h >= 0 && (fc == tHelp || first == h || p.onlyClasses(false, tHelp, tHow, tCancel, tCancelSoft, tQuery,
+		tRegister, tAccept, tOrder, tJoin, tDecline, tUnsubscribe, tMine)) && !(species != "" && fc != tHelp) {
+		return cmd(CmdHelp, Args{Topic: p.helpTopic(h)}), true
+	}
+	if h := p.hasClass(tHow); h >= 0 && species == "" && !listingLike {
+		if topic := p.helpTopic(h); topic != "" {
+			return cmd(CmdHelp, Args{Topic: topic}), true
+		}
+	}
+	if fc == tRegister {
+		return p.register(first), true
+	}
+	if o := p.hasClass(tOrder); o >= 0 && species == "" {
+		if id, j := p.idAfter(o); id != "" {
+			return cmd(CmdOrder, Args{ListingID: ptr(id), Qty: p.qtyAfter(j)}), true
+		}
+	}
+	if p.orderBySide() {
+		id, j := p.idAfter(first)
+		return cmd(CmdOrder, Args{ListingID: ptr(id), Qty: p.qtyAfter(j)}), true
+	}
+	if o := p.hasClass(tJoin); o >= 0 && species == "" {
+		if id, j := p.idAfter(o); id != "" {
+			return cmd(CmdJoin, Args{GroupBuyID: ptr(id), Qty: p.qtyAfter(j)}), true
+		}
+	}
+	cancel := p.hasClass(tCancel)
+	soft := p.hasClass(tCancelSoft)
+	accept := p.hasClass(tAccept)
+	decline := p.hasClass(tDecline)
+	if accept >= 0 && (cancel >= 0 || decline >= 0) {
+		other := max(cancel, decline)
+		if other == accept+1 && p.toks[other].start == p.toks[accept].end && cancel >= 0 {
+			accept = -1 // 确认取消 is a cancel
+		} else {
+			return junk(ReasonConflictingCommand), true
+		}
+	}
+	id, _ := p.idAfter(-1)
+	if decline >= 0 && !listingLike && (species == "" || fc == tDecline) {
+		return withID(CmdDecline, Args{}, id, func(a *Args, s *string) { a.MatchID = s }), true
+	}
+	if cancel >= 0 && (fc == tCancel || !listingLike) || soft >= 0 && !listingLike && !p.strongSide(3) {
+		return withID(CmdCancel, Args{Species: species}, id, func(a *Args, s *string) { a.ListingID = s }), true
+	}
+	if accept >= 0 && (fc == tAccept || species == "" && !listingLike) {
+		return withID(CmdAccept, Args{}, id, func(a *Args, s *string) { a.MatchID = s }), true
+	}
+	if p.hasClass(tAcceptSoft) >= 0 && p.onlyClasses(true, tAcceptSoft, tAccept) {
+		return withID(CmdAccept, Args{}, id, func(a *Args, s *string) { a.MatchID = s }), true
+	}
+	if q, ok := p.query(first, fc, listingLike); ok {
+		return q, true
+	}
+	return Result{}, false
+}
+
+// orderBySide reads 要 1024 100株: a demand word, then an id and a quantity, no plant.
+func (p *parser) orderBySide() bool {
+	first := p.firstContent()
+	t := p.tok(first)
+	r := t.role(rSide)
+	if r == nil || r.val != SideDemand || r.n == 0 || p.firstSpecies() != "" {
+		return false
+	}
+	id, j := p.idAfter(first)
+	if id == "" || j != p.next(first) {
+		return false
+	}
+	nx := p.tok(p.adj(j))
+	return nx.kind == tkNum || nx.text == "号" || p.tok(p.next(j)).kind == tkNum
+}
+
+func (p *parser) helpTopic(h int) string {
+	for _, i := range p.cmdToks {
+		switch p.cmdClass(i) {
+		case tCancel, tCancelSoft:
+			return CmdCancel
+		case tQuery, tQueryHave, tQueryPrice, tMine:
+			return CmdQuery
+		case tRegister:
+			return CmdRegister
+		case tAccept:
+			return CmdAccept
+		case tOrder:
+			return CmdOrder
+		case tJoin:
+			return CmdJoin
+		case tDecline:
+			return CmdDecline
+		case tUnsubscribe:
+			return CmdUnsubscribe
+		}
+	}
+	for _, s := range p.sides {
+		if s.n > 0 {
+			return s.side
+		}
+	}
+	return ""
+}
+
+// register reads 注册 李光明 和盛镇石牛村: a name, then a town and village.
+func (p *parser) register(first int) Result {
+	a := Args{}
+	var name []rune
+	for j := first + 1; j < len(p.toks); j++ {
+		t := &p.toks[j]
+		if t.kind == tkSep && len(name) > 0 {
+			break
+		}
+		if t.has(rTown) || t.has(rVillage) || t.has(rPlace) {
+			break
+		}
+		if t.kind == tkOther || t.kind == tkWord || t.kind == tkNum && t.num.chinese {
+			name = append(name, []rune(t.text)...)
+		}
+	}
+	a.Name = strings.TrimPrefix(string(name), "我叫")
+	if loc := p.buildLocation(""); loc != nil {
+		if loc.Town != nil {
+			a.Town = *loc.Town
+		}
+		if loc.Village != nil {
+			a.Village = *loc.Village
+		}
+	}
+	return cmd(CmdRegister, a)
+}
+
+// query reads 查 香樟, 查 求购 银杏, 我的, 有没得桂花, 桂花好多钱.
+func (p *parser) query(first int, fc string, listingLike bool) (Result, bool) {
+	mine := p.hasClass(tMine) >= 0
+	have := p.hasClass(tQueryHave) >= 0
+	price := p.hasClass(tQueryPrice) >= 0
+	ok := fc == tQuery || mine && !listingLike || have && !p.strongSide(2) || price && !p.strongSide(3) || p.isQuestion()
+	if !ok {
+		return Result{}, false
+	}
+	a := Args{Species: p.firstSpecies()}
+	if mine {
+		a.Scope = "mine"
+	}
+	if price {
+		a.About = "price"
+	}
+	if a.Species == "" {
+		a.ListingID = func() *string {
+			if id, _ := p.idAfter(-1); id != "" {
+				return ptr(id)
+			}
+			return nil
+		}()
+	}
+	for _, h := range p.sides {
+		if h.n >= 2 {
+			a.Side = h.side
+			break
+		}
+	}
+	if len(p.items) > 0 {
+		it := p.items[0]
+		if !it.spec.empty() {
+			s := it.spec
+			a.Spec = &s
+		}
+		a.Attrs = append(append([]string{}, it.formAttrs...), p.attrs...)
+	}
+	for _, h := range p.locs {
+		if h.r.kind == rTown {
+			a.Town = h.r.val
+			break
+		}
+	}
+	return cmd(CmdQuery, a), true
+}
+
+// isQuestion reads 你们有桂花吗: 有 and a plant, asked as a question.
+func (p *parser) isQuestion() bool {
+	if p.firstSpecies() == "" || p.strongSide(2) {
+		return false
+	}
+	weak := false
+	for _, h := range p.sides {
+		weak = weak || h.n == 1 && h.side == SideSupply
+	}
+	if !weak {
+		return false
+	}
+	s := strings.TrimRight(string(p.rs), " ?,.")
+	return strings.HasSuffix(s, "吗") || strings.HasSuffix(s, "么") || strings.HasSuffix(s, "没") || strings.HasSuffix(string(p.rs), "?")
+}

@@ -1,0 +1,73 @@
+package grammar
+
+import (
+	"fmt"
+	"os"
+	"time"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzParse feeds arbitrary text to Parse: it must never panic, must give
+// exactly one result of a known type as valid UTF-8 JSON, and any receipt
+// for it must fit two SMS.
+func FuzzParse(f *testing.F) {
+	for _, e := range loadExamples(f) {
+		f.Add(e.Text)
+	}
+	for _, s := range []string{
+		"", " ", "\x00\xff\xfe", "³öÊÛ×ÏÞ±5¹«·Ö", "qiugou xiangzhang 10cm 200 ke", "一百一个", "一万二千三百四十五万",
+		"8-10-12-14公分", "１２３４５６７８９０１２３", "供" + strings.Repeat("桂花8公分200株", 200),
+		"🌸🌸🌸", "订 1024", "分别 1 2 3 4 5", "1米5米5米", "块一块一块一", "九九九九九九九九九九亿",
+		"1.5.5.5万", "13800001234-13800001234", "(1/2)", "供求买卖", "0.000000001元", "99999999999999999999株",
+	} {
+		f.Add(s)
+	}
+	g := Default()
+	f.Fuzz(func(t *testing.T, s string) {
+		done := make(chan struct{})
+		go func() {
+			select {
+			case <-done:
+			case <-time.After(3 * time.Second):
+				fmt.Fprintf(os.Stderr, "SLOWINPUT %q\n", s)
+				os.WriteFile("/tmp/slowinput.txt", []byte(s), 0o644)
+			}
+		}()
+		defer close(done)
+		r := g.Parse(s)
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatalf("marshal %q: %v", s, err)
+		}
+		if !utf8.Valid(b) {
+			t.Fatalf("invalid UTF-8 JSON for %q", s)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("bad JSON for %q: %v", s, err)
+		}
+		switch m["type"] {
+		case TypeListing:
+			if len(r.Items) == 0 || r.Side == "" {
+				t.Fatalf("empty listing for %q", s)
+			}
+			ids := make([]int64, len(r.Items))
+			if n := UCS2Len(ReceiptText(ids, r, 5)); n+5 > TwoSMS {
+				t.Fatalf("receipt of %d units for %q", n, s)
+			}
+		case TypeCommand:
+			if m["command"] == "" {
+				t.Fatalf("command without name for %q", s)
+			}
+		case TypeUnparseable:
+			if m["reason"] == "" {
+				t.Fatalf("no reason for %q", s)
+			}
+		default:
+			t.Fatalf("type %v for %q", m["type"], s)
+		}
+	})
+}

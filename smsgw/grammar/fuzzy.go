@@ -1,0 +1,101 @@
+package grammar
+
+// Pronunciation matching. A text word matches a lexicon word of the same
+// length when every character is the same or sounds the same (toneless,
+// any reading), at least one character is written exactly as in the lexicon
+// (two for words of four or more), and for words of three or more at most
+// one character is only a Sichuan-loose match (zh/z, n/l, -ng/-n).
+
+type fuzzyWord struct {
+	runes []rune
+	syls  [][]syl
+	roles []role
+}
+
+func (g *Grammar) addFuzzy(word string, roles []role) {
+	rs := []rune(word)
+	if len(rs) < 2 || len(rs) > 8 {
+		return
+	}
+	fw := &fuzzyWord{runes: rs, roles: roles}
+	for _, r := range rs {
+		s := syllablesOf(r)
+		if len(s) == 0 {
+			return
+		}
+		fw.syls = append(fw.syls, s)
+	}
+	seen := map[syl]bool{}
+	for _, s := range fw.syls[0] {
+		c := sylLoose[s]
+		if !seen[c] {
+			seen[c] = true
+			g.fuzzy[c] = append(g.fuzzy[c], fw)
+		}
+	}
+}
+
+// fuzzyMatch returns the longest lexicon word that rs[i:] sounds like.
+func (g *Grammar) fuzzyMatch(rs []rune, i int) (int, []role) {
+	first := syllablesOf(rs[i])
+	if len(first) == 0 {
+		return 0, nil
+	}
+	bestLen, bestIdent := 0, 0
+	var best []role
+	for fi, s := range first {
+		c := sylLoose[s]
+		dup := false
+		for _, s2 := range first[:fi] {
+			if sylLoose[s2] == c {
+				dup = true
+			}
+		}
+		if dup {
+			continue
+		}
+		for _, fw := range g.fuzzy[c] {
+			L := len(fw.runes)
+			if i+L > len(rs) || L < bestLen {
+				continue
+			}
+			ident, loose, ok := 0, 0, true
+			for k := 0; k < L && ok; k++ {
+				tr := rs[i+k]
+				switch {
+				case tr == fw.runes[k]:
+					ident++
+				case !isHan(tr):
+					ok = false
+				default:
+					ts := syllablesOf(tr)
+					switch {
+					case intersects(ts, fw.syls[k], false):
+					case intersects(ts, fw.syls[k], true):
+						loose++
+					default:
+						ok = false
+					}
+				}
+			}
+			if !ok || ident == 0 || ident == L || (L >= 4 && ident < 2) || loose > 1 || (L == 2 && loose > 0) {
+				continue
+			}
+			if L > bestLen || ident > bestIdent {
+				bestLen, bestIdent, best = L, ident, fw.roles
+			}
+		}
+	}
+	return bestLen, best
+}
+
+func intersects(a, b []syl, loose bool) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y || loose && sylLoose[x] == sylLoose[y] {
+				return true
+			}
+		}
+	}
+	return false
+}

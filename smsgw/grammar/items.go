@@ -1,0 +1,230 @@
+package grammar
+
+import "slices"
+
+// itemB is an item being assembled.
+type itemB struct {
+	species, variety string
+	formAttrs        []string // 球/柱 written onto the name (海桐球)
+	spec             Spec
+	primary          string // the first spec key given, reused by the next size
+	qty              *Qty
+	qtyUnitSet       bool
+	price            *Price
+	priceUnit        string // the unit named with the price (元/盆, 一丛)
+	total            *Money
+	adjacentNext     bool // followed directly by another species (香樟、银杏 8公分)
+}
+
+func (it *itemB) hasContent() bool {
+	return !it.spec.empty() || it.qty != nil || it.price != nil || it.total != nil
+}
+
+// read walks the tokens once, filling items and message facts.
+func (p *parser) read() {
+	for i := 0; i < len(p.toks); i++ {
+		t := &p.toks[i]
+		switch t.kind {
+		case tkPhone:
+			if p.phone == "" {
+				p.phone = t.text
+			}
+		case tkNum:
+			i = p.number(i)
+		case tkWord:
+			i = p.word(i)
+		case tkLatin:
+			p.junkScore["latin"]++
+		}
+	}
+	p.finish()
+}
+
+func (p *parser) word(i int) int {
+	t := &p.toks[i]
+	for _, r := range t.roles {
+		if r.kind == rCmd {
+			p.cmdToks = append(p.cmdToks, i)
+			break
+		}
+	}
+	if sp := t.role(rSpecies); sp != nil {
+		p.species(i, *sp)
+		return i
+	}
+	if t.has(rVariety) {
+		p.variety(i)
+		return i
+	}
+	for _, r := range t.roles {
+		switch r.kind {
+		case rSide:
+			p.side(i, r)
+		case rNoSide:
+			p.noSideNoun = true
+		case rAttr:
+			p.attrs = appendNew(p.attrs, r.val)
+		case rSpecKey:
+			p.pKey, p.pKeyTok = r.val, i
+			if isDiameter(r.val) {
+				p.basis = r.val
+			}
+		case rPriceWord:
+			p.pPrice = true
+			if r.val != "" {
+				p.pTerms = r.val
+			}
+		case rLump:
+			p.pLump = true
+		case rNegotiable:
+			p.negotiable = true
+		case rUrgent:
+			p.urgent = true
+		case rValidity:
+			p.setValidity(r)
+		case rValidityWord:
+			p.pValidity = true
+		case rTown, rVillage, rPlace:
+			p.location(i, r)
+		case rEach:
+			p.pEach = true
+		case rResp:
+			return p.respectively(i)
+		case rMaxPre, rMinPre:
+			p.pBound = r.kind
+		case rDensity:
+			p.pDensity = true
+		case rMoney:
+			if r.val == "元" && t.text == "块" {
+				return p.bareKuai(i)
+			}
+		case rJunk:
+			p.junkScore[r.val] += r.n
+		case rHonorific:
+			if pr := p.tok(i - 1); pr.kind == tkOther && isHan([]rune(pr.text)[0]) && p.name == "" {
+				p.name = pr.text + t.text
+			}
+		}
+	}
+	return i
+}
+
+// species handles a plant name: it names the current item or starts a new one.
+func (p *parser) species(i int, r role) {
+	// 求 right after a name is a typo for 球 (红叶石楠求)
+	if nx := p.tok(i + 1); nx.kind == tkWord && nx.text == "求" && nx.start == p.toks[i].end {
+		nx.roles = []role{{kind: rAttr, val: "球"}}
+	}
+	if p.cur != nil && p.cur.species != "" && (p.cur.species != r.val || p.cur.hasContent()) {
+		if !p.cur.hasContent() && p.cur.species != r.val {
+			p.cur.adjacentNext = true
+		}
+		p.newItem(false)
+	}
+	if p.cur == nil {
+		p.newItem(false)
+	}
+	c := p.cur
+	c.species = r.val
+	if r.aux != "" {
+		c.variety = r.aux
+	}
+	if r.attr != "" {
+		c.formAttrs = appendNew(c.formAttrs, r.attr)
+	}
+	for _, v := range p.pVariety {
+		if v.val == r.val {
+			c.variety = v.aux
+		}
+	}
+	p.pVariety = nil
+}
+
+// variety handles a cultivar word that needs its species (小叶 after 罗汉松).
+func (p *parser) variety(i int) {
+	t := &p.toks[i]
+	if p.cur != nil && p.cur.species != "" {
+		for _, r := range t.roles {
+			if r.kind == rVariety && r.val == p.cur.species {
+				p.cur.variety = r.aux
+				return
+			}
+		}
+	}
+	for _, r := range t.roles {
+		if r.kind == rVariety {
+			p.pVariety = append(p.pVariety, r)
+		}
+	}
+}
+
+// newItem starts an item; a new size of the same plant (split) keeps the
+// plant and its form.
+func (p *parser) newItem(split bool) {
+	it := &itemB{}
+	if split && p.cur != nil {
+		it.species, it.variety = p.cur.species, p.cur.variety
+		it.formAttrs = slices.Clone(p.cur.formAttrs)
+		it.primary = p.cur.primary
+	}
+	p.items = append(p.items, it)
+	p.cur = it
+}
+
+// item returns the current item, starting one if there is none.
+func (p *parser) item() *itemB {
+	if p.cur == nil {
+		p.newItem(false)
+	}
+	return p.cur
+}
+
+func (p *parser) setValidity(r role) {
+	if r.val == "month_end" {
+		p.validUntil = ptr("month_end")
+		return
+	}
+	p.validDays = ptr(r.n)
+}
+
+// respectively pairs the values after 分别 with the items in order:
+// 单价分别400 650.
+func (p *parser) respectively(i int) int {
+	var idx []int
+	j := p.next(i)
+	for j < len(p.toks) && p.toks[j].kind == tkNum {
+		idx = append(idx, j)
+		k := p.adj(j)
+		for k < len(p.toks) && p.toks[k].kind == tkWord && (p.toks[k].has(rMoney) || p.toks[k].has(rQtyUnit)) {
+			k = p.adj(k)
+		}
+		if k < len(p.toks) && p.toks[k].kind == tkSep {
+			k = p.next(k - 1)
+		}
+		j = k
+	}
+	if len(idx) < 2 || len(idx) != len(p.items) {
+		return i
+	}
+	saved := p.cur
+	last := i
+	for n, ti := range idx {
+		p.cur = p.items[n]
+		if p.cur.price != nil && !p.pPrice {
+			continue
+		}
+		keepPrice := p.pPrice
+		last = p.number(ti)
+		p.pPrice = keepPrice
+	}
+	p.pPrice = false
+	p.cur = saved
+	return last
+}
+
+func appendNew(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
+}

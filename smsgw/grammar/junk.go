@@ -1,0 +1,136 @@
+package grammar
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Junk: texts that are neither a listing nor a command, and why.
+
+// isMojibake spots a Chinese text decoded with the wrong charset: GBK read
+// as Latin-1 (³öÊÛ×ÏÞ±), UTF-8 read as GBK (鍑哄敭), or lost bytes (�).
+func isMojibake(s string) bool {
+	var latin1, han, other, bad int
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			bad++
+		case r >= 0x80 && r <= 0xFF || strings.ContainsRune("‘’‚“”„†‡•…‰‹›€™ŒœŠšŸŽžƒˆ˜", r):
+			latin1++
+		case isHan(r):
+			han++
+		case r > ' ':
+			other++
+		}
+	}
+	if bad >= 2 || latin1 >= 3 && han == 0 && latin1*3 >= latin1+other {
+		return true
+	}
+	if han < 3 {
+		return false
+	}
+	// UTF-8 bytes shown as GBK characters: encoding back to GBK yields valid
+	// UTF-8 that is itself Chinese.
+	b, err := simplifiedchinese.GBK.NewEncoder().String(s)
+	if err != nil || b == s || !utf8.ValidString(b) {
+		return false
+	}
+	n := 0
+	for _, r := range b {
+		if isHan(r) {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+var (
+	rePartMarker = regexp.MustCompile(`^\s*[(\[（【]?\s*[1-9]\s*/\s*[1-9]\s*[)\]）】]?`)
+	reURL        = regexp.MustCompile(`https?:|www\.|\.(com|cn|net|top|xyz|cc)\b|t\.cn/`)
+	reBrand      = regexp.MustCompile(`^\s*\[[^\]]{2,12}\]|\[[^\]]{2,12}\]\s*$`)
+	reOTP        = regexp.MustCompile(`(验证码|校验码|动态码|动态密码)\D{0,6}\d{4,8}|\d{4,8}\D{0,6}(验证码|校验码)`)
+)
+
+// spamOrSystem returns spam or system_message for adverts, OTPs and
+// carrier notices; "" otherwise. A 回TD退订 ending always means an advert.
+func (p *parser) spamOrSystem(norm string, hasListing bool) string {
+	s := p.junkScore
+	if s[ReasonSpam] >= 3 {
+		return ReasonSpam
+	}
+	if reOTP.MatchString(norm) {
+		return ReasonSystemMessage
+	}
+	score := s[ReasonSpam]
+	if reURL.MatchString(norm) {
+		score += 2
+	}
+	if reBrand.MatchString(norm) {
+		score++
+	}
+	if score >= 3 || score >= 2 && !hasListing {
+		return ReasonSpam
+	}
+	if s[ReasonSystemMessage] >= 1 && !hasListing && p.firstSpecies() == "" {
+		if reBrand.MatchString(norm) || s[ReasonSystemMessage] >= 2 {
+			return ReasonSystemMessage
+		}
+	}
+	return ""
+}
+
+// junkReason explains a text with no listing and no command.
+func (p *parser) junkReason(norm string, sideReason string) string {
+	species := p.firstSpecies() != ""
+	if rePartMarker.MatchString(norm) {
+		return ReasonFragment
+	}
+	if species {
+		return sideReason
+	}
+	if p.junkScore[ReasonSystemMessage] >= 1 && p.valueCount == 0 {
+		return ReasonSystemMessage
+	}
+	if p.junkScore[ReasonWrongNumber] >= 1 {
+		return ReasonWrongNumber
+	}
+	if p.noSideNoun {
+		return ReasonConflictingSide
+	}
+	for _, h := range p.sides {
+		if h.n >= 1 {
+			return ReasonNoSpecies
+		}
+	}
+	if p.valueCount > 0 || p.phone != "" || len(p.locs) > 0 && len(p.toks) > 2 {
+		return ReasonFragment
+	}
+	if p.keyMash() {
+		return ReasonGarbled
+	}
+	return ReasonChitchat
+}
+
+// keyMash spots keyboard noise: Latin letters that are neither pinyin nor
+// a known word, with no Chinese around them.
+func (p *parser) keyMash() bool {
+	letters, han := 0, 0
+	for _, t := range p.toks {
+		switch t.kind {
+		case tkLatin:
+			if _, ok := segmentPinyin(t.text); !ok {
+				letters += len(t.text)
+			}
+		case tkWord, tkOther:
+			for _, r := range t.text {
+				if isHan(r) {
+					han++
+				}
+			}
+		}
+	}
+	return letters >= 4 && han == 0
+}

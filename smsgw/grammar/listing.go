@@ -1,0 +1,99 @@
+package grammar
+
+// finish tidies the items after the walk: drops nameless items when others
+// have a name, lets a plant listed bare before another share its sizes
+// (香樟、银杏 胸径8公分), and fixes units.
+func (p *parser) finish() {
+	named := 0
+	for _, it := range p.items {
+		if it.species != "" {
+			named++
+		}
+	}
+	if named > 0 {
+		kept := p.items[:0]
+		for k, it := range p.items {
+			if it.species == "" {
+				// values before the first name belong to the next item (3加仑 八角金盘)
+				if k+1 < len(p.items) && p.items[k+1].species != "" && !p.items[k+1].hasContent() {
+					nx := p.items[k+1]
+					it.species, it.variety, it.formAttrs = nx.species, nx.variety, nx.formAttrs
+					p.items[k+1] = it
+				}
+				continue
+			}
+			kept = append(kept, it)
+		}
+		p.items = kept
+	}
+	for k := len(p.items) - 2; k >= 0; k-- {
+		it, nx := p.items[k], p.items[k+1]
+		if !it.adjacentNext {
+			continue
+		}
+		if it.spec.empty() {
+			it.spec = nx.spec
+		}
+		if it.qty == nil {
+			it.qty, it.qtyUnitSet = nx.qty, nx.qtyUnitSet
+		}
+		if it.price == nil && it.total == nil {
+			it.price, it.priceUnit, it.total = nx.price, nx.priceUnit, nx.total
+		}
+	}
+}
+
+// listing builds the listing result for a side.
+func (p *parser) listing(side string) Result {
+	r := Result{Type: TypeListing, Side: side, Urgent: p.urgent,
+		ValidityDays: p.validDays, ValidityUntil: p.validUntil}
+	for _, it := range p.items {
+		r.Items = append(r.Items, p.item2(it))
+	}
+	r.Location = p.buildLocation(side)
+	if p.phone != "" {
+		c := &Contact{Phone: ptr(p.phone)}
+		if p.name != "" {
+			c.Name = ptr(p.name)
+		}
+		r.Contact = c
+	}
+	return r
+}
+
+func (p *parser) item2(it *itemB) Item {
+	out := Item{Species: it.species, Spec: it.spec, Negotiable: p.negotiable}
+	if it.variety != "" {
+		out.Variety = ptr(it.variety)
+	}
+	out.Attrs = append([]string{}, it.formAttrs...)
+	for _, a := range p.attrs {
+		out.Attrs = appendNew(out.Attrs, a)
+	}
+	unit := "株"
+	if it.priceUnit != "" {
+		unit = it.priceUnit
+	}
+	if it.qty != nil {
+		q := *it.qty
+		if q.Unit == "" {
+			q.Unit = unit
+		}
+		out.Qty = &q
+		if it.priceUnit == "" {
+			unit = q.Unit
+		}
+	}
+	if it.price != nil || it.total != nil {
+		pr := Price{}
+		if it.price != nil {
+			pr = *it.price
+			pr.Per = ptr(unit)
+		}
+		if it.total != nil {
+			pr.Total = it.total
+		}
+		out.Price = &pr
+	}
+	return out
+}

@@ -1,0 +1,151 @@
+package grammar
+
+import "strings"
+
+// Places: 温江 towns by today's official name, their villages, and places
+// outside 温江 from the lexicon. A run of place words next to each other
+// (成都新都, 万春镇幸福村, 郫县友爱) is one location.
+
+type locHit struct {
+	r        role
+	tok      int
+	start    int // rune offsets of the words, with an unknown 村 after a town
+	end      int
+	village  string
+	delivery bool // after 送, 送到, 运: where the goods should go
+}
+
+func (p *parser) location(i int, r role) {
+	t := &p.toks[i]
+	if r.kind == rPlace {
+		pl := p.g.places[r.n]
+		if pl.Within != "" && !p.afterPlace(i, pl.Within) && !hasAdminSuffix(t.text) {
+			return
+		}
+	}
+	for _, h := range p.locs {
+		if h.tok == i {
+			return // one hit per token even when a word has several place roles
+		}
+	}
+	h := locHit{r: r, tok: i, start: t.start, end: t.end}
+	if r.kind == rTown {
+		h.village, h.end = p.villageAfter(t.end, h.end)
+	}
+	for k := i - 1; k >= 0 && k >= i-3; k-- {
+		if strings.ContainsAny(p.toks[k].text, "送运往") || p.toks[k].text == "发" {
+			h.delivery = true
+		}
+	}
+	p.locs = append(p.locs, h)
+}
+
+func hasAdminSuffix(s string) bool {
+	return strings.HasSuffix(s, "镇") || strings.HasSuffix(s, "街道") || strings.HasSuffix(s, "区") || strings.HasSuffix(s, "县")
+}
+
+// afterPlace says whether the place word before token i is the named place.
+func (p *parser) afterPlace(i int, official string) bool {
+	j := p.prev(i)
+	if j < 0 {
+		return false
+	}
+	for _, r := range p.toks[j].roles {
+		if r.kind == rPlace {
+			pl := p.g.places[r.n]
+			if pl.Names[0] == official || pl.District == official || pl.City == official && pl.District == "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// villageAfter reads an unknown village written right after a town:
+// 和盛镇石牛村, 万春镇新民村3组. It returns the village and the new end.
+func (p *parser) villageAfter(from, end int) (string, int) {
+	rs := p.rs
+	j := from
+	for j < len(rs) && j < from+6 && isHan(rs[j]) {
+		if rs[j] == '村' && j > from {
+			return string(rs[from : j+1]), j + 1
+		}
+		if rs[j] == '社' && j+1 < len(rs) && rs[j+1] == '区' && j > from {
+			return string(rs[from : j+2]), j + 2
+		}
+		j++
+	}
+	return "", end
+}
+
+// buildLocation turns the place words into one location, preferring where
+// the goods are for supply and where they should go for demand.
+func (p *parser) buildLocation(side string) *Location {
+	if len(p.locs) == 0 {
+		return nil
+	}
+	// group hits written next to each other
+	var groups [][]locHit
+	for k, h := range p.locs {
+		if k > 0 {
+			last := groups[len(groups)-1]
+			if h.tok <= p.next(last[len(last)-1].tok) && h.start-last[len(last)-1].end <= 1 {
+				groups[len(groups)-1] = append(last, h)
+				continue
+			}
+		}
+		groups = append(groups, []locHit{h})
+	}
+	pick := groups[0]
+	for _, g := range groups {
+		if g[0].delivery == (side == SideDemand) {
+			pick = g
+			break
+		}
+	}
+	loc := &Location{}
+	for _, h := range pick {
+		p.applyHit(loc, h)
+	}
+	loc.Raw = string(p.rs[pick[0].start:pick[len(pick)-1].end])
+	return loc
+}
+
+func (p *parser) applyHit(loc *Location, h locHit) {
+	wenjiang := func() {
+		loc.City, loc.District = ptr("成都市"), ptr("温江区")
+	}
+	switch h.r.kind {
+	case rTown:
+		wenjiang()
+		loc.Town = ptr(h.r.val)
+		if h.village != "" {
+			if p.g.villages[h.village] == nil {
+				loc.Village = ptr(h.village)
+			}
+		}
+	case rVillage:
+		towns := p.g.villages[h.r.val]
+		if loc.Town == nil {
+			wenjiang()
+			if len(towns) == 1 {
+				loc.Town = ptr(towns[0])
+			}
+		}
+		loc.Village = ptr(h.r.val)
+	case rPlace:
+		pl := p.g.places[h.r.n]
+		if loc.Town != nil && loc.District != nil && *loc.District == "温江区" {
+			return // 温江和盛: the town already says it
+		}
+		loc.City = ptr(pl.City)
+		if pl.District != "" {
+			loc.District = ptr(pl.District)
+		} else if loc.District != nil && pl.City != "" {
+			loc.District = nil
+		}
+		if pl.Town != "" {
+			loc.Town = ptr(pl.Town)
+		}
+	}
+}

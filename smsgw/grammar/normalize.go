@@ -1,0 +1,147 @@
+package grammar
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/longbridgeapp/opencc"
+)
+
+// maxRunes caps how much of a text is looked at: two concatenated SMS are
+// 134 characters, so anything far past that is not a listing anyone typed.
+const maxRunes = 1000
+
+var (
+	t2sOnce  sync.Once
+	t2sTable map[rune]rune
+)
+
+// traditionalTable maps each traditional character to its simplified form.
+// It is built once per process from OpenCC's character dictionary by
+// converting every CJK unified ideograph on its own.
+func traditionalTable() map[rune]rune {
+	t2sOnce.Do(func() {
+		t2sTable = map[rune]rune{}
+		cc, err := opencc.New("t2s")
+		if err != nil {
+			return
+		}
+		var b strings.Builder
+		var src []rune
+		for r := rune(0x4E00); r <= 0x9FFF; r++ {
+			b.WriteRune(r)
+			b.WriteByte('\n')
+			src = append(src, r)
+		}
+		out, err := cc.Convert(b.String())
+		if err != nil {
+			return
+		}
+		lines := strings.Split(out, "\n")
+		for i, r := range src {
+			if i >= len(lines) {
+				break
+			}
+			if s := lines[i]; utf8.RuneCountInString(s) == 1 {
+				if t, _ := utf8.DecodeRuneInString(s); t != r {
+					t2sTable[r] = t
+				}
+			}
+		}
+	})
+	return t2sTable
+}
+
+// punct maps punctuation and symbols to the few ASCII forms the lexer knows.
+var punct = map[rune]string{
+	'，': ",", '、': ",", '。': ",", '；': ",", ';': ",", '！': ",", '!': ",", '：': ":",
+	'？': "?", '（': "(", '）': ")", '【': "[", '】': "]", '〔': "[", '〕': "]", '［': "[", '］': "]",
+	'《': "[", '》': "]", '“': "\"", '”': "\"", '‘': "'", '’': "'", '～': "~", '〜': "~",
+	'—': "-", '–': "-", '－': "-", '‐': "-", '−': "-", '─': "-", '／': "/", '＃': "#", '．': ".",
+	'·': " ", '•': " ", '…': " ", '％': "%", '＊': "*", '×': "*", '＋': "+", '＠': "@",
+	'㎡': "平方米", '㎝': "cm", '㎜': "mm", '㎏': "kg", '㎞': "km", '℃': " ",
+	'Φ': "φ", 'Ø': "φ", 'ø': "φ", 'Ф': "φ", 'ф': "φ", '∅': "φ",
+	'〇': "零", '\u3000': " ", '\t': " ", '\n': ",", '\r': ",",
+}
+
+// normalize folds a raw SMS into the form the lexer reads: half-width ASCII,
+// lower-case Latin, simplified characters, ASCII punctuation, no emoji or
+// control characters, single spaces, at most maxRunes runes.
+func normalize(s string, t2s map[rune]rune) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	n, space := 0, true
+	for _, r := range s {
+		if n >= maxRunes {
+			break
+		}
+		if r >= 0xFF01 && r <= 0xFF5E {
+			r -= 0xFEE0
+		}
+		if r >= 0x2460 && r <= 0x2473 { // ①..⑳ item markers
+			r = ','
+		}
+		if p, ok := punct[r]; ok {
+			for _, q := range p {
+				space = writeFolded(&b, q, space)
+			}
+			n++
+			continue
+		}
+		switch {
+		case r == utf8.RuneError, r == 0xFE0F, r == 0x200B, r == 0x200C, r == 0x200D, r == 0xFEFF:
+			continue
+		case unicode.IsControl(r):
+			continue
+		case r >= 'A' && r <= 'Z':
+			r += 'a' - 'A'
+		case unicode.Is(unicode.Han, r):
+			if t, ok := t2s[r]; ok {
+				r = t
+			}
+		case r < 0x80:
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			r = unicode.ToLower(r)
+		default: // emoji, pictographs, box drawing and other symbols
+			r = ' '
+		}
+		space = writeFolded(&b, r, space)
+		n++
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+func writeFolded(b *strings.Builder, r rune, space bool) bool {
+	if r == ' ' {
+		if space {
+			return true
+		}
+		b.WriteByte(' ')
+		return true
+	}
+	b.WriteRune(r)
+	return false
+}
+
+func isHan(r rune) bool {
+	return r >= 0x3400 && r <= 0x9FFF || r >= 0xF900 && r <= 0xFAFF || r >= 0x20000 && r <= 0x2FA1F
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+func isLatin(r rune) bool { return r >= 'a' && r <= 'z' }
+
+// UCS2Len is the length of s in UTF-16 code units, the unit SMS lengths are counted in.
+func UCS2Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}

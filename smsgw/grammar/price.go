@@ -1,0 +1,188 @@
+package grammar
+
+import "github.com/shopspring/decimal"
+
+var (
+	dJiao = decimal.New(1, -1)
+	dFen  = decimal.New(1, -2)
+)
+
+// moneyFactor is the yuan value of one money unit.
+func moneyFactor(unit string) decimal.Decimal {
+	switch unit {
+	case "角":
+		return dJiao
+	case "分":
+		return dFen
+	}
+	return decimal.NewFromInt(1)
+}
+
+func decOf(f float64) decimal.Decimal { return decimal.NewFromFloat(f).Round(2) }
+
+// money reads an amount with a money unit at token j: 150元, 8毛, 三毛五,
+// 八分钱, 4块5, 一块一, 1元2角, 38元一个, 120元/株.
+func (p *parser) money(i, j int, v value) int {
+	u := p.tok(j)
+	unit := "元"
+	if r := u.role(rMoney); r != nil {
+		unit = r.val
+	} else if r := u.role(rLenUnit); r != nil && r.val == "fen" {
+		unit = "分"
+	}
+	f := moneyFactor(unit)
+	lo, hi := decOf(v.lo).Mul(f), decOf(v.hi).Mul(f)
+	k := j
+	// the lone digit after the unit: 4块5 (4.5), 三毛五 (0.35)
+	if nx := p.tok(j + 1); nx.kind == tkNum && nx.start == u.end && !nx.num.isRange && nx.num.lo < 10 && nx.num.isInt() &&
+		!(p.isOneNum(j+1) && p.tok(p.adj(j+1)).has(rQtyUnit)) && !p.tok(j+2).has(rQtyUnit) && unit != "分" {
+		tail := decOf(nx.num.lo).Mul(f).Div(decimal.NewFromInt(10))
+		if !v.n.isRange {
+			lo, hi = lo.Add(tail), hi.Add(tail)
+		}
+		k = j + 1
+		if m := p.tok(k + 1); m.has(rMoney) && m.start == nx.end {
+			k++
+		}
+	}
+	// a range across units: 3块到4块
+	if s := p.tok(k + 1); (s.kind == tkSep && (s.sep == '-' || s.sep == '~') || s.has(rRangeSep)) && !v.n.isRange {
+		if m := p.tok(k + 2); m.kind == tkNum && p.tok(k+3).has(rMoney) && m.num.lo > v.lo {
+			hi = decOf(m.num.hi).Mul(moneyFactor(p.tok(k + 3).role(rMoney).val))
+			k += 3
+		}
+	}
+	return p.setPrice(k, lo, hi, v)
+}
+
+// price reads a unitless amount after a price word or before 一棵.
+func (p *parser) price(i, k int, v value) int {
+	return p.setPrice(k, decOf(v.lo), decOf(v.hi), v)
+}
+
+// perFollows says whether a unit for the price follows token k (/株, 一棵, 每盆).
+func (p *parser) perFollows(k int) bool {
+	_, unit := p.perUnit(k)
+	return unit != ""
+}
+
+func (p *parser) perUnit(k int) (int, string) {
+	j := p.adj(k)
+	t := p.tok(j)
+	if t.has(rPer) || p.isOneNum(j) {
+		if u := p.tok(p.adj(j)).role(rQtyUnit); u != nil {
+			return p.adj(j), u.val
+		}
+	}
+	if u := t.role(rQtyUnit); u != nil && t.start == p.tok(k).end {
+		return j, u.val
+	}
+	return k, ""
+}
+
+// setPrice stores an amount read up to token k, with its unit, bounds and
+// terms, as the current item's price (or the lot's total after 一起走).
+func (p *parser) setPrice(k int, lo, hi decimal.Decimal, v value) int {
+	k, per := p.perUnit(k)
+	k = p.bounds(k, &v)
+	if v.n.mult && !p.pPrice && per == "" && !p.pLump && p.cur != nil && p.cur.qty != nil && lo.GreaterThan(decimal.NewFromInt(9999)) {
+		p.pLump = true // 300棵 2万: a sum for the lot
+	}
+	p.valueCount++
+	if p.pLump && per == "" {
+		p.pLump, p.pPrice = false, false
+		it := p.item()
+		it.total = &Money{hi}
+		return k
+	}
+	pr := &Price{Min: &Money{lo}, Max: &Money{hi}}
+	if v.open {
+		pr.Max = nil
+	}
+	if v.maxOnly {
+		pr.Min = nil
+	}
+	if p.pTerms != "" {
+		pr.Terms = ptr(p.pTerms)
+	}
+	p.pPrice, p.pTerms, p.pLump = false, "", false
+	if p.pEach {
+		p.pEach = false
+		for _, it := range p.items {
+			if it.price == nil {
+				c := *pr
+				it.price, it.priceUnit = &c, per
+			}
+		}
+		if p.cur != nil && p.cur.price != nil {
+			return k
+		}
+	}
+	it := p.item()
+	if it.price != nil {
+		return k // a second price for the same item: keep the first
+	}
+	it.price, it.priceUnit = pr, per
+	return k
+}
+
+// bareKuai reads 块一 (1.10): 块 with no number before it.
+func (p *parser) bareKuai(i int) int {
+	nx := p.tok(i + 1)
+	if nx.kind != tkNum || nx.start != p.toks[i].end || nx.num.lo >= 10 || !nx.num.isInt() || nx.num.isRange {
+		return i
+	}
+	if pr := p.tok(i - 1); pr.kind == tkNum {
+		return i
+	}
+	amt := decimal.NewFromInt(1).Add(decOf(nx.num.lo).Div(decimal.NewFromInt(10)))
+	return p.setPrice(i+1, amt, amt, value{lo: 1, hi: 1, n: nx.num})
+}
+
+// quantity reads a count with its unit ("" when the unit is left to the price).
+func (p *parser) quantity(i, j int, unit string, v value) int {
+	k := j
+	if unit != "" {
+		// 25株/平方: a density, not a count
+		if d := p.tok(p.adj(j)); d.has(rPer) {
+			if a := p.tok(p.adj(p.adj(j))); a.has(rQtyUnit) && a.role(rQtyUnit).val == "平方米" && unit != "平方米" {
+				p.setSpec("density_per_m2", v.rangeOf(1))
+				return p.adj(p.adj(j))
+			}
+		}
+		k = p.bounds(j, &v)
+	} else {
+		k = p.bounds(i, &v)
+	}
+	q := &Qty{Unit: unit, Approx: v.approx}
+	lo, hi := int64(v.lo+0.5), int64(v.hi+0.5)
+	if !v.maxOnly {
+		q.Min = &lo
+	}
+	if !v.open {
+		q.Max = &hi
+	}
+	p.valueCount++
+	if p.pEach {
+		p.pEach = false
+		for _, it := range p.items {
+			if it.qty == nil {
+				c := *q
+				it.qty, it.qtyUnitSet = &c, unit != ""
+			}
+		}
+		if p.cur != nil && p.cur.qty != nil {
+			return k
+		}
+	}
+	it := p.item()
+	if it.qty != nil {
+		if it.spec.empty() && it.price == nil || v.open || v.maxOnly {
+			return k // 三百株以上优惠 is a condition, not another lot
+		}
+		p.newItem(true)
+		it = p.cur
+	}
+	it.qty, it.qtyUnitSet = q, unit != ""
+	return k
+}

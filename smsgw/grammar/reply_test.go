@@ -1,0 +1,92 @@
+package grammar
+
+import (
+	"testing"
+)
+
+const sig = "【花木通】"
+
+func TestReceiptText_EchoesWhatWasUnderstood(t *testing.T) {
+	r := Default().Parse("出售紫微 地经5公分 高杆 分支点1.5米 300株 150元 和盛")
+	got := ReceiptText([]int64{1024}, r, UCS2Len(sig))
+	want := `已登记#1024 供 紫薇 地径5cm 分枝点1.5m 300株 150元/株 和盛镇 回"取消1024"撤销`
+	if got != want {
+		t.Errorf("receipt\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestReceiptText_MultiItemAndFallback(t *testing.T) {
+	r := Default().Parse("供桂花8公分200株、10公分100株 和盛")
+	got := ReceiptText([]int64{11, 12}, r, 5)
+	want := `已登记供 #11 桂花 8cm 200株;#12 桂花 10cm 100株 和盛镇 回"取消+编号"撤销`
+	if got != want {
+		t.Errorf("receipt\n got %s\nwant %s", got, want)
+	}
+	if got := ReceiptText(nil, r, 5); got == "" || UCS2Len(got)+5 > OneSMS {
+		t.Errorf("no ids: %q", got)
+	}
+	if got := ReceiptText([]int64{1}, Default().Parse("你好"), 5); got == "" {
+		t.Error("receipt for junk is empty")
+	}
+}
+
+func TestItemSummary(t *testing.T) {
+	cases := map[string]string{
+		"供 桂花 金桂 米径8-10公分 200株 上车价260 万春":       "桂花(金桂) 米径8-10cm 200株 260元/株",
+		"求购 紫薇 地径8公分以上 分枝点1.2米 100株 8块以内": "紫薇 地径8cm以上 分枝点1.2m 100株 8元/株以内",
+		"供应 朴树 胸径18公分 截杆 10株 一起走2万":       "朴树 胸径18cm 10株 共20000元",
+		"供 海桐球 冠幅60 400个 面议":               "海桐 冠幅60cm 400株 面议",
+		"卖麦冬 6毛一丛 三万丛":                    "麦冬 30000丛 0.6元/丛",
+		"供应 3加仑 八角金盘 冠40 5000盆 5元":         "八角金盘 冠幅40cm 3加仑 5000盆 5元/盆",
+	}
+	for text, want := range cases {
+		r := Default().Parse(text)
+		if r.Type != TypeListing {
+			t.Fatalf("%s: %s", text, r.Reason)
+		}
+		if got := ItemSummary(r.Items[0]); got != want {
+			t.Errorf("%s\n got %s\nwant %s", text, got, want)
+		}
+	}
+}
+
+// TestReplies_FitOneSMS checks every fixed reply against one SMS with the
+// carrier signature, and every receipt against two.
+func TestReplies_FitOneSMS(t *testing.T) {
+	for _, sigLen := range []int{0, 5, 8} {
+		for topic := range helpTexts {
+			if n := UCS2Len(HelpText(topic, sigLen)) + sigLen; n > OneSMS {
+				t.Errorf("help %q sig %d: %d units", topic, sigLen, n)
+			}
+		}
+		for _, reason := range []string{ReasonEmpty, ReasonChitchat, ReasonSpam, ReasonWrongNumber, ReasonGarbled,
+			ReasonFragment, ReasonNoSide, ReasonNoSpecies, ReasonConflictingSide, ReasonConflictingCommand, ReasonSystemMessage} {
+			if n := UCS2Len(JunkReply(reason, sigLen)) + sigLen; n > OneSMS {
+				t.Errorf("junk %q sig %d: %d units", reason, sigLen, n)
+			}
+		}
+	}
+	for _, e := range loadExamples(t) {
+		r := Default().Parse(e.Text)
+		if r.Type != TypeListing {
+			continue
+		}
+		ids := make([]int64, len(r.Items))
+		for k := range ids {
+			ids[k] = int64(100000 + k)
+		}
+		got := ReceiptText(ids, r, 5)
+		n := UCS2Len(got) + 5
+		if n > TwoSMS || len(r.Items) == 1 && n > OneSMS {
+			t.Errorf("%s receipt %d units: %s", e.ID, n, got)
+		}
+	}
+}
+
+func TestUCS2Len(t *testing.T) {
+	for s, want := range map[string]int{"": 0, "abc": 3, "花木通": 3, "🌸": 2, "【花木通】": 5} {
+		if got := UCS2Len(s); got != want {
+			t.Errorf("UCS2Len(%q) = %d, want %d", s, got, want)
+		}
+	}
+}

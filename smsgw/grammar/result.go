@@ -1,0 +1,221 @@
+package grammar
+
+import (
+	"encoding/json"
+
+	"github.com/shopspring/decimal"
+)
+
+// Result types, as named by the corpus schema.
+const (
+	TypeListing     = "listing"
+	TypeCommand     = "command"
+	TypeUnparseable = "unparseable"
+)
+
+// Sides of a listing.
+const (
+	SideSupply = "supply"
+	SideDemand = "demand"
+)
+
+// Command names, exactly as the schema spells them.
+const (
+	CmdCancel      = "cancel"
+	CmdQuery       = "query"
+	CmdHelp        = "help"
+	CmdAccept      = "accept"
+	CmdUnsubscribe = "unsubscribe"
+	CmdRegister    = "register"
+	CmdOrder       = "order"
+	CmdJoin        = "join"
+	CmdDecline     = "decline"
+)
+
+// Reasons an SMS is unparseable, exactly as the schema spells them.
+const (
+	ReasonEmpty              = "empty"
+	ReasonChitchat           = "chitchat"
+	ReasonSpam               = "spam"
+	ReasonWrongNumber        = "wrong_number"
+	ReasonGarbled            = "garbled"
+	ReasonFragment           = "fragment"
+	ReasonNoSide             = "no_side"
+	ReasonNoSpecies          = "no_species"
+	ReasonConflictingSide    = "conflicting_side"
+	ReasonConflictingCommand = "conflicting_command"
+	ReasonSystemMessage      = "system_message"
+)
+
+// Result is the one answer Parse gives for a text: a listing, a command or
+// an unparseable text with its reason. Only the fields of its Type are
+// meaningful; MarshalJSON writes exactly the corpus schema for that type.
+type Result struct {
+	Type string
+
+	// Listing fields.
+	Side          string
+	Items         []Item
+	Location      *Location
+	Contact       *Contact
+	ValidityDays  *int
+	ValidityUntil *string
+	Urgent        bool
+
+	// Command fields.
+	Command      string
+	Args         Args
+	NeedsContext bool
+
+	// Unparseable fields.
+	Reason string
+}
+
+// Item is one offered or wanted lot: a species with its spec, quantity and price.
+type Item struct {
+	Species    string  `json:"species"`
+	Variety    *string `json:"variety"`
+	Attrs      []string `json:"attrs"`
+	Spec       Spec    `json:"spec"`
+	Qty        *Qty    `json:"qty"`
+	Price      *Price  `json:"price"`
+	Negotiable bool    `json:"negotiable"`
+}
+
+// Range is a numeric {min,max}; a nil end is open. Approx marks 左右/约/多.
+type Range struct {
+	Min    *float64 `json:"min"`
+	Max    *float64 `json:"max"`
+	Approx bool     `json:"approx,omitempty"`
+}
+
+// Spec holds the measured specification of an item, lengths in cm.
+type Spec struct {
+	DBH     *Range `json:"dbh_cm,omitempty"`
+	D1m     *Range `json:"d1m_cm,omitempty"`
+	Ground  *Range `json:"ground_cm,omitempty"`
+	Dia     *Range `json:"dia_cm,omitempty"`
+	Head    *Range `json:"head_cm,omitempty"`
+	Height  *Range `json:"height_cm,omitempty"`
+	Crown   *Range `json:"crown_cm,omitempty"`
+	Branch  *Range `json:"branch_cm,omitempty"`
+	Trunk   *Range `json:"trunk_cm,omitempty"`
+	Ball    *Range `json:"ball_cm,omitempty"`
+	Length  *Range `json:"length_cm,omitempty"`
+	Pot     *Range `json:"pot_cm,omitempty"`
+	PotGal  *Range `json:"pot_gal,omitempty"`
+	Stems   *Range `json:"stems,omitempty"`
+	Age     *Range `json:"age_years,omitempty"`
+	Density *Range `json:"density_per_m2,omitempty"`
+}
+
+// Qty is a whole-number quantity range with its canonical unit (株, 盆, 丛, 平方米, 斤, 公斤, 车).
+type Qty struct {
+	Min    *int64 `json:"min"`
+	Max    *int64 `json:"max"`
+	Unit   string `json:"unit"`
+	Approx bool   `json:"approx,omitempty"`
+}
+
+// Price is a yuan amount per unit (Min/Max/Per) or a lump sum (Total), with optional terms (上车价/到货价).
+type Price struct {
+	Min   *Money  `json:"min"`
+	Max   *Money  `json:"max"`
+	Per   *string `json:"per"`
+	Total *Money  `json:"total"`
+	Terms *string `json:"terms"`
+}
+
+// Money is an exact yuan amount; it marshals as a 2-decimal JSON string ("0.80").
+type Money struct{ decimal.Decimal }
+
+// MarshalJSON writes the amount with exactly two decimals, as a string.
+func (m Money) MarshalJSON() ([]byte, error) {
+	return json.Marshal(m.StringFixed(2))
+}
+
+// UnmarshalJSON reads an amount written as a string or a number.
+func (m *Money) UnmarshalJSON(b []byte) error {
+	return m.Decimal.UnmarshalJSON(b)
+}
+
+// Location says where stock is (supply) or where it should go (demand).
+type Location struct {
+	City     *string `json:"city"`
+	District *string `json:"district"`
+	Town     *string `json:"town"`
+	Village  *string `json:"village"`
+	Raw      string  `json:"raw"`
+}
+
+// Contact is the person and number written in the text (the sender's own number is not guessed).
+type Contact struct {
+	Name  *string `json:"name"`
+	Phone *string `json:"phone"`
+}
+
+// Args are the typed arguments of a command; absent fields are omitted from JSON.
+type Args struct {
+	ListingID  *string  `json:"listing_id,omitempty"`
+	MatchID    *string  `json:"match_id,omitempty"`
+	GroupBuyID *string  `json:"group_buy_id,omitempty"`
+	Qty        *Qty     `json:"qty,omitempty"`
+	Species    string   `json:"species,omitempty"`
+	Attrs      []string `json:"attrs,omitempty"`
+	Spec       *Spec    `json:"spec,omitempty"`
+	Side       string   `json:"side,omitempty"`
+	Town       string   `json:"town,omitempty"`
+	Village    string   `json:"village,omitempty"`
+	Name       string   `json:"name,omitempty"`
+	Scope      string   `json:"scope,omitempty"`
+	About      string   `json:"about,omitempty"`
+	Topic      string   `json:"topic,omitempty"`
+}
+
+type listingJSON struct {
+	Type          string    `json:"type"`
+	Side          string    `json:"side"`
+	Items         []Item    `json:"items"`
+	Location      *Location `json:"location"`
+	Contact       *Contact  `json:"contact"`
+	ValidityDays  *int      `json:"validity_days"`
+	ValidityUntil *string   `json:"validity_until"`
+	Urgent        bool      `json:"urgent"`
+}
+
+type commandJSON struct {
+	Type         string `json:"type"`
+	Command      string `json:"command"`
+	Args         Args   `json:"args"`
+	NeedsContext bool   `json:"needs_context,omitempty"`
+}
+
+type junkJSON struct {
+	Type        string `json:"type"`
+	Unparseable bool   `json:"unparseable"`
+	Reason      string `json:"reason"`
+}
+
+// MarshalJSON writes the corpus schema for the result's type.
+func (r Result) MarshalJSON() ([]byte, error) {
+	switch r.Type {
+	case TypeListing:
+		items := make([]Item, len(r.Items))
+		copy(items, r.Items)
+		for i := range items {
+			if items[i].Attrs == nil {
+				items[i].Attrs = []string{}
+			}
+		}
+		return json.Marshal(listingJSON{TypeListing, r.Side, items, r.Location, r.Contact,
+			r.ValidityDays, r.ValidityUntil, r.Urgent})
+	case TypeCommand:
+		return json.Marshal(commandJSON{TypeCommand, r.Command, r.Args, r.NeedsContext})
+	default:
+		return json.Marshal(junkJSON{TypeUnparseable, true, r.Reason})
+	}
+}
+
+func junk(reason string) Result { return Result{Type: TypeUnparseable, Reason: reason} }
+
+func ptr[T any](v T) *T { return &v }

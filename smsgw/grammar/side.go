@@ -1,0 +1,83 @@
+package grammar
+
+// Sides. A head word (供, 出售, 求购, 收) names the side; trap phrases speak
+// to the other party (需要的联系 in a supply ad, 有货速联 in a demand ad)
+// and count only when no head is written.
+
+type sideHit struct {
+	side string
+	n    int // 3 strong head, 2 head, 1 weak head, 0 trap phrase
+	tok  int
+}
+
+func (p *parser) side(i int, r role) {
+	h := sideHit{side: r.val, n: r.n, tok: i}
+	if h.n > 0 && h.n < 3 && p.addressesOther(i) {
+		// 需要X的联系我 speaks to buyers; 有X的喊我 speaks to sellers
+		h.n = 0
+		if h.side == SideSupply {
+			h.side = SideDemand
+		} else {
+			h.side = SideSupply
+		}
+	}
+	p.sides = append(p.sides, h)
+}
+
+// addressesOther reads "…的 + contact" after a side word, in the same
+// clause: 需要红叶石楠球的联系我, 有桂花的喊我.
+func (p *parser) addressesOther(i int) bool {
+	for j := i + 1; j < len(p.toks) && j < i+12; j++ {
+		t := &p.toks[j]
+		if t.kind == tkSep && t.sep != ' ' || t.kind == tkNum || t.has(rSide) {
+			return false
+		}
+		if t.has(rFiller) && t.text == "的" {
+			nx := p.tok(p.next(j))
+			return nx.has(rContact) || nx.text == "请" || nx.text == "喊" || nx.text == "找我" || nx.text == "call"
+		}
+	}
+	return false
+}
+
+// decideSide returns the side, or a junk reason when there is none.
+func (p *parser) decideSide() (string, string) {
+	var best [2]int // strongest head per side
+	first := ""
+	traps := [2]int{}
+	for _, h := range p.sides {
+		s := 0
+		if h.side == SideDemand {
+			s = 1
+		}
+		if h.n == 0 {
+			traps[s]++
+			continue
+		}
+		if first == "" {
+			first = h.side
+		}
+		best[s] = max(best[s], h.n)
+	}
+	switch {
+	case best[0] > 0 && best[1] == 0:
+		return SideSupply, ""
+	case best[1] > 0 && best[0] == 0:
+		return SideDemand, ""
+	case best[0] > 0 && best[1] > 0:
+		if best[0] > best[1] {
+			return SideSupply, ""
+		}
+		if best[1] > best[0] {
+			return SideDemand, ""
+		}
+		return first, ""
+	case traps[0] > traps[1]:
+		return SideSupply, ""
+	case traps[1] > traps[0]:
+		return SideDemand, ""
+	case p.noSideNoun || traps[0] > 0:
+		return "", ReasonConflictingSide
+	}
+	return "", ReasonNoSide
+}

@@ -1,0 +1,180 @@
+package grammar
+
+// The grammar's own words: sides, units, prices, commands and the small
+// words around them. Plant names, places and attributes come from
+// LexiconData instead, so clerks can extend them without a release.
+
+type roleKind uint8
+
+const (
+	rSpecies    roleKind = iota + 1 // val species, aux variety, attr a form suffix (海桐球 → 球)
+	rVariety                        // val species, aux variety: a cultivar word that names its species
+	rAttr                           // val canonical attribute
+	rSpecKey                        // val spec key; a word such as 胸径 before the number
+	rSpecPost                       // val spec key; a word after the number (6分枝, 8杆, 3加仑, 2年生)
+	rLenUnit                        // val cm | m | mm | fen (分: cm, or money in a price)
+	rQtyUnit                        // val canonical quantity unit
+	rMoney                          // val 元 | 角 | 分
+	rSide                           // val supply|demand; n 3 strong head, 1 weak head, 0 a trap phrase
+	rNoSide                         // 供求, 买卖: trading, no side
+	rPriceWord                      // val terms (上车价, 到货价) or ""
+	rLump                           // 一起走, 打包价: the next amount is a total
+	rNegotiable                     // 面议, 可谈
+	rUrgent                         // 急, 速
+	rNeutral                        // a word that only hides a shorter one (有效期 hides 有)
+	rTown                           // val canonical 温江 town
+	rVillage                        // val village; aux its towns, "|"-separated
+	rPlace                          // n index into the grammar's places
+	rValidity                       // n days or val month_end, complete (半个月, 月底前)
+	rValidityWord                   // 有效期: the next duration is a validity
+	rDuration                       // val day | week | month: unit of a duration (天, 周, 个月)
+	rWithin                         // 内, 之内: a duration before it is a validity
+	rRangeSep                       // 到, 至, ~
+	rApprox                         // 左右, 约
+	rMinPost                        // 以上
+	rMaxPost                        // 以下, 以内
+	rMaxPre                         // 低于, 不超过
+	rMinPre                         // 不低于, 至少
+	rEach                           // 各: one value for every item
+	rResp                           // 分别: values paired with items in order
+	rPer                            // 每, /: the unit after it is the price's unit
+	rDensity                        // 一平方, 每平米: a density follows
+	rFiller                         // 的, 组
+	rCmd                            // val command trigger class, see commands.go
+	rContact                        // 电话, 联系: a phone number follows
+	rHonorific                      // 先生, 老板: ends a contact name
+	rJunk                           // val a junk reason this word points at
+)
+
+type role struct {
+	kind roleKind
+	val  string
+	aux  string
+	attr string
+	n    int
+}
+
+type builtin struct {
+	words string // space-separated
+	role  role
+}
+
+// builtinWords lists the grammar's vocabulary. A word may have several
+// roles (处理 is a supply head and an attribute).
+var builtinWords = []builtin{
+	// Sides. Strong heads.
+	{"供 供应 出售 转让 甩卖 清地 大量供应 长期供应 低价处理 处理 常年供应 批发 出让 低价出售 特价 现货供应 销售", role{kind: rSide, val: SideSupply, n: 3}},
+	{"卖 出手 有货 大量有货 现货充足 货源充足 大量现货 量大从优 货源稳定", role{kind: rSide, val: SideSupply, n: 2}},
+	{"有 出 现货 现有 自产 自家", role{kind: rSide, val: SideSupply, n: 1}},
+	{"求购 收购 采购 急需 急求 急购 求 需求 需购 急收 求租 诚购 寻购 订购苗", role{kind: rSide, val: SideDemand, n: 3}},
+	{"需要 要买 想买 购买 买 收 需 想要 急要", role{kind: rSide, val: SideDemand, n: 2}},
+	{"要 找 寻", role{kind: rSide, val: SideDemand, n: 1}},
+	// Trap phrases: a demand word that speaks to buyers in a supply ad, and the reverse.
+	{"需要的 要的 有需要 需要请 需要者 需者 哪个要 谁要 有没有人要 有人要吗 你要不要 要不要 买家 欢迎选购 欢迎订购 欢迎求购 欢迎来电 欢迎咨询 有意者 有意向 有意 要货的 要货打电话 要货联系 欲购者 要的打电话 需要联系 需要的联系 需要请联系 欢迎", role{kind: rSide, val: SideSupply, n: 0}},
+	{"有货速联 有货的 有的联系 有的请 有的话 哪个有 谁有 有的老板 有货联系 卖家 有货请 出价 有的喊 有货喊 有货打电话 有货电联 有货的联系 有的打电话 请报价 报价 有的发 有货发", role{kind: rSide, val: SideDemand, n: 0}},
+	{"供求 买卖 供需 求供", role{kind: rNoSide}},
+
+	// Units.
+	{"公分 厘米 cm 公份 个公分 个厘米 公分的", role{kind: rLenUnit, val: "cm"}},
+	{"米 m 公尺 个米", role{kind: rLenUnit, val: "m"}},
+	{"mm 毫米", role{kind: rLenUnit, val: "mm"}},
+	{"分", role{kind: rLenUnit, val: "fen"}},
+	{"元 块 块钱 元钱 圆 rmb", role{kind: rMoney, val: "元"}},
+	{"毛 角 毛钱 角钱", role{kind: rMoney, val: "角"}},
+	{"分钱", role{kind: rMoney, val: "分"}},
+
+	// Spec words that follow their number.
+	{"分枝 分支 个分枝 个分支 杆 个杆 枝 根杆", role{kind: rSpecPost, val: "stems"}},
+	{"加仑 加仑盆 加仑的", role{kind: rSpecPost, val: "pot_gal", attr: "容器苗"}},
+	{"年生 年苗 年的", role{kind: rSpecPost, val: "age_years"}},
+
+	// Prices.
+	{"单价 价格 价钱 价 售价 报价是 零售价 批发价 卖价 收购价 每棵价 出厂价", role{kind: rPriceWord}},
+	{"上车价 上车 地头价 圃地价 苗圃价 出圃价", role{kind: rPriceWord, val: "上车价"}},
+	{"到货价 到位价 送到价 包到价 到场价", role{kind: rPriceWord, val: "到货价"}},
+	{"预算 出价", role{kind: rPriceWord}},
+	{"一起走 打包 打包价 一口价 总价 全部一起 一起 整体 整批 总共价 一共", role{kind: rLump}},
+	{"面议 可议 可谈 价格可谈 好说 价格好说 商量 好商量 可商量 价格商量 价格电联 价格电话 电话谈 电话详谈 价格私聊 你开个价 开个价 价格从优 议价 面谈 价格面谈 价格详谈 价格另议 另议 可小刀 看货论价 看货定价 价格好谈 价格优惠可谈 价格美丽", role{kind: rNegotiable}},
+
+	// Urgency and validity.
+	{"急 速 加急 尽快 火急 速联 速来 紧急 马上要 着急 急需 急求 急购 急收 急要 有货速联", role{kind: rUrgent}},
+	{"不急", role{kind: rNeutral}},
+	{"有效期 有效 有效时间", role{kind: rValidityWord}},
+	{"半个月 半月", role{kind: rValidity, n: 15}},
+	{"月底前 月底 本月底 月底前有效 这个月底", role{kind: rValidity, val: "month_end"}},
+	{"天 日", role{kind: rDuration, val: "day"}},
+	{"天内 日内 天之内", role{kind: rDuration, val: "day", n: 1}},
+	{"周 星期 个星期 礼拜 个礼拜", role{kind: rDuration, val: "week"}},
+	{"个月 月", role{kind: rDuration, val: "month"}},
+	{"内 之内", role{kind: rWithin}},
+
+	// Ranges and bounds.
+	{"到 至 ~ 至到", role{kind: rRangeSep}},
+	{"左右 约 大约 大概 上下 差不多 来 将近 接近", role{kind: rApprox}},
+	{"多 余 多点 出头", role{kind: rMinPost, n: 1}},
+	{"以上 起 往上 朝上 及以上 开外 起步", role{kind: rMinPost}},
+	{"以下 以内 之内的 之下 往下 内的", role{kind: rMaxPost}},
+	{"低于 不超过 不高于 最多 最高 不要超过 不能超过 封顶", role{kind: rMaxPre}},
+	{"不低于 至少 最少 不小于", role{kind: rMinPre}},
+	{"各 各要 每样 每种 都是", role{kind: rEach}},
+	{"分别 分别是 分别为", role{kind: rResp}},
+	{"每 /", role{kind: rPer}},
+	{"一平方 每平方 每平米 一平米 每平方米 一个平方 每个平方", role{kind: rDensity}},
+	{"的 组 社 号 队", role{kind: rFiller}},
+
+	// Contact.
+	{"电话 联系 手机 电联 喊我 联系我 找我 联系电话 联系人 tel 电 call 微信 微信同号 打电话 来电 致电 联系方式 热线", role{kind: rContact}},
+	{"先生 女士 老板 小姐 经理 总 姐 哥 师傅 老师", role{kind: rHonorific}},
+
+	// Words that only hide a shorter word (有 in 没有, 要 in 重要).
+	{"没有 所有 有限 有限公司 只要 重要 主要 要求 收到 收费 收款 出来 出去 出门 出发 不要 不卖 不买 还要 有点 有些 有空 有时间 卖完 出现 要是 需要什么 要点 收藏 收获 出差 现在 有人 没得 莫得 找我 找你 卖不 有事", role{kind: rNeutral}},
+
+	// Common words that sound like a plant, a place or a spec word and must
+	// not be read as one (银行 is not 银杏).
+	{"四川 四川省 十分 一般 一定 一样 一直 一些 一律 一致 统一 唯一 万一 一会 一手 三农 一流 一次性 一路 一天到晚", role{kind: rNeutral}},
+	{"银行 干净 干劲 干警 天不 高个 单个 之子 虫子 童子 中子 庄子 波兰 奥兰 佛兰 售货 个数 指数 只数 急于 出书 面食 银柜 金柜 张木 白萝", role{kind: rNeutral}},
+
+	// Junk markers.
+	{"退订回t 回t退订 回td退订 回n退订 退订回td 退订回n 拒收请回复r 回复td退订 退订请回复 回复t退订 回复退订", role{kind: rJunk, val: ReasonSpam, n: 3}},
+	{"大促 促销 全场 折起 秒杀 优惠券 领券 免费领 领取 中奖 恭喜您 贷款 额度 信用卡 网贷 积分兑换 积分 兑换 红包 点击 链接 官网 澳门 博彩 彩票 发票 代开 开发票 会员 商城 专享 限时 包邮 下单立减 直播间 抽奖", role{kind: rJunk, val: ReasonSpam, n: 1}},
+	{"验证码 校验码 动态码 动态密码 验证短信 登录密码 尾号 账户 支出 收入 交易 转账 话费 余额 流量 套餐 欠费 停机 缴费 账单 10086 10010 10000 尊敬的客户 尊敬的用户 已到账 快递 取件码 取件 您的包裹", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
+	{"妈 爸 老婆 老公 儿子 女儿 宝贝 亲爱的 回家 吃饭 放学 接孩子 开会 打错了 发错了 发错 打错 你是谁 你是哪个 不认识 作业 上班 下班 家长会", role{kind: rJunk, val: ReasonWrongNumber, n: 1}},
+	{"你好 您好 在不在 在吗 在么 谢谢 多谢 好的 嗯 哈哈 早上好 晚上好 晚安 新年好 过年好 吃了吗 忙不忙 在忙吗 拜年 节日快乐 收到了 知道了 哦 哈 呵呵 ok hi hello 喂 谢了 辛苦了", role{kind: rJunk, val: ReasonChitchat, n: 1}},
+}
+
+// Command trigger classes (the val of an rCmd role).
+const (
+	tCancel      = "cancel"      // 取消, 撤销
+	tCancelSoft  = "cancel_soft" // 不卖了, 卖脱了: a cancel only when nothing else is said
+	tQuery       = "query"       // 查, 查询
+	tQueryHave   = "query_have"  // 有没得, 有没有
+	tQueryPrice  = "query_price" // 好多钱, 啥子价
+	tMine        = "mine"        // 我的
+	tHelp        = "help"        // 帮助, 怎么用
+	tHow         = "how"         // 怎么, 咋个: help when a command word follows
+	tAccept      = "accept"      // 确认, 接受
+	tAcceptSoft  = "accept_soft" // 要得, 可以, 行: an accept only on its own
+	tUnsubscribe = "unsubscribe" // 退订, TD: only as the whole message
+	tRegister    = "register"    // 注册
+	tOrder       = "order"       // 订, 订购: with an id
+	tJoin        = "join"        // 参团, 团购: with an id
+	tDecline     = "decline"     // 拒绝, 不接受
+)
+
+var commandWords = []builtin{
+	{"取消 撤销 撤回 删除 删掉 删了 下架 作废 撤掉 撤了 取消掉 取消发布 撤单 取消挂单 删除信息", role{kind: rCmd, val: tCancel}},
+	{"不卖了 卖脱了 卖完了 卖掉了 已卖完 已售完 售完 卖光了 已卖 不要了 不收了 不买了 买到了 已买到 买够了 已经买了 不需要了 卖出去了 已出售", role{kind: rCmd, val: tCancelSoft}},
+	{"查 查询 查查 查看 搜 搜索 查一下 查下 帮我查 找一下", role{kind: rCmd, val: tQuery}},
+	{"有没得 有没有 有莫得 有不有 有吗 有没", role{kind: rCmd, val: tQueryHave}},
+	{"好多钱 啥子价 多少钱 什么价 咋个卖 怎么卖 价格多少 啥价 几多钱 啥子价格 什么价格 价格如何 行情 怎么算 好多一棵 多少一棵 好多钱一棵 市场价", role{kind: rCmd, val: tQueryPrice}},
+	{"我的 我发的 我的信息 我的挂单 我的发布 我发布的", role{kind: rCmd, val: tMine}},
+	{"帮助 怎么用 咋个用 如何使用 使用方法 使用说明 说明 咋个发信息 咋个发 怎么发 怎么弄 咋弄 不会用 教我 菜单 指令 格式 help 帮忙 怎么发信息 怎么发布 如何发布 咋个弄 ? 求助 怎么操作", role{kind: rCmd, val: tHelp}},
+	{"怎么 咋个 如何 咋 怎样 怎么样 啷个", role{kind: rCmd, val: tHow}},
+	{"确认 确定 接受 同意 成交 确认成交 确认订单 同意成交 确认收货", role{kind: rCmd, val: tAccept}},
+	{"要得 可以 行 好 ok 没问题 可以的 要得嘛", role{kind: rCmd, val: tAcceptSoft}},
+	{"退订 td t 取消订阅 取消订阅短信 取消短信订阅 我要退订 请退订 退订谢谢 不想收短信了 不想收短信 别发了 不要再发了 不要发了 退订短信 取消短信 不要再发 别再发了 停止发送 退出", role{kind: rCmd, val: tUnsubscribe}},
+	{"注册 我要注册 申请注册 登记会员 入会", role{kind: rCmd, val: tRegister}},
+	{"订 订购 订货 下单 预订 预定 我要订 要订", role{kind: rCmd, val: tOrder}},
+	{"参团 团购 加入 加入团购 参加团购 拼团 参加", role{kind: rCmd, val: tJoin}},
+	{"拒绝 不接受 不同意 不成交 不要这个 谢绝 不卖", role{kind: rCmd, val: tDecline}},
+}
