@@ -194,7 +194,7 @@ func (p *parser) command() (Result, bool) {
 	if decline >= 0 && !listingLike && (species == "" || fc == tDecline) {
 		return withID(CmdDecline, Args{}, id, func(a *Args, s *string) { a.MatchID = s }), true
 	}
-	if cancel >= 0 && (fc == tCancel || !listingLike) || soft >= 0 && !listingLike && !p.strongSide(3) {
+	if cancel >= 0 && (fc == tCancel || !listingLike) || soft >= 0 && !listingLike && (!p.strongSide(3) || p.sideRefersBack()) {
 		return withID(CmdCancel, Args{Species: species}, id, func(a *Args, s *string) { a.ListingID = s }), true
 	}
 	if accept >= 0 && (fc == tAccept || species == "" && !listingLike) {
@@ -207,6 +207,19 @@ func (p *parser) command() (Result, bool) {
 		return q, true
 	}
 	return Result{}, false
+}
+
+// sideRefersBack reads 求购的香樟买到了: a side word followed by 的 names an
+// earlier listing, not a new one.
+func (p *parser) sideRefersBack() bool {
+	for _, h := range p.sides {
+		if h.n >= 3 {
+			if nx := p.tok(h.tok + 1); !(nx.has(rFiller) && nx.text == "的") {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // orderBySide reads 要 1024 100株: a demand word, then an id and a quantity, no plant.

@@ -1,9 +1,6 @@
 package grammar
 
 import (
-	"fmt"
-	"os"
-	"time"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -27,16 +24,6 @@ func FuzzParse(f *testing.F) {
 	}
 	g := Default()
 	f.Fuzz(func(t *testing.T, s string) {
-		done := make(chan struct{})
-		go func() {
-			select {
-			case <-done:
-			case <-time.After(3 * time.Second):
-				fmt.Fprintf(os.Stderr, "SLOWINPUT %q\n", s)
-				os.WriteFile("/tmp/slowinput.txt", []byte(s), 0o644)
-			}
-		}()
-		defer close(done)
 		r := g.Parse(s)
 		b, err := json.Marshal(r)
 		if err != nil {

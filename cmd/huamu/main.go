@@ -1,0 +1,94 @@
+// Command huamu is the one binary of the Huamu (花木通) SMS exchange.
+// main only wires: it reads the configuration, builds the parts from
+// internal/ and runs the subcommand asked for.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"huamu/internal/config"
+)
+
+const usage = `huamu — the 花木通 SMS exchange for flowers and nursery stock
+
+Usage: huamu COMMAND [flags]
+
+  serve        run the exchange: SMPP binds, intake, senders, back office (migrates first)
+  migrate      apply pending database migrations and exit
+  demo         serve with a built-in SMSC simulator and a demo clerk login (make run)
+  smsc         run the SMPP 3.4 SMSC simulator on its own
+  sms send     text the exchange through a running simulator and print the replies
+  parse        show what the grammar makes of a text (--jsonl: a batch on stdin)
+  user add     create or reset a back-office account
+  help         this screen
+
+Configuration comes from the environment: DATABASE_URL, REDIS_URL,
+HUAMU_HTTP_ADDR, HUAMU_SMPP_BINDS (see README.md). Run "huamu COMMAND -h"
+for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "huamu:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "serve":
+		return serve(ctx, rest, stderr)
+	case "migrate":
+		return migrate(ctx, rest, stdout, stderr)
+	case "demo":
+		return demo(ctx, rest, stdout, stderr)
+	case "smsc":
+		return smscCmd(ctx, rest, stdout, stderr)
+	case "sms":
+		if len(rest) == 0 || rest[0] != "send" {
+			return fmt.Errorf("usage: huamu sms send --from NUMBER TEXT")
+		}
+		return smsSend(ctx, rest[1:], stdout, stderr)
+	case "parse":
+		return parseCmd(rest, stdin, stdout, stderr)
+	case "user":
+		if len(rest) == 0 || rest[0] != "add" {
+			return fmt.Errorf("usage: huamu user add --login NAME --role admin|clerk|readonly")
+		}
+		return userAdd(ctx, rest[1:], stdin, stdout, stderr)
+	default:
+		return fmt.Errorf("unknown command %q (huamu help lists them)", cmd)
+	}
+}
+
+// newLogger builds the process's one logger.
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// loadConfig reads the environment, with a message that names what to set.
+func loadConfig() (config.Config, error) {
+	c, err := config.FromEnv()
+	if err != nil {
+		return c, fmt.Errorf("configuration:\n%w", err)
+	}
+	return c, nil
+}

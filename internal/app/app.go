@@ -1,0 +1,157 @@
+// Package app wires a huamu process together — store, Redis, gateway,
+// intake workers, outbox senders and the back office — and runs it with one
+// Start/Stop shape, so that tests can start the whole exchange on :0 ports.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"huamu/internal/config"
+	"huamu/internal/exchange"
+	"huamu/internal/intake"
+	"huamu/internal/outbox"
+	"huamu/internal/redisx"
+	"huamu/internal/store"
+	"huamu/internal/web"
+	"huamu/migrations"
+	"huamu/smsgw"
+	"huamu/smsgw/grammar"
+)
+
+// Options beyond the environment's configuration.
+type Options struct {
+	Migrate     bool   // apply pending migrations at start (serve does)
+	RedisPrefix string // key prefix, so tests can share one Redis
+	Workers     int    // intake workers; default 2
+	Senders     int    // outbox senders; default 4
+}
+
+// App is one running huamu process.
+type App struct {
+	cfg  config.Config
+	opts Options
+	log  *slog.Logger
+
+	Pool    *pgxpool.Pool
+	Store   *store.Store
+	Redis   *redisx.Client
+	Gateway *smsgw.Gateway
+	intake  *intake.Worker
+	sender  *outbox.Sender
+	http    *http.Server
+	ln      net.Listener
+
+	cancel context.CancelFunc
+	done   chan struct{}
+	stop   sync.Once
+}
+
+// Start connects to PostgreSQL and Redis, migrates when asked (and refuses a
+// schema that is behind otherwise), binds to the SMSCs and starts serving.
+// It returns once everything runs; Stop ends it.
+func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logger) (a *App, err error) {
+	a = &App{cfg: cfg, opts: opts, log: log, done: make(chan struct{})}
+	defer func() {
+		if err != nil {
+			a.closeConns()
+		}
+	}()
+	if a.Pool, err = store.Open(ctx, cfg.DatabaseURL); err != nil {
+		return nil, err
+	}
+	if opts.Migrate {
+		if _, err = store.Migrate(ctx, a.Pool, migrations.FS, log); err != nil {
+			return nil, err
+		}
+	} else if behind, err := store.SchemaBehind(ctx, a.Pool, migrations.FS); err != nil {
+		return nil, err
+	} else if len(behind) > 0 {
+		return nil, fmt.Errorf("database schema is behind (%s): run `huamu migrate`", strings.Join(behind, ", "))
+	}
+	a.Store = store.New(a.Pool, nil)
+	if a.Redis, err = redisx.Open(ctx, cfg.RedisURL, opts.RedisPrefix, log); err != nil {
+		return nil, err
+	}
+
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	a.cancel = cancel
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	ex := exchange.New(grammar.Default, cfg.Signature, log)
+	inbox := &intake.Inbox{Store: a.Store, Wake: func(ctx context.Context) { a.Redis.Wake(ctx, "intake") }}
+	a.Gateway = smsgw.New(smsgw.Options{
+		Binds: cfg.Binds, Inbox: inbox, Receipts: &outbox.Receipts{Store: a.Store, Log: log},
+		Signature: cfg.Signature, Log: log, Metrics: smsgw.NewMetrics(reg),
+	})
+	a.intake = &intake.Worker{Store: a.Store, Exchange: ex, Log: log, Workers: opts.Workers,
+		Wakeups:   a.Redis.Wakeups(runCtx, "intake"),
+		Processed: func(ctx context.Context) { a.Redis.Wake(ctx, "outbox") }}
+	a.sender = &outbox.Sender{Store: a.Store, Gateway: a.Gateway, Log: log, Workers: opts.Senders,
+		Wakeups: a.Redis.Wakeups(runCtx, "outbox")}
+
+	site, err := web.New(web.Options{Store: a.Store, Gateway: a.Gateway, Log: log,
+		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})})
+	if err != nil {
+		return nil, err
+	}
+	if a.ln, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
+		return nil, fmt.Errorf("HUAMU_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	a.http = &http.Server{Handler: site.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+
+	a.Gateway.Start(runCtx)
+	a.intake.Start(runCtx)
+	a.sender.Start(runCtx)
+	go func() {
+		defer close(a.done)
+		if err := a.http.Serve(a.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http", slog.Any("err", err))
+		}
+	}()
+	log.Info("huamu started", slog.String("back_office", "http://"+a.ln.Addr().String()), slog.Int("binds", len(cfg.Binds)))
+	return a, nil
+}
+
+// HTTPAddr is the address the back office listens on.
+func (a *App) HTTPAddr() string { return a.ln.Addr().String() }
+
+// Stop shuts down in order: finish the submits and texts in flight, unbind
+// from the SMSCs (no more MOs), stop HTTP, close the pools. Idempotent.
+func (a *App) Stop() {
+	a.stop.Do(func() {
+		a.sender.Stop()
+		a.intake.Stop()
+		a.Gateway.Stop()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = a.http.Shutdown(ctx)
+		<-a.done
+		a.cancel()
+		a.closeConns()
+		a.log.Info("huamu stopped")
+	})
+}
+
+func (a *App) closeConns() {
+	if a.Redis != nil {
+		_ = a.Redis.Close()
+	}
+	if a.Pool != nil {
+		a.Pool.Close()
+	}
+}

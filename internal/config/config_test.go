@@ -1,0 +1,112 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+var good = map[string]string{
+	"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/huamu?sslmode=disable",
+	"REDIS_URL":    "redis://127.0.0.1:6379/0",
+}
+
+func with(kv ...string) map[string]string {
+	m := map[string]string{}
+	for k, v := range good {
+		m[k] = v
+	}
+	for i := 0; i < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
+func TestLoad_DefaultsWhenOnlyTheServicesAreSet(t *testing.T) {
+	c, err := Load(env(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != DefaultHTTPAddr || c.Signature != DefaultSignature || c.OrderTTL != 24*time.Hour || len(c.Binds) != 0 {
+		t.Fatalf("defaults not applied: %+v", c)
+	}
+}
+
+func TestLoad_ErrorsNameTheVariable(t *testing.T) {
+	cases := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"MissingDatabase", map[string]string{"REDIS_URL": good["REDIS_URL"]}, "DATABASE_URL"},
+		{"MissingRedis", map[string]string{"DATABASE_URL": good["DATABASE_URL"]}, "REDIS_URL"},
+		{"DatabaseNotAURL", with("DATABASE_URL", "localhost"), "DATABASE_URL"},
+		{"RedisWrongScheme", with("REDIS_URL", "http://127.0.0.1:6379"), "REDIS_URL"},
+		{"HTTPAddrNotHostPort", with("HUAMU_HTTP_ADDR", "8080"), "HUAMU_HTTP_ADDR"},
+		{"BindWrongScheme", with("HUAMU_SMPP_BINDS", "http://a:b@127.0.0.1:2775"), "HUAMU_SMPP_BINDS"},
+		{"BindNoSystemID", with("HUAMU_SMPP_BINDS", "smpp://127.0.0.1:2775"), "HUAMU_SMPP_BINDS"},
+		{"BindBadCarrier", with("HUAMU_SMPP_BINDS", "smpp://a:b@127.0.0.1:2775?carrier=cmcc"), "carrier"},
+		{"BindBadWindow", with("HUAMU_SMPP_BINDS", "smpp://a:b@127.0.0.1:2775?window=0"), "window"},
+		{"BindBadTPS", with("HUAMU_SMPP_BINDS", "smpp://a:b@127.0.0.1:2775?tps=fast"), "tps"},
+		{"BindUnknownParam", with("HUAMU_SMPP_BINDS", "smpp://a:b@127.0.0.1:2775?speed=1"), "speed"},
+		{"BindBadPort", with("HUAMU_SMPP_BINDS", "smpp://a:b@127.0.0.1:99999"), "port"},
+		{"BindPasswordTooLong", with("HUAMU_SMPP_BINDS", "smpp://a:123456789@127.0.0.1:2775"), "password"},
+		{"BindBadSource", with("HUAMU_SMPP_BINDS", "smpp://a:b@127.0.0.1:2775?source=HUAMU"), "source"},
+		{"BadOrderTTL", with("HUAMU_ORDER_TTL", "tomorrow"), "HUAMU_ORDER_TTL"},
+		{"BadLogLevel", with("HUAMU_LOG_LEVEL", "loud"), "HUAMU_LOG_LEVEL"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(env(tc.env))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one naming %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoad_ReportsEveryProblemAtOnce(t *testing.T) {
+	_, err := Load(env(map[string]string{"HUAMU_HTTP_ADDR": "x"}))
+	for _, v := range []string{"DATABASE_URL", "REDIS_URL", "HUAMU_HTTP_ADDR"} {
+		if err == nil || !strings.Contains(err.Error(), v) {
+			t.Errorf("error %v does not name %s", err, v)
+		}
+	}
+}
+
+func TestParseBinds_OnePerURLWithCarrierNames(t *testing.T) {
+	bs, err := ParseBinds("smpp://hm01:pw@10.0.0.1:2775?carrier=mobile&source=106900001&window=20&tps=100, " +
+		"smpp://hm02:pw@10.0.0.2:2775?carrier=mobile,smpp://hu:pw@10.0.0.3:7777?carrier=unicom,smpp://x:y@h:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bs) != 4 {
+		t.Fatalf("got %d binds", len(bs))
+	}
+	b := bs[0]
+	if b.SystemID != "hm01" || b.Password != "pw" || b.Addr != "10.0.0.1:2775" || b.Carrier != "mobile" ||
+		b.Source != "106900001" || b.Window != 20 || b.TPS != 100 || b.Name != "mobile-1" {
+		t.Fatalf("first bind: %+v", b)
+	}
+	if bs[1].Name != "mobile-2" || bs[1].Window != DefaultWindow || bs[1].TPS != DefaultTPS {
+		t.Fatalf("second bind: %+v", bs[1])
+	}
+	if bs[2].Name != "unicom-1" || bs[3].Name != "any-1" || bs[3].Carrier != "" {
+		t.Fatalf("names: %s %s", bs[2].Name, bs[3].Name)
+	}
+}
+
+func TestConfigString_MasksPasswords(t *testing.T) {
+	c, err := Load(env(with("DATABASE_URL", "postgres://u:secretpw@h:5432/db", "HUAMU_SMPP_BINDS", "smpp://id:bindpw@h:1")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.String()
+	if strings.Contains(s, "secretpw") || strings.Contains(s, "bindpw") {
+		t.Fatalf("password leaked: %s", s)
+	}
+}

@@ -1,0 +1,191 @@
+// Package exchange is the transaction shell around the exchange's rules: it
+// takes a parsed text (or a clerk's action), applies the matching rules to
+// the book inside the caller's transaction, and writes the SMS the change
+// causes to the outbox in that same transaction.
+package exchange
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"huamu/internal/store"
+	"huamu/matching"
+	"huamu/smsgw"
+	"huamu/smsgw/grammar"
+)
+
+// Service applies inbound texts to the book.
+type Service struct {
+	grammar   func() *grammar.Grammar // the current lexicon's grammar; clerks may change it
+	policy    matching.NotifyPolicy
+	signature string
+	log       *slog.Logger
+}
+
+// New returns a Service. grammar returns the grammar to parse with at the
+// time of each call; signature is the carrier signature counted in every
+// reply's length.
+func New(g func() *grammar.Grammar, signature string, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{grammar: g, policy: matching.DefaultNotifyPolicy(), signature: signature, log: log}
+}
+
+func (s *Service) sigLen() int { return smsgw.UTF16Len(s.signature) }
+
+// Inbound states, as stored.
+const (
+	stateDone       = "done"
+	stateNeedsClerk = "needs_clerk"
+)
+
+// HandleInbound parses one claimed text and applies it in tx: a listing is
+// stored and matched, a command carried out, anything else answered with a
+// short helpful reply and left for a clerk. Every path ends the row in a
+// visible state.
+func (s *Service) HandleInbound(ctx context.Context, tx *store.Tx, in store.Inbound) error {
+	id := in.ID
+	if in.Reason == grammar.ReasonFragment {
+		// Parts of a long text that never all came: a clerk pieces it together.
+		if err := s.reply(ctx, tx, id, in.Sender, grammar.JunkReply(grammar.ReasonFragment, s.sigLen()), "reply"); err != nil {
+			return err
+		}
+		return tx.FinishInbound(ctx, id, stateNeedsClerk, "长短信不完整，转人工", grammar.ReasonFragment, nil)
+	}
+	if _, err := smsgw.NormalizeMSISDN(in.Sender); err != nil {
+		// A service number or an alphanumeric sender: nobody to answer.
+		return tx.FinishInbound(ctx, id, stateNeedsClerk, "发信号码不是手机号，未回复", "not_a_mobile", nil)
+	}
+	r := s.grammar().Parse(in.Body)
+	switch r.Type {
+	case grammar.TypeListing:
+		return s.listing(ctx, tx, in, r)
+	case grammar.TypeCommand:
+		return s.command(ctx, tx, in, r)
+	default:
+		return s.junk(ctx, tx, in, r)
+	}
+}
+
+func (s *Service) listing(ctx context.Context, tx *store.Tx, in store.Inbound, r grammar.Result) error {
+	m, err := tx.EnsureMember(ctx, in.Sender)
+	if err != nil {
+		return err
+	}
+	ls := listingsOf(r, m.ID, m.Phone, tx.Now)
+	ids := make([]int64, 0, len(ls))
+	for i := range ls {
+		if ls[i], err = tx.InsertListing(ctx, &in.ID, ls[i]); err != nil {
+			return fmt.Errorf("store listing from inbound %d: %w", in.ID, err)
+		}
+		ids = append(ids, ls[i].ID)
+	}
+	if err := s.reply(ctx, tx, in.ID, in.Sender, grammar.ReceiptText(ids, r, s.sigLen()), "receipt"); err != nil {
+		return err
+	}
+	matched := 0
+	for _, l := range ls {
+		n, err := s.match(ctx, tx, in.ID, l)
+		if err != nil {
+			return err
+		}
+		matched += n
+	}
+	outcome := "登记" + idList(ids)
+	if matched > 0 {
+		outcome += fmt.Sprintf("，匹配%d条", matched)
+	}
+	return tx.FinishInbound(ctx, in.ID, stateDone, outcome, "", r)
+}
+
+// match finds the other side for a new listing and writes the texts: a new
+// demand gets its best offers at once; a new offer is announced to each
+// number whose open demand it fits. It returns how many matches it found.
+func (s *Service) match(ctx context.Context, tx *store.Tx, inboundID int64, l matching.Listing) (int, error) {
+	others, err := tx.OpenListings(ctx, l.Side.Opposite(), l.Species)
+	if err != nil {
+		return 0, err
+	}
+	if l.Side == matching.Demand {
+		best := s.policy.Best(matching.RankOffers(l, others, tx.Now))
+		if len(best) == 0 {
+			return 0, s.reply(ctx, tx, inboundID, l.Phone, noOfferText(l), "match")
+		}
+		lines := make([]string, len(best))
+		for i, m := range best {
+			lines[i] = matching.OfferLine(m.Offer)
+		}
+		hint := orderHint(best[0].Offer)
+		text, _ := matching.Digest("找到货源", lines, 134-s.sigLen()-smsgw.UTF16Len(hint))
+		return len(best), s.reply(ctx, tx, inboundID, l.Phone, text+hint, "match")
+	}
+	demands := matching.DemandsForOffer(l, others, tx.Now)
+	notified := map[string]bool{}
+	for _, d := range demands {
+		if notified[d.Phone] || d.Phone == l.Phone {
+			continue
+		}
+		notified[d.Phone] = true
+		text := "新货源:" + matching.OfferLine(l) + orderHint(l)
+		if _, err := tx.Enqueue(ctx, &inboundID, d.Phone, text, "match"); err != nil {
+			return 0, err
+		}
+	}
+	return len(demands), nil
+}
+
+func orderHint(offer matching.Listing) string {
+	return fmt.Sprintf(` 回"订 %d 数量"下单`, offer.ID)
+}
+
+func noOfferText(l matching.Listing) string {
+	return "暂无合适的" + l.Species + "货源，有新货会短信通知您"
+}
+
+func (s *Service) command(ctx context.Context, tx *store.Tx, in store.Inbound, r grammar.Result) error {
+	switch r.Command {
+	case grammar.CmdHelp:
+		if err := s.reply(ctx, tx, in.ID, in.Sender, grammar.HelpText(r.Args.Topic, s.sigLen()), "help"); err != nil {
+			return err
+		}
+		return tx.FinishInbound(ctx, in.ID, stateDone, "回复帮助", "", r)
+	default:
+		// Commands the exchange cannot carry out by SMS yet go to a clerk.
+		text := "已收到，工作人员会尽快处理。发\"帮助\"查看用法"
+		if err := s.reply(ctx, tx, in.ID, in.Sender, text, "reply"); err != nil {
+			return err
+		}
+		return tx.FinishInbound(ctx, in.ID, stateNeedsClerk, "指令转人工: "+r.Command, "command_"+r.Command, r)
+	}
+}
+
+// silentReasons get no reply: answering spam or a system broadcast only
+// costs the association money and tells a spammer the number is live.
+var silentReasons = map[string]bool{grammar.ReasonSpam: true, grammar.ReasonSystemMessage: true}
+
+func (s *Service) junk(ctx context.Context, tx *store.Tx, in store.Inbound, r grammar.Result) error {
+	outcome := "未能识别，已回复用法"
+	if silentReasons[r.Reason] {
+		outcome = "未能识别，未回复"
+	} else if err := s.reply(ctx, tx, in.ID, in.Sender, grammar.JunkReply(r.Reason, s.sigLen()), "reply"); err != nil {
+		return err
+	}
+	return tx.FinishInbound(ctx, in.ID, stateNeedsClerk, outcome, r.Reason, r)
+}
+
+func (s *Service) reply(ctx context.Context, tx *store.Tx, inboundID int64, to, text, kind string) error {
+	_, err := tx.Enqueue(ctx, &inboundID, to, text, kind)
+	return err
+}
+
+func idList(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = "#" + strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, " ")
+}

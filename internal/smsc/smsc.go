@@ -1,0 +1,499 @@
+// Package smsc is Huamu's built-in SMPP 3.4 SMSC simulator, for demos and
+// tests. It accepts transmitter, receiver and transceiver binds, acks and
+// records every submit_sm, sends a delivery receipt for each, and delivers
+// mobile-originated texts on request — long ones split with a UDH the way a
+// handset does — redelivering any that a bound ESME did not acknowledge, as
+// a real SMSC's store-and-forward does.
+//
+// Faults can be injected for tests: throttle the next N submits, or drop every
+// connection.
+package smsc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/linxGnu/gosmpp/data"
+	"github.com/linxGnu/gosmpp/pdu"
+
+	"huamu/smsgw"
+)
+
+// Submit is an MT the simulator accepted, one per submit_sm (one per part).
+type Submit struct {
+	MessageID  string    `json:"message_id"`
+	Bind       string    `json:"bind"` // system_id of the ESME
+	From       string    `json:"from"`
+	To         string    `json:"to"`
+	DataCoding byte      `json:"data_coding"`
+	UDH        []byte    `json:"udh,omitempty"`
+	Ref        int       `json:"ref"`   // concatenation reference, 0 when single
+	Seq        int       `json:"seq"`   // part number from 1
+	Total      int       `json:"total"` // parts in the message
+	Text       string    `json:"text"`  // this part's text
+	At         time.Time `json:"at"`
+}
+
+// MO is a mobile-originated text queued for delivery to the ESME.
+type MO struct {
+	ID    int64     `json:"id"`
+	From  string    `json:"from"`
+	To    string    `json:"to"`
+	Text  string    `json:"text"`
+	Parts int       `json:"parts"`
+	Acked int       `json:"acked"` // parts the ESME acknowledged
+	At    time.Time `json:"at"`
+}
+
+// Config sets up a simulator.
+type Config struct {
+	Addr         string            // SMPP listen address, e.g. 127.0.0.1:2775 (":0" in tests)
+	Accounts     map[string]string // system_id → password; empty accepts any
+	ReceiptDelay time.Duration     // time before a delivery receipt; default 100 ms
+	Log          *slog.Logger
+}
+
+// Server is a running simulator.
+type Server struct {
+	cfg Config
+	log *slog.Logger
+	ln  net.Listener
+
+	mu        sync.Mutex
+	conns     map[*conn]bool
+	submits   []Submit
+	mos       []*MO
+	queue     []*moPart // parts waiting for a bound receiver
+	nextMsgID int64
+	nextMOID  int64
+	nextRef   uint16
+	throttle  int // submits still to answer with ESME_RTHROTTLED
+	wake      chan struct{}
+	changed   chan struct{} // closed and replaced whenever state changes
+
+	wg     sync.WaitGroup
+	cancel context.CancelFunc
+}
+
+type moPart struct {
+	mo   *MO
+	from string
+	to   string
+	seg  smsgw.Segment
+	dc   byte
+	dlr  bool // a delivery receipt, not a handset text
+	tlvs map[pdu.Tag][]byte
+}
+
+// Start listens on cfg.Addr and serves until Stop.
+func Start(cfg Config) (*Server, error) {
+	if cfg.ReceiptDelay == 0 {
+		cfg.ReceiptDelay = 100 * time.Millisecond
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("smsc: listen %s: %w", cfg.Addr, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{cfg: cfg, log: cfg.Log, ln: ln, conns: map[*conn]bool{}, nextMsgID: 100000,
+		wake: make(chan struct{}, 1), changed: make(chan struct{}), cancel: cancel}
+	s.wg.Add(2)
+	go func() { defer s.wg.Done(); s.accept() }()
+	go func() { defer s.wg.Done(); s.deliverLoop(ctx) }()
+	return s, nil
+}
+
+// Addr is the address the simulator listens on.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Stop closes every connection and waits for the simulator's goroutines.
+func (s *Server) Stop() {
+	s.cancel()
+	_ = s.ln.Close()
+	s.DropConnections()
+	s.wg.Wait()
+}
+
+// DropConnections closes every ESME connection at once, as a network fault
+// would. Unacknowledged MOs stay queued and are delivered after a rebind.
+func (s *Server) DropConnections() {
+	s.mu.Lock()
+	cs := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		cs = append(cs, c)
+	}
+	s.mu.Unlock()
+	for _, c := range cs {
+		_ = c.nc.Close()
+	}
+}
+
+// Throttle answers the next n submit_sm with ESME_RTHROTTLED.
+func (s *Server) Throttle(n int) {
+	s.mu.Lock()
+	s.throttle = n
+	s.mu.Unlock()
+}
+
+// Bound reports how many ESMEs are bound to receive.
+func (s *Server) Bound() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for c := range s.conns {
+		if c.receiver() {
+			n++
+		}
+	}
+	return n
+}
+
+// Inject queues a mobile-originated text from a handset, split into parts
+// with an 8-bit reference UDH when it does not fit one SMS.
+func (s *Server) Inject(from, to, text string) *MO {
+	s.mu.Lock()
+	s.nextMOID++
+	s.nextRef++
+	ref := s.nextRef
+	s.mu.Unlock()
+	dc, segs, err := smsgw.Split(text, ref, false)
+	if err != nil { // longer than 255 parts: a handset would refuse it too
+		dc, segs, _ = smsgw.Split(string([]rune(text)[:1000]), ref, false)
+	}
+	mo := &MO{ID: s.nextMOID, From: from, To: to, Text: text, Parts: len(segs), At: time.Now()}
+	s.mu.Lock()
+	s.mos = append(s.mos, mo)
+	for _, seg := range segs {
+		s.queue = append(s.queue, &moPart{mo: mo, from: from, to: to, seg: seg, dc: dc})
+	}
+	s.notifyLocked()
+	s.mu.Unlock()
+	return mo
+}
+
+// Submits returns a copy of every submit the simulator accepted.
+func (s *Server) Submits() []Submit {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Submit(nil), s.submits...)
+}
+
+// MOs returns a copy of every injected MO and how far it got.
+func (s *Server) MOs() []MO {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]MO, len(s.mos))
+	for i, m := range s.mos {
+		out[i] = *m
+	}
+	return out
+}
+
+// Changed returns a channel closed at the next change of state (a submit,
+// an ack), for waiting without polling.
+func (s *Server) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
+}
+
+func (s *Server) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Server) accept() {
+	for {
+		nc, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		c := &conn{s: s, nc: nc, pending: map[int32]*moPart{}}
+		s.mu.Lock()
+		s.conns[c] = true
+		s.mu.Unlock()
+		s.wg.Add(1)
+		go func() { defer s.wg.Done(); c.serve() }()
+	}
+}
+
+// deliverLoop hands queued MO parts and receipts to bound receivers.
+func (s *Server) deliverLoop(ctx context.Context) {
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		case <-tick.C:
+		}
+		for {
+			s.mu.Lock()
+			var target *conn
+			for c := range s.conns {
+				if c.receiver() && len(c.pending) < 20 {
+					target = c
+					break
+				}
+			}
+			if target == nil || len(s.queue) == 0 {
+				s.mu.Unlock()
+				break
+			}
+			p := s.queue[0]
+			s.queue = s.queue[1:]
+			s.mu.Unlock()
+			if err, requeue := target.deliver(p); err != nil {
+				if requeue {
+					s.requeue(p)
+				}
+				break
+			}
+		}
+	}
+}
+
+func (s *Server) requeue(ps ...*moPart) {
+	if len(ps) == 0 {
+		return
+	}
+	s.mu.Lock()
+	s.queue = append(ps, s.queue...)
+	s.notifyLocked()
+	s.mu.Unlock()
+}
+
+// conn is one ESME connection.
+type conn struct {
+	s        *Server
+	nc       net.Conn
+	wmu      sync.Mutex
+	systemID string
+	bindType pdu.BindingType
+	bound    bool
+	pending  map[int32]*moPart // deliver_sm awaiting deliver_sm_resp, guarded by s.mu
+}
+
+func (c *conn) receiver() bool {
+	return c.bound && (c.bindType == pdu.Receiver || c.bindType == pdu.Transceiver)
+}
+
+func (c *conn) write(p pdu.PDU) error {
+	buf := pdu.NewBuffer(make([]byte, 0, 64))
+	p.Marshal(buf)
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_ = c.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	_, err := c.nc.Write(buf.Bytes())
+	return err
+}
+
+func (c *conn) serve() {
+	defer func() {
+		_ = c.nc.Close()
+		c.s.mu.Lock()
+		delete(c.s.conns, c)
+		// Whatever this ESME did not acknowledge goes back to the queue.
+		var back []*moPart
+		for _, p := range c.pending {
+			back = append(back, p)
+		}
+		c.pending = nil
+		c.s.mu.Unlock()
+		c.s.requeue(back...)
+	}()
+	for {
+		_ = c.nc.SetReadDeadline(time.Now().Add(5 * time.Minute))
+		p, err := pdu.Parse(c.nc)
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+				c.s.log.Debug("smsc: read", slog.Any("err", err))
+			}
+			return
+		}
+		if !c.handle(p) {
+			return
+		}
+	}
+}
+
+func (c *conn) handle(p pdu.PDU) (keep bool) {
+	switch req := p.(type) {
+	case *pdu.BindRequest:
+		resp := req.GetResponse().(*pdu.BindResp)
+		resp.SystemID = "HUAMUSIM"
+		if want, ok := c.s.cfg.Accounts[req.SystemID]; len(c.s.cfg.Accounts) > 0 && (!ok || want != req.Password) {
+			resp.CommandStatus = data.ESME_RINVPASWD
+			_ = c.write(resp)
+			return false
+		}
+		c.s.mu.Lock()
+		c.systemID, c.bindType, c.bound = req.SystemID, req.BindingType, true
+		c.s.notifyLocked()
+		c.s.mu.Unlock()
+		return c.write(resp) == nil
+	case *pdu.EnquireLink:
+		return c.write(req.GetResponse()) == nil
+	case *pdu.Unbind:
+		_ = c.write(req.GetResponse())
+		return false
+	case *pdu.SubmitSM:
+		return c.submit(req)
+	case *pdu.DeliverSMResp:
+		c.s.mu.Lock()
+		if mp, ok := c.pending[req.SequenceNumber]; ok {
+			delete(c.pending, req.SequenceNumber)
+			if req.CommandStatus == data.ESME_ROK {
+				if mp.mo != nil {
+					mp.mo.Acked++
+				}
+				c.s.notifyLocked()
+				c.s.mu.Unlock()
+				return true
+			}
+			c.s.mu.Unlock()
+			// A refusal (e.g. the ESME's database is down): try again later.
+			time.AfterFunc(500*time.Millisecond, func() { c.s.requeue(mp) })
+			return true
+		}
+		c.s.mu.Unlock()
+		return true
+	case *pdu.EnquireLinkResp, *pdu.GenericNack:
+		return true
+	default:
+		if p.CanResponse() {
+			r := p.GetResponse()
+			r.GetHeader()
+			_ = c.write(r)
+		}
+		return true
+	}
+}
+
+func (c *conn) submit(req *pdu.SubmitSM) bool {
+	resp := req.GetResponse().(*pdu.SubmitSMResp)
+	c.s.mu.Lock()
+	if !c.bound || c.bindType == pdu.Receiver {
+		c.s.mu.Unlock()
+		resp.CommandStatus = data.ESME_RINVBNDSTS
+		return c.write(resp) == nil
+	}
+	if c.s.throttle > 0 {
+		c.s.throttle--
+		c.s.mu.Unlock()
+		resp.CommandStatus = data.ESME_RTHROTTLED
+		return c.write(resp) == nil
+	}
+	c.s.nextMsgID++
+	id := strconv.FormatInt(c.s.nextMsgID, 10)
+	raw, _ := req.Message.GetMessageData()
+	var udh []byte
+	if u := req.Message.UDH(); len(u) > 0 {
+		udh, _ = u.MarshalBinary()
+	}
+	sub := Submit{MessageID: id, Bind: c.systemID, From: req.SourceAddr.Address(), To: req.DestAddr.Address(),
+		UDH: udh, Total: 1, Seq: 1, At: time.Now()}
+	if enc := req.Message.Encoding(); enc != nil {
+		sub.DataCoding = enc.DataCoding()
+	}
+	full := append(append([]byte(nil), udh...), raw...)
+	esm := req.EsmClass
+	if len(udh) > 0 {
+		esm |= 0x40
+	}
+	tlvs := map[uint16][]byte{}
+	for tag, f := range req.OptionalParameters {
+		tlvs[uint16(tag)] = f.Data
+	}
+	if part, err := smsgw.ParsePart(esm, sub.DataCoding, full, tlvs); err == nil {
+		if part.Concat {
+			sub.Ref, sub.Seq, sub.Total = int(part.Ref), int(part.Seq), int(part.Total)
+		}
+		sub.Text, _, _ = smsgw.Decode(sub.DataCoding, part.Body)
+	}
+	c.s.submits = append(c.s.submits, sub)
+	c.s.notifyLocked()
+	c.s.mu.Unlock()
+	resp.MessageID = id
+	if err := c.write(resp); err != nil {
+		return false
+	}
+	if req.RegisteredDelivery&0x01 != 0 {
+		time.AfterFunc(c.s.cfg.ReceiptDelay, func() { c.s.queueReceipt(sub) })
+	}
+	return true
+}
+
+// queueReceipt sends a DELIVRD receipt for sub the way most SMSCs do: the
+// receipted_message_id and message_state TLVs and the text form both.
+func (s *Server) queueReceipt(sub Submit) {
+	now := time.Now().Format("0601021504")
+	text := fmt.Sprintf("id:%s sub:001 dlvrd:001 submit date:%s done date:%s stat:DELIVRD err:000 text:",
+		sub.MessageID, sub.At.Format("0601021504"), now)
+	p := &moPart{from: sub.To, to: sub.From, dc: 0, dlr: true,
+		seg:  smsgw.Segment{ShortMessage: []byte(text), Seq: 1, Total: 1},
+		tlvs: map[pdu.Tag][]byte{pdu.TagReceiptedMessageID: append([]byte(sub.MessageID), 0), pdu.TagMessageStateOption: {2}}}
+	s.mu.Lock()
+	s.queue = append(s.queue, p)
+	s.notifyLocked()
+	s.mu.Unlock()
+}
+
+// deliver sends one part. On failure, requeue says whether the caller must
+// put the part back (false when the closing connection already did).
+func (c *conn) deliver(p *moPart) (err error, requeue bool) {
+	d := pdu.NewDeliverSM().(*pdu.DeliverSM)
+	_ = d.SourceAddr.SetAddress(p.from)
+	d.SourceAddr.SetTon(1)
+	d.SourceAddr.SetNpi(1)
+	_ = d.DestAddr.SetAddress(p.to)
+	// Only the data_coding byte of enc is used: the bytes go out as given.
+	enc := data.FromDataCoding(p.dc)
+	if enc == nil {
+		enc = data.GSM7BIT
+	}
+	if err := d.Message.SetMessageDataWithEncoding(p.seg.ShortMessage, enc); err != nil {
+		return err, false // cannot be encoded: drop it rather than loop
+	}
+	if p.seg.UDHI {
+		d.EsmClass |= 0x40
+	}
+	if p.dlr {
+		d.EsmClass |= 0x04
+	}
+	for tag, v := range p.tlvs {
+		d.RegisterOptionalParam(pdu.Field{Tag: tag, Data: v})
+	}
+	c.s.mu.Lock()
+	if c.pending == nil { // connection already closed
+		c.s.mu.Unlock()
+		return net.ErrClosed, true
+	}
+	c.pending[d.SequenceNumber] = p
+	c.s.mu.Unlock()
+	if err := c.write(d); err != nil {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		if _, ok := c.pending[d.SequenceNumber]; ok {
+			delete(c.pending, d.SequenceNumber)
+			return err, true
+		}
+		return err, false
+	}
+	return nil, false
+}

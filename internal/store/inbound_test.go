@@ -1,0 +1,96 @@
+package store_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"huamu/internal/pgtest"
+	"huamu/internal/store"
+)
+
+func TestInsertInbound_RedeliveryIsStoredOnce(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	ctx := context.Background()
+	mo := store.MO{DedupKey: "h:abc:2", AltKeys: []string{"h:abc:1"}, Bind: "mobile-1", Sender: "13800000001", Body: "供 桂花"}
+	id1, dup1, err := st.InsertInbound(ctx, mo)
+	if err != nil || dup1 {
+		t.Fatal(err, dup1)
+	}
+	id2, dup2, err := st.InsertInbound(ctx, mo)
+	if err != nil || !dup2 || id2 != id1 {
+		t.Fatalf("redelivery: id %d dup %v err %v, want id %d dup", id2, dup2, err, id1)
+	}
+	// The next dedup window still recognises it through its previous key.
+	next := store.MO{DedupKey: "h:abc:3", AltKeys: []string{"h:abc:2"}, Bind: "mobile-1", Sender: "13800000001", Body: "供 桂花"}
+	if _, dup, _ := st.InsertInbound(ctx, next); !dup {
+		t.Fatal("a redelivery across the window boundary was stored again")
+	}
+	n, _ := st.CountInbound(ctx, "")
+	if n != 1 {
+		t.Fatalf("%d rows, want 1", n)
+	}
+}
+
+func TestAddPart_JoinsOnceWhenPartsArriveTogether(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	ctx := context.Background()
+	join := func(ps []store.Part) (string, error) {
+		s := ""
+		for _, p := range ps {
+			s += string(p.Body)
+		}
+		return s, nil
+	}
+	var wg sync.WaitGroup
+	completes := make(chan int64, 6)
+	for round := range 2 { // every part delivered twice, concurrently
+		for seq := 1; seq <= 3; seq++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p := store.Part{DedupKey: "p" + string(rune('0'+seq)), Bind: "b", Sender: "13800000001", Ref: 7, Total: 3,
+					Seq: seq, Body: []byte{byte('a' + seq - 1)}, ReceivedAt: time.Now()}
+				id, complete, err := st.AddPart(ctx, p, join)
+				if err != nil {
+					t.Error(round, err)
+				}
+				if complete {
+					completes <- id
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(completes)
+	if len(completes) != 1 {
+		t.Fatalf("message completed %d times, want once", len(completes))
+	}
+	rows, _ := st.ListInbound(ctx, store.InboundFilter{})
+	if len(rows) != 1 || rows[0].Body != "abc" {
+		t.Fatalf("inbound %+v, want one row with the parts joined in order", rows)
+	}
+}
+
+func TestHandOnStaleParts_IncompleteTextBecomesFragment(t *testing.T) {
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	st := pgtest.Store(t, func() time.Time { return now })
+	ctx := context.Background()
+	join := func(ps []store.Part) (string, error) { return string(ps[0].Body) + "…", nil }
+	if _, complete, err := st.AddPart(ctx, store.Part{DedupKey: "x1", Bind: "b", Sender: "13800000001", Ref: 9, Total: 2,
+		Seq: 1, Body: []byte("求购桂花"), ReceivedAt: now}, join); err != nil || complete {
+		t.Fatal(err, complete)
+	}
+	if n, err := st.HandOnStaleParts(ctx, 2*time.Minute, join); err != nil || n != 0 {
+		t.Fatalf("fresh part handed on: %d %v", n, err)
+	}
+	now = now.Add(3 * time.Minute)
+	if n, err := st.HandOnStaleParts(ctx, 2*time.Minute, join); err != nil || n != 1 {
+		t.Fatalf("handed on %d (%v), want 1", n, err)
+	}
+	rows, _ := st.ListInbound(ctx, store.InboundFilter{})
+	if len(rows) != 1 || rows[0].Reason != "fragment" || rows[0].Body != "求购桂花…" || rows[0].State != "new" {
+		t.Fatalf("got %+v", rows)
+	}
+}

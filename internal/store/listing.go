@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+
+	"huamu/matching"
+)
+
+const listingCols = `l.id, l.member_id, m.phone, l.side, l.species, l.variety, l.attrs, l.spec,
+	l.qty_min, l.qty_max, l.unit, l.remaining, l.price_min, l.price_max, l.price_per,
+	l.price_total, l.price_terms, l.negotiable, l.city, l.district, l.town, l.village,
+	l.contact, l.urgent, l.state, l.created_at, l.expires_at`
+
+const listingFrom = ` FROM listings l JOIN members m ON m.id = l.member_id `
+
+// InsertListing stores a new open listing and returns it with its id.
+// Remaining starts at the quantity's definite amount.
+func (tx *Tx) InsertListing(ctx context.Context, inboundID *int64, l matching.Listing) (matching.Listing, error) {
+	spec, err := json.Marshal(l.Spec)
+	if err != nil {
+		return l, fmt.Errorf("insert listing: %w", err)
+	}
+	if l.Spec == nil {
+		spec = []byte("{}")
+	}
+	var p matching.Price
+	if l.Price != nil {
+		p = *l.Price
+	}
+	var loc matching.Location
+	if l.Location != nil {
+		loc = *l.Location
+	}
+	if l.Attrs == nil {
+		l.Attrs = []string{}
+	}
+	l.Remaining = l.Qty.Amount()
+	l.State = matching.ListingOpen
+	if l.CreatedAt.IsZero() {
+		l.CreatedAt = tx.Now
+	}
+	err = tx.tx.QueryRow(ctx, `
+		INSERT INTO listings (inbound_id, member_id, side, species, variety, attrs, spec,
+			qty_min, qty_max, unit, remaining, price_min, price_max, price_per, price_total,
+			price_terms, negotiable, city, district, town, village, contact, urgent, state,
+			created_at, expires_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26)
+		RETURNING id`,
+		inboundID, l.MemberID, string(l.Side), l.Species, l.Variety, l.Attrs, spec,
+		l.Qty.Min, l.Qty.Max, l.Qty.Unit, l.Remaining, p.Min, p.Max, p.Per, p.Total,
+		p.Terms, l.Negotiable, loc.City, loc.District, loc.Town, loc.Village, l.Contact, l.Urgent,
+		string(l.State), l.CreatedAt, l.ExpiresAt).Scan(&l.ID)
+	return l, interpret(err, "信息")
+}
+
+// OpenListings returns open, unexpired listings of one side and species,
+// oldest first: the candidates the matching rules rank.
+func (tx *Tx) OpenListings(ctx context.Context, side matching.Side, species string) ([]matching.Listing, error) {
+	rows, err := tx.tx.Query(ctx, `SELECT `+listingCols+listingFrom+`
+		WHERE l.state = 'open' AND l.side = $1 AND l.species = $2 AND l.expires_at > $3
+		ORDER BY l.id`, string(side), species, tx.Now)
+	if err != nil {
+		return nil, interpret(err, "信息")
+	}
+	return pgx.CollectRows(rows, scanListing)
+}
+
+// ListingFilter narrows ListListings.
+type ListingFilter struct {
+	Side    string
+	Species string
+	State   string
+	Phone   string
+	Limit   int
+}
+
+// ListListings returns listings for the back office, newest first.
+func (s *Store) ListListings(ctx context.Context, f ListingFilter) ([]matching.Listing, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+listingCols+listingFrom+`
+		WHERE ($1 = '' OR l.side = $1) AND ($2 = '' OR l.species = $2)
+		  AND ($3 = '' OR l.state = $3) AND ($4 = '' OR m.phone = $4)
+		ORDER BY l.id DESC LIMIT $5`, f.Side, f.Species, f.State, f.Phone, f.Limit)
+	if err != nil {
+		return nil, interpret(err, "信息")
+	}
+	return pgx.CollectRows(rows, scanListing)
+}
+
+// Listing returns one listing by id.
+func (s *Store) Listing(ctx context.Context, id int64) (matching.Listing, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+listingCols+listingFrom+` WHERE l.id = $1`, id)
+	if err != nil {
+		return matching.Listing{}, interpret(err, "信息")
+	}
+	l, err := pgx.CollectExactlyOneRow(rows, scanListing)
+	return l, interpret(err, fmt.Sprintf("信息#%d", id))
+}
+
+func scanListing(r pgx.CollectableRow) (matching.Listing, error) {
+	var (
+		l                     matching.Listing
+		side, state           string
+		spec                  []byte
+		pmin, pmax, ptotal    *decimal.Decimal
+		per, terms            string
+		city, dist, town, vil string
+		created, expires      time.Time
+	)
+	err := r.Scan(&l.ID, &l.MemberID, &l.Phone, &side, &l.Species, &l.Variety, &l.Attrs, &spec,
+		&l.Qty.Min, &l.Qty.Max, &l.Qty.Unit, &l.Remaining, &pmin, &pmax, &per,
+		&ptotal, &terms, &l.Negotiable, &city, &dist, &town, &vil,
+		&l.Contact, &l.Urgent, &state, &created, &expires)
+	if err != nil {
+		return l, err
+	}
+	l.Side, l.State = matching.Side(side), matching.ListingState(state)
+	l.CreatedAt, l.ExpiresAt = created, expires
+	if err := json.Unmarshal(spec, &l.Spec); err != nil {
+		return l, fmt.Errorf("listing %d spec: %w", l.ID, err)
+	}
+	if pmin != nil || pmax != nil || ptotal != nil {
+		l.Price = &matching.Price{Min: pmin, Max: pmax, Per: per, Total: ptotal, Terms: terms}
+	}
+	if city != "" || dist != "" || town != "" || vil != "" {
+		l.Location = &matching.Location{City: city, District: dist, Town: town, Village: vil}
+	}
+	return l, nil
+}

@@ -1,0 +1,183 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Part is one stored part of a long MO.
+type Part struct {
+	DedupKey   string
+	Bind       string
+	Carrier    string
+	Sender     string
+	Recipient  string
+	Ref        int
+	Total      int
+	Seq        int
+	DataCoding byte
+	Body       []byte
+	ReceivedAt time.Time
+}
+
+// Joiner turns a complete, seq-ordered set of parts into text.
+type Joiner func(parts []Part) (string, error)
+
+// AddPart commits one part of a long MO and, when it completes its message,
+// the joined text as an inbound row in the same transaction. A redelivered
+// part is stored once. Parts belong together when sender, reference and
+// total agree and they arrived within partWindow of each other.
+func (s *Store) AddPart(ctx context.Context, p Part, join Joiner) (inboundID int64, complete bool, err error) {
+	err = s.InTx(ctx, func(tx *Tx) error {
+		// Serialise the parts of one message so that exactly one of two
+		// parts arriving at once sees the message complete.
+		h := fnv.New64a()
+		fmt.Fprintf(h, "%s|%d|%d", p.Sender, p.Ref, p.Total)
+		if _, err := tx.tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(h.Sum64())); err != nil {
+			return err
+		}
+		if p.ReceivedAt.IsZero() {
+			p.ReceivedAt = tx.Now
+		}
+		tag, err := tx.tx.Exec(ctx, `INSERT INTO inbound_parts (dedup_key, bind, carrier, sender, recipient,
+			ref, total, seq, data_coding, body, received_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+			ON CONFLICT (dedup_key) DO NOTHING`,
+			p.DedupKey, p.Bind, p.Carrier, p.Sender, p.Recipient, p.Ref, p.Total, p.Seq, int16(p.DataCoding), p.Body, p.ReceivedAt)
+		if err != nil {
+			return interpret(err, "短信分段")
+		}
+		if tag.RowsAffected() == 0 {
+			return nil // a redelivery of a part already stored
+		}
+		rows, err := tx.tx.Query(ctx, `SELECT DISTINCT ON (seq) id, seq, data_coding, body, dedup_key
+			FROM inbound_parts
+			WHERE sender = $1 AND ref = $2 AND total = $3 AND inbound_id IS NULL AND received_at > $4
+			ORDER BY seq, id`, p.Sender, p.Ref, p.Total, p.ReceivedAt.Add(-partWindow))
+		if err != nil {
+			return interpret(err, "短信分段")
+		}
+		var ids []int64
+		var parts []Part
+		for rows.Next() {
+			var (
+				id int64
+				q  = p
+				dc int16
+			)
+			if err := rows.Scan(&id, &q.Seq, &dc, &q.Body, &q.DedupKey); err != nil {
+				rows.Close()
+				return err
+			}
+			q.DataCoding = byte(dc)
+			ids = append(ids, id)
+			parts = append(parts, q)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(parts) < p.Total {
+			return nil
+		}
+		complete = true
+		text, err := join(parts)
+		if err != nil {
+			return fmt.Errorf("join long MO: %w", err)
+		}
+		inboundID, _, err = tx.insertInbound(ctx, MO{DedupKey: "j:" + parts[0].DedupKey, Bind: p.Bind, Carrier: p.Carrier,
+			Sender: p.Sender, Recipient: p.Recipient, Body: text, ReceivedAt: p.ReceivedAt}, "new", "")
+		if err != nil {
+			return err
+		}
+		_, err = tx.tx.Exec(ctx, `UPDATE inbound_parts SET inbound_id = $1 WHERE id = ANY($2)`, inboundID, ids)
+		return interpret(err, "短信分段")
+	})
+	return inboundID, complete, err
+}
+
+// partWindow is how far apart the parts of one message may arrive; a handset
+// sends them within seconds, and references repeat after 256 messages.
+const partWindow = time.Hour
+
+// HandOnStaleParts turns the parts of messages still incomplete after
+// olderThan into inbound rows marked as fragments, so that a clerk sees
+// what did arrive. It returns how many messages it handed on.
+func (s *Store) HandOnStaleParts(ctx context.Context, olderThan time.Duration, join Joiner) (int, error) {
+	n := 0
+	err := s.InTx(ctx, func(tx *Tx) error {
+		rows, err := tx.tx.Query(ctx, `SELECT id, dedup_key, bind, carrier, sender, recipient, ref, total, seq,
+			data_coding, body, received_at FROM inbound_parts
+			WHERE inbound_id IS NULL AND received_at < $1
+			ORDER BY sender, ref, total, seq FOR UPDATE SKIP LOCKED`, tx.Now.Add(-olderThan))
+		if err != nil {
+			return interpret(err, "短信分段")
+		}
+		type group struct {
+			ids   []int64
+			parts []Part
+		}
+		var groups []*group
+		idx := map[string]*group{}
+		for rows.Next() {
+			var (
+				id int64
+				p  Part
+				dc int16
+			)
+			if err := rows.Scan(&id, &p.DedupKey, &p.Bind, &p.Carrier, &p.Sender, &p.Recipient, &p.Ref, &p.Total,
+				&p.Seq, &dc, &p.Body, &p.ReceivedAt); err != nil {
+				rows.Close()
+				return err
+			}
+			p.DataCoding = byte(dc)
+			k := fmt.Sprintf("%s|%d|%d", p.Sender, p.Ref, p.Total)
+			g := idx[k]
+			if g == nil {
+				g = &group{}
+				idx[k] = g
+				groups = append(groups, g)
+			}
+			g.ids = append(g.ids, id)
+			g.parts = append(g.parts, p)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, g := range groups {
+			text, err := join(g.parts)
+			if err != nil {
+				text = ""
+			}
+			p := g.parts[0]
+			id, _, err := tx.insertInbound(ctx, MO{DedupKey: "f:" + p.DedupKey, Bind: p.Bind, Carrier: p.Carrier,
+				Sender: p.Sender, Recipient: p.Recipient, Body: text, ReceivedAt: p.ReceivedAt},
+				"new", "fragment")
+			if err != nil {
+				return err
+			}
+			if _, err := tx.tx.Exec(ctx, `UPDATE inbound_parts SET inbound_id = $1 WHERE id = ANY($2)`, id, g.ids); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// insertInbound stores mo unless its key is taken; inserted says which.
+func (tx *Tx) insertInbound(ctx context.Context, mo MO, state, reason string) (id int64, inserted bool, err error) {
+	err = tx.tx.QueryRow(ctx, `INSERT INTO inbound (dedup_key, bind, carrier, sender, recipient, body,
+		received_at, state, reason) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+		ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
+		mo.DedupKey, mo.Bind, mo.Carrier, mo.Sender, mo.Recipient, mo.Body, mo.ReceivedAt, state, reason).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = tx.tx.QueryRow(ctx, `SELECT id FROM inbound WHERE dedup_key = $1`, mo.DedupKey).Scan(&id)
+		return id, false, interpret(err, "短信")
+	}
+	return id, err == nil, interpret(err, "短信")
+}

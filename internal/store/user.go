@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/crypto/bcrypt"
+
+	"huamu/matching"
+)
+
+// Roles a back-office account can hold.
+const (
+	RoleAdmin    = "admin"
+	RoleClerk    = "clerk"
+	RoleReadonly = "readonly"
+)
+
+// User is a back-office account.
+type User struct {
+	ID    int64
+	Login string
+	Name  string
+	Role  string
+}
+
+// Session is a logged-in browser.
+type Session struct {
+	User      User
+	CSRFToken string
+	ExpiresAt time.Time
+}
+
+// SessionTTL is how long a login lasts without logging in again.
+const SessionTTL = 12 * time.Hour
+
+// UpsertUser creates the account, or resets its password, name and role.
+func (s *Store) UpsertUser(ctx context.Context, login, name, role, password string) (User, error) {
+	switch role {
+	case RoleAdmin, RoleClerk, RoleReadonly:
+	default:
+		return User{}, matching.Errorf(matching.CodeInvalid, "角色必须是 admin、clerk 或 readonly")
+	}
+	if len(password) < 8 {
+		return User{}, matching.Errorf(matching.CodeInvalid, "密码至少8位")
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return User{}, fmt.Errorf("hash password: %w", err)
+	}
+	u := User{Login: login, Name: name, Role: role}
+	err = s.pool.QueryRow(ctx, `INSERT INTO users (login, name, role, password_hash, created_at)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (login) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,
+			password_hash = EXCLUDED.password_hash
+		RETURNING id`, login, name, role, string(hash), s.now()).Scan(&u.ID)
+	return u, interpret(err, "账号")
+}
+
+// Authenticate checks a login and password and opens a session. It returns
+// the cookie token (only its hash is stored) and the session.
+func (s *Store) Authenticate(ctx context.Context, login, password string) (string, Session, error) {
+	var (
+		u    User
+		hash string
+	)
+	err := s.pool.QueryRow(ctx, `SELECT id, login, name, role, password_hash FROM users WHERE login = $1`, login).
+		Scan(&u.ID, &u.Login, &u.Name, &u.Role, &hash)
+	if err == pgx.ErrNoRows {
+		// Compare anyway so a wrong login takes as long as a wrong password.
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		return "", Session{}, matching.Errorf(matching.CodeForbidden, "账号或密码不对")
+	}
+	if err != nil {
+		return "", Session{}, interpret(err, "账号")
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
+		return "", Session{}, matching.Errorf(matching.CodeForbidden, "账号或密码不对")
+	}
+	token, csrf := randToken(), randToken()
+	sess := Session{User: u, CSRFToken: csrf, ExpiresAt: s.now().Add(SessionTTL)}
+	_, err = s.pool.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5)`, tokenHash(token), u.ID, csrf, s.now(), sess.ExpiresAt)
+	if err != nil {
+		return "", Session{}, interpret(err, "登录")
+	}
+	return token, sess, nil
+}
+
+// SessionByToken returns the live session for a cookie token.
+func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
+	var sess Session
+	err := s.pool.QueryRow(ctx, `SELECT u.id, u.login, u.name, u.role, s.csrf_token, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash(token), s.now()).
+		Scan(&sess.User.ID, &sess.User.Login, &sess.User.Name, &sess.User.Role, &sess.CSRFToken, &sess.ExpiresAt)
+	return sess, interpret(err, "登录")
+}
+
+// Logout ends the session of a cookie token.
+func (s *Store) Logout(ctx context.Context, token string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash(token))
+	return interpret(err, "登录")
+}
+
+// Audit records who did what to what.
+func (s *Store) Audit(ctx context.Context, userID int64, action, object, detail string) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (at, user_id, action, object, detail) VALUES ($1, $2, $3, $4, $5)`,
+		s.now(), userID, action, object, detail)
+	return interpret(err, "操作记录")
+}
+
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
+	return h
+})
+
+func randToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func tokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}

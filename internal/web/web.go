@@ -1,0 +1,205 @@
+// Package web is the back office the association's clerks use: server-
+// rendered Chinese pages on chi, templates embedded and parsed once at
+// start-up, sessions and CSRF tokens in PostgreSQL.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"huamu/internal/store"
+	"huamu/matching"
+	"huamu/smsgw"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Server holds what the handlers need.
+type Server struct {
+	store   *store.Store
+	gateway *smsgw.Gateway // nil when the process holds no binds
+	log     *slog.Logger
+	pages   map[string]*template.Template
+	metrics http.Handler
+	secure  bool // cookies over HTTPS only
+}
+
+// Options configure the back office.
+type Options struct {
+	Store   *store.Store
+	Gateway *smsgw.Gateway
+	Log     *slog.Logger
+	Metrics http.Handler // served at /metrics; nil for none
+}
+
+// New parses every template (a broken or missing page fails here, at
+// start-up, not when a clerk opens it) and returns the server.
+func New(o Options) (*Server, error) {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{store: o.Store, gateway: o.Gateway, log: o.Log, metrics: o.Metrics, pages: map[string]*template.Template{}}
+	layout, err := fs.ReadFile(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		page := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if page == "layout" {
+			continue
+		}
+		body, err := fs.ReadFile(templateFS, n)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.New("layout").Funcs(funcs).Parse(string(layout))
+		if err == nil {
+			_, err = t.Parse(string(body))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", n, err)
+		}
+		s.pages[page] = t
+	}
+	for _, want := range []string{"login", "inbound", "listings", "outbound"} {
+		if s.pages[want] == nil {
+			return nil, fmt.Errorf("template %s.html is missing", want)
+		}
+	}
+	return s, nil
+}
+
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()
+
+var funcs = template.FuncMap{
+	"when": func(t time.Time) string { return t.In(shanghai).Format("01-02 15:04:05") },
+	"whenp": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.In(shanghai).Format("01-02 15:04:05")
+	},
+	"offer":      matching.OfferLine,
+	"list":       func(xs ...string) []string { return xs },
+	"stateName":  stateName,
+	"reasonName": reasonName,
+	"sideName": func(s matching.Side) string {
+		if s == matching.Supply {
+			return "供"
+		}
+		return "求"
+	},
+}
+
+// page is what every template gets.
+type page struct {
+	Title   string
+	Nav     string
+	Session *store.Session
+	Flash   string
+	Error   string
+	Data    any
+}
+
+// render executes a page into a buffer first, so a template error becomes a
+// clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	p.Session = sessionFrom(r.Context())
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("render", slog.String("page", name), slog.Any("err", err))
+		http.Error(w, "页面出错，请联系管理员", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+func stateName(s string) string {
+	switch s {
+	case "new":
+		return "待处理"
+	case "done":
+		return "已处理"
+	case "needs_clerk":
+		return "需人工"
+	case "resolved":
+		return "人工已处理"
+	case "queued":
+		return "待发送"
+	case "submitted":
+		return "已提交"
+	case "delivered":
+		return "已送达"
+	case "failed":
+		return "失败"
+	case "open":
+		return "有效"
+	case "filled":
+		return "已成交"
+	case "cancelled":
+		return "已撤销"
+	case "expired":
+		return "已过期"
+	}
+	return s
+}
+
+func reasonName(r string) string {
+	switch r {
+	case "":
+		return ""
+	case "empty":
+		return "空短信"
+	case "chitchat":
+		return "闲聊"
+	case "spam":
+		return "广告"
+	case "wrong_number":
+		return "发错号码"
+	case "garbled":
+		return "乱码"
+	case "fragment":
+		return "长短信不完整"
+	case "no_side":
+		return "没说供还是求"
+	case "no_species":
+		return "没有品种"
+	case "conflicting_side":
+		return "供求不明"
+	case "conflicting_command":
+		return "指令矛盾"
+	case "system_message":
+		return "系统短信"
+	case "internal_error":
+		return "系统出错"
+	case "not_a_mobile":
+		return "非手机号"
+	}
+	if strings.HasPrefix(r, "command_") {
+		return "指令待办"
+	}
+	return r
+}
