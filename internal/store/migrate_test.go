@@ -13,7 +13,7 @@ import (
 
 func TestLoadMigrations_OrdersByNumberAndRejectsBadNames(t *testing.T) {
 	fs := fstest.MapFS{
-		"0010_later.sql": {Data: []byte("SELECT 1")},
+		"0010_later.sql":  {Data: []byte("SELECT 1")},
 		"0002_second.sql": {Data: []byte("SELECT 1")},
 		"0001_first.sql":  {Data: []byte("SELECT 1")},
 		"README.md":       {Data: []byte("not a migration")},
