@@ -51,7 +51,7 @@ pg_answers() {
 redis_answers() {
 	local h p line
 	read -r h p < <(url_hostport "$1" 6379)
-	exec 4<>"/dev/tcp/$h/$p" 2>/dev/null || return 1
+	{ exec 4<>"/dev/tcp/$h/$p"; } 2>/dev/null || return 1
 	printf 'PING\r\n' >&4
 	read -r -t 2 line <&4 || true
 	exec 4>&-
@@ -158,12 +158,12 @@ fi
 
 pg=${DATABASE_URL:-$DEFAULT_PG}
 if ! pg_answers "$pg"; then
-	if [[ -n ${DATABASE_URL:-} ]]; then say "DATABASE_URL does not answer; starting a private PostgreSQL"; fi
+	if [[ -n ${DATABASE_URL:-} ]]; then say "DATABASE_URL does not answer; using a private PostgreSQL"; fi
 	pg=$(start_private_pg)
 fi
 redis=${REDIS_URL:-$DEFAULT_REDIS}
 if ! redis_answers "$redis"; then
-	if [[ -n ${REDIS_URL:-} ]]; then say "REDIS_URL does not answer; starting a private Redis"; fi
+	if [[ -n ${REDIS_URL:-} ]]; then say "REDIS_URL does not answer; using a private Redis"; fi
 	redis=$(start_private_redis)
 fi
 printf 'export DATABASE_URL=%q\nexport REDIS_URL=%q\n' "$pg" "$redis"
