@@ -129,9 +129,9 @@ type GroupOutcome int
 
 // Outcomes of Evaluate.
 const (
-	GroupWaits GroupOutcome = iota
-	GroupGoesAhead          // close and allocate
-	GroupFails             // close and release every commitment
+	GroupWaits     GroupOutcome = iota
+	GroupGoesAhead              // close and allocate
+	GroupFails                  // close and release every commitment
 )
 
 // Evaluate decides a group-buy's fate at now from its commitments' total:

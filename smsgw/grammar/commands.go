@@ -300,7 +300,7 @@ func (p *parser) query(first int, fc string, listingLike bool) (Result, bool) {
 	mine := p.hasClass(tMine) >= 0
 	have := p.hasClass(tQueryHave) >= 0
 	price := p.hasClass(tQueryPrice) >= 0
-	ok := fc == tQuery || mine && !listingLike || have && !p.strongSide(2) || price && !p.strongSide(3) || p.isQuestion()
+	ok := fc == tQuery || mine && !listingLike || have && !p.strongSide(3) || price && !p.strongSide(3) || p.isQuestion()
 	if !ok {
 		return Result{}, false
 	}
@@ -308,7 +308,7 @@ func (p *parser) query(first int, fc string, listingLike bool) (Result, bool) {
 	if mine {
 		a.Scope = "mine"
 	}
-	if price {
+	if price || p.hasPriceWord() {
 		a.About = "price"
 	}
 	if a.Species == "" {
@@ -320,7 +320,7 @@ func (p *parser) query(first int, fc string, listingLike bool) (Result, bool) {
 		}()
 	}
 	for _, h := range p.sides {
-		if h.n >= 2 {
+		if h.n >= 3 {
 			a.Side = h.side
 			break
 		}
@@ -340,6 +340,15 @@ func (p *parser) query(first int, fc string, listingLike bool) (Result, bool) {
 		}
 	}
 	return cmd(CmdQuery, a), true
+}
+
+func (p *parser) hasPriceWord() bool {
+	for i := range p.toks {
+		if p.toks[i].has(rPriceWord) {
+			return true
+		}
+	}
+	return false
 }
 
 // isQuestion reads 你们有桂花吗: 有 and a plant, asked as a question.

@@ -121,6 +121,7 @@ func New(d LexiconData) (*Grammar, error) {
 		}
 	}
 	g.buildPinyin()
+	g.order = nil
 	return g, nil
 }
 

@@ -9,7 +9,6 @@ type itemB struct {
 	spec             Spec
 	primary          string // the first spec key given, reused by the next size
 	qty              *Qty
-	qtyUnitSet       bool
 	price            *Price
 	priceUnit        string // the unit named with the price (元/盆, 一丛)
 	total            *Money
@@ -33,8 +32,6 @@ func (p *parser) read() {
 			i = p.number(i)
 		case tkWord:
 			i = p.word(i)
-		case tkLatin:
-			p.junkScore["latin"]++
 		}
 	}
 	p.finish()
@@ -65,7 +62,7 @@ func (p *parser) word(i int) int {
 		case rAttr:
 			p.attrs = appendNew(p.attrs, r.val)
 		case rSpecKey:
-			p.pKey, p.pKeyTok = r.val, i
+			p.pKey = r.val
 			if isDiameter(r.val) {
 				p.basis = r.val
 			}
@@ -73,6 +70,9 @@ func (p *parser) word(i int) int {
 			p.pPrice = true
 			if r.val != "" {
 				p.pTerms = r.val
+			}
+			if k := p.respectively(i); k != i {
+				return k // 单价150、200: one price per item
 			}
 		case rLump:
 			p.pLump = true
@@ -83,7 +83,7 @@ func (p *parser) word(i int) int {
 		case rValidity:
 			p.setValidity(r)
 		case rValidityWord:
-			p.pValidity = true
+			p.pValidity, p.pValidTok = true, i
 		case rTown, rVillage, rPlace:
 			p.location(i, r)
 		case rEach:
@@ -94,6 +94,20 @@ func (p *parser) word(i int) int {
 			p.pBound = r.kind
 		case rDensity:
 			p.pDensity = true
+		case rPer:
+			// 每丛8-10根: a count of stems
+			if u := p.tok(p.adj(i)); u.text == "丛" || u.text == "窝" {
+				if n := p.adj(p.adj(i)); p.tok(n).kind == tkNum && (p.tok(p.adj(n)).text == "根" || p.tok(p.adj(n)).has(rSpecPost)) {
+					v := value{lo: p.toks[n].num.lo, hi: p.toks[n].num.hi, n: p.toks[n].num}
+					p.setSpec("stems", v.rangeOf(1))
+					return p.adj(n)
+				}
+			}
+			// 每棵150: the unit comes before the amount
+			if u := p.tok(p.adj(i)).role(rQtyUnit); u != nil && p.tok(p.adj(p.adj(i))).kind == tkNum {
+				p.pPrice, p.pPer = true, u.val
+				return p.adj(i)
+			}
 		case rMoney:
 			if r.val == "元" && t.text == "块" {
 				return p.bareKuai(i)
@@ -125,6 +139,12 @@ func (p *parser) species(i int, r role) {
 		p.newItem(false)
 	}
 	c := p.cur
+	if c.species == r.val && c.variety != "" && r.aux != "" && r.aux != c.variety {
+		// 金桂、银桂: another cultivar of the same plant is another item
+		c.adjacentNext = !c.hasContent()
+		p.newItem(false)
+		c = p.cur
+	}
 	c.species = r.val
 	if r.aux != "" {
 		c.variety = r.aux
@@ -138,6 +158,12 @@ func (p *parser) species(i int, r role) {
 		}
 	}
 	p.pVariety = nil
+	// sizes written before the name (胸径8公分、10公分各100株 出售香樟) are its items
+	for _, it := range p.items {
+		if it.species == "" {
+			it.species, it.variety, it.formAttrs = c.species, c.variety, slices.Clone(c.formAttrs)
+		}
+	}
 }
 
 // variety handles a cultivar word that needs its species (小叶 after 罗汉松).
@@ -146,7 +172,7 @@ func (p *parser) variety(i int) {
 	if p.cur != nil && p.cur.species != "" {
 		for _, r := range t.roles {
 			if r.kind == rVariety && r.val == p.cur.species {
-				p.cur.variety = r.aux
+				p.species(i, role{kind: rSpecies, val: r.val, aux: r.aux})
 				return
 			}
 		}

@@ -48,7 +48,7 @@ func isMojibake(s string) bool {
 }
 
 var (
-	rePartMarker = regexp.MustCompile(`^\s*[(\[（【]?\s*[1-9]\s*/\s*[1-9]\s*[)\]）】]?`)
+	rePartMarker = regexp.MustCompile(`^\s*[(\[]?\s*[1-9]\s*/\s*[1-9]\s*[)\]]|[(\[]\s*[1-9]\s*/\s*[1-9]\s*[)\]]\s*$`)
 	reURL        = regexp.MustCompile(`https?:|www\.|\.(com|cn|net|top|xyz|cc)\b|t\.cn/`)
 	reBrand      = regexp.MustCompile(`^\s*\[[^\]]{2,12}\]|\[[^\]]{2,12}\]\s*$`)
 	reOTP        = regexp.MustCompile(`(验证码|校验码|动态码|动态密码)\D{0,6}\d{4,8}|\d{4,8}\D{0,6}(验证码|校验码)`)
@@ -61,6 +61,9 @@ func (p *parser) spamOrSystem(norm string, hasListing bool) string {
 	if s[ReasonSpam] >= 3 {
 		return ReasonSpam
 	}
+	if s[ReasonSystemMessage] >= 3 {
+		return ReasonSystemMessage // our own receipt, forwarded
+	}
 	if reOTP.MatchString(norm) {
 		return ReasonSystemMessage
 	}
@@ -71,7 +74,7 @@ func (p *parser) spamOrSystem(norm string, hasListing bool) string {
 	if reBrand.MatchString(norm) {
 		score++
 	}
-	if score >= 3 || score >= 2 && !hasListing {
+	if score >= 4 || score >= 2 && !hasListing {
 		return ReasonSpam
 	}
 	if s[ReasonSystemMessage] >= 1 && !hasListing && p.firstSpecies() == "" {
@@ -108,10 +111,28 @@ func (p *parser) junkReason(norm string, sideReason string) string {
 	if p.valueCount > 0 || p.phone != "" || len(p.locs) > 0 && len(p.toks) > 2 {
 		return ReasonFragment
 	}
-	if p.keyMash() {
+	if p.keyMash() || rareHan(p.rs) {
 		return ReasonGarbled
 	}
 	return ReasonChitchat
+}
+
+// rareHan spots mojibake that lost bytes on the way (鍑哄敭绱柍): mostly
+// characters outside the 3755 common ones of GB2312 level 1.
+func rareHan(rs []rune) bool {
+	han, rare := 0, 0
+	enc := simplifiedchinese.GBK.NewEncoder()
+	for _, r := range rs {
+		if !isHan(r) {
+			continue
+		}
+		han++
+		b, err := enc.Bytes([]byte(string(r)))
+		if err != nil || len(b) != 2 || b[0] < 0xB0 || b[0] > 0xD7 {
+			rare++
+		}
+	}
+	return han >= 4 && rare*10 >= han*6
 }
 
 // keyMash spots keyboard noise: Latin letters that are neither pinyin nor

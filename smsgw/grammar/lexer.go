@@ -22,7 +22,6 @@ type token struct {
 	roles      []role
 	num        numTok
 	sep        rune
-	fuzzy      bool
 }
 
 func (t *token) has(k roleKind) bool { return t.role(k) != nil }
@@ -139,7 +138,7 @@ func (g *Grammar) lex(rs []rune) []token {
 			continue
 		case isHan(r):
 			if fl, froles := g.fuzzyMatch(rs, i); fl > dl && (!onlyKind(froles, rSpecKey) || numberAhead(rs, i+fl)) {
-				toks = append(toks, token{kind: tkWord, start: i, end: i + fl, text: string(rs[i : i+fl]), roles: froles, fuzzy: true})
+				toks = append(toks, token{kind: tkWord, start: i, end: i + fl, text: string(rs[i : i+fl]), roles: froles})
 				i += fl
 				continue
 			}

@@ -1,28 +1,15 @@
 package grammar
 
 // finish tidies the items after the walk: drops nameless items when others
-// have a name, lets a plant listed bare before another share its sizes
+// have a name (values after the last plant that started no item), lets a plant listed bare before another share its sizes
 // (香樟、银杏 胸径8公分), and fixes units.
 func (p *parser) finish() {
-	named := 0
-	for _, it := range p.items {
-		if it.species != "" {
-			named++
-		}
-	}
-	if named > 0 {
+	if p.firstSpecies() != "" {
 		kept := p.items[:0]
-		for k, it := range p.items {
-			if it.species == "" {
-				// values before the first name belong to the next item (3加仑 八角金盘)
-				if k+1 < len(p.items) && p.items[k+1].species != "" && !p.items[k+1].hasContent() {
-					nx := p.items[k+1]
-					it.species, it.variety, it.formAttrs = nx.species, nx.variety, nx.formAttrs
-					p.items[k+1] = it
-				}
-				continue
+		for _, it := range p.items {
+			if it.species != "" {
+				kept = append(kept, it)
 			}
-			kept = append(kept, it)
 		}
 		p.items = kept
 	}
@@ -35,7 +22,7 @@ func (p *parser) finish() {
 			it.spec = nx.spec
 		}
 		if it.qty == nil {
-			it.qty, it.qtyUnitSet = nx.qty, nx.qtyUnitSet
+			it.qty = nx.qty
 		}
 		if it.price == nil && it.total == nil {
 			it.price, it.priceUnit, it.total = nx.price, nx.priceUnit, nx.total

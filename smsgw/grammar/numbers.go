@@ -8,8 +8,11 @@ import "strings"
 func (p *parser) number(i int) int {
 	t := &p.toks[i]
 	n := t.num
-	if n.digits != "" && !n.isRange {
-		p.ids = append(p.ids, n.digits)
+	if len(n.digits) > 12 {
+		return i // a digit string no count or price is written with
+	}
+	if p.pValidity && p.next(p.pValidTok) != i {
+		p.pValidity = false // 有效期 speaks only of the number right after it
 	}
 	j := p.adj(i)
 	// 一百多棵, 十来棵: an open or rough figure before its unit
@@ -32,7 +35,7 @@ func (p *parser) number(i int) int {
 	if f := u.role(rFiller); f != nil && (u.text == "组" || u.text == "社" || u.text == "队" || u.text == "号") {
 		return j
 	}
-	if d := u.role(rDuration); d != nil || p.pValidity {
+	if d := u.role(rDuration); d != nil || p.pValidity && !p.isUnit(j) {
 		if k, ok := p.validity(i, j, v); ok {
 			return k
 		}
@@ -63,7 +66,15 @@ func (p *parser) number(i int) int {
 		v.lo, v.hi = n.lo-1, n.hi-1
 		return p.setPrice(j-1, decOf(v.lo), decOf(v.hi), v)
 	}
+	if u.has(rSkipUnit) {
+		return j
+	}
 	if qu := u.role(rQtyUnit); qu != nil {
+		// 一棵150, 一株8毛: the unit comes before the amount
+		if n.lo == 1 && n.chinese && !p.pDensity && p.tok(p.adj(j)).kind == tkNum {
+			p.pPrice, p.pPer = true, qu.val
+			return j
+		}
 		if p.pDensity {
 			p.pDensity = false
 			k := p.bounds(j, &v)
@@ -118,6 +129,9 @@ func (p *parser) bare(i int, v value) int {
 		p.setSpec(key, v.rangeCM("", key))
 		return nx
 	}
+	if p.tok(nx).has(rLump) {
+		return p.price(i, i, v) // 3万一起走
+	}
 	it := p.cur
 	if it != nil && it.qty != nil && it.price == nil && it.total == nil && !n.mult {
 		return p.price(i, i, v)
@@ -129,7 +143,7 @@ func (p *parser) bare(i int, v value) int {
 		return i
 	}
 	if it == nil || it.qty == nil {
-		if n.lo >= 1 && n.isInt() && p.hasSpeciesBefore(i) {
+		if n.lo >= 1 && n.isInt() && p.firstSpecies() != "" {
 			// a count with no unit does not by itself make a text a listing
 			before := p.valueCount
 			k := p.quantity(i, i, "", v)
@@ -138,15 +152,6 @@ func (p *parser) bare(i int, v value) int {
 		}
 	}
 	return i
-}
-
-func (p *parser) hasSpeciesBefore(i int) bool {
-	for _, it := range p.items {
-		if it.species != "" {
-			return true
-		}
-	}
-	return false
 }
 
 // bounds applies 以上/以下/左右/多 after token k and a pending 低于/至少 to

@@ -123,9 +123,13 @@ func abbreviatedTail(rs []rune, j *int, unit float64) float64 {
 	if !ok {
 		return 0
 	}
-	perOne := *j+2 < len(rs) && rs[*j+1] == '一' && classifiers[rs[*j+2]] // 1百8一棵
-	if *j+1 < len(rs) && (isDigit(rs[*j+1]) || cnDigitOrUnit(rs[*j+1])) && !perOne {
-		return 0
+	if k := *j + 1; k < len(rs) {
+		// 2万5千 and 2万56 are not abbreviations; 2万5一起走 and 1百8一棵 are
+		_, cnD := cnDigit[rs[k]]
+		unitAfter := k+1 < len(rs) && (cnUnit[rs[k+1]] > 0 || cnBig[rs[k+1]] > 0 && !isLatin(rs[k+1]))
+		if isDigit(rs[k]) || cnUnit[rs[k]] > 0 || cnBig[rs[k]] > 0 && !isLatin(rs[k]) || cnD && unitAfter {
+			return 0
+		}
 	}
 	if d == 1 && *j+1 < len(rs) && classifiers[rs[*j+1]] {
 		return 0
@@ -142,13 +146,6 @@ func digitAt(rs []rune, j int) (int, bool) {
 	return d, ok && rs[j] != '零'
 }
 
-func cnDigitOrUnit(r rune) bool {
-	_, a := cnDigit[r]
-	_, b := cnUnit[r]
-	_, c := cnBig[r]
-	return a || b || (c && r != 'w' && r != 'k')
-}
-
 // scanChinese reads 汉字 numerals: 三百, 一千二百, 一万二, 两万五千, 一千零五十,
 // 十五, 壹佰, and the ranges 五六, 三四百, 十一二, 七八十.
 func scanChinese(rs []rune, i int) (numTok, int) {
@@ -156,10 +153,10 @@ func scanChinese(rs []rune, i int) (numTok, int) {
 		return numTok{lo: lo, hi: hi, isRange: true, approx: true, chinese: true}, k
 	}
 	var total, section float64
-	pending := -1     // a digit waiting for its unit
-	lastUnit := 1e9   // the last unit within the section
-	lastBig := 1e13   // the last 万/亿
-	zero := false     // a 零 was written since the last unit
+	pending := -1   // a digit waiting for its unit
+	lastUnit := 1e9 // the last unit within the section
+	lastBig := 1e13 // the last 万/亿
+	zero := false   // a 零 was written since the last unit
 	j := i
 	for ; j < len(rs); j++ {
 		r := rs[j]

@@ -25,19 +25,19 @@ type parser struct {
 
 	// pending marks left by a word for the number after it
 	pKey      string // 胸径 → next number is dbh_cm
-	pKeyTok   int
 	pPrice    bool   // 单价, 价格
+	pPer      string // 一棵, 每盆 before the amount: the price's unit
 	pTerms    string // 上车价, 到货价
 	pLump     bool   // 一起走
 	pValidity bool   // 有效期
-	pDensity  bool   // 一平方
-	pEach     bool   // 各
+	pValidTok int
+	pDensity  bool // 一平方
+	pEach     bool // 各
 	pBound    roleKind
 	pVariety  []role // 小叶 before 罗汉松
 
 	// facts for commands and junk
 	valueCount int // numbers read as spec, quantity or price
-	ids        []string
 	junkScore  map[string]int
 	cmdToks    []int // indexes of tokens with a command role
 }
@@ -79,8 +79,6 @@ func (p *parser) adj(i int) int {
 	}
 	return j
 }
-
-func (p *parser) isWord(i int, k roleKind) bool { return p.tok(i).has(k) }
 
 // isOneNum says whether token i is the numeral 1 written as 一 (一棵, 一个).
 func (p *parser) isOneNum(i int) bool {

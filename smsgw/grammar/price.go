@@ -69,7 +69,7 @@ func (p *parser) perFollows(k int) bool {
 func (p *parser) perUnit(k int) (int, string) {
 	j := p.adj(k)
 	t := p.tok(j)
-	if t.has(rPer) || p.isOneNum(j) {
+	if t.has(rPer) || p.isOneNum(j) || t.kind == tkNum && t.text == "1" {
 		if u := p.tok(p.adj(j)).role(rQtyUnit); u != nil {
 			return p.adj(j), u.val
 		}
@@ -84,7 +84,14 @@ func (p *parser) perUnit(k int) (int, string) {
 // terms, as the current item's price (or the lot's total after 一起走).
 func (p *parser) setPrice(k int, lo, hi decimal.Decimal, v value) int {
 	k, per := p.perUnit(k)
+	if per == "" {
+		per = p.pPer
+	}
+	p.pPer = ""
 	k = p.bounds(k, &v)
+	if l := p.adj(k); p.tok(l).has(rLump) && per == "" {
+		p.pLump, k = true, l // 2万5一起走: the lump word after the amount
+	}
 	if v.n.mult && !p.pPrice && per == "" && !p.pLump && p.cur != nil && p.cur.qty != nil && lo.GreaterThan(decimal.NewFromInt(9999)) {
 		p.pLump = true // 300棵 2万: a sum for the lot
 	}
@@ -168,7 +175,7 @@ func (p *parser) quantity(i, j int, unit string, v value) int {
 		for _, it := range p.items {
 			if it.qty == nil {
 				c := *q
-				it.qty, it.qtyUnitSet = &c, unit != ""
+				it.qty = &c
 			}
 		}
 		if p.cur != nil && p.cur.qty != nil {
@@ -183,6 +190,6 @@ func (p *parser) quantity(i, j int, unit string, v value) int {
 		p.newItem(true)
 		it = p.cur
 	}
-	it.qty, it.qtyUnitSet = q, unit != ""
+	it.qty = q
 	return k
 }

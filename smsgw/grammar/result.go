@@ -73,13 +73,13 @@ type Result struct {
 
 // Item is one offered or wanted lot: a species with its spec, quantity and price.
 type Item struct {
-	Species    string  `json:"species"`
-	Variety    *string `json:"variety"`
+	Species    string   `json:"species"`
+	Variety    *string  `json:"variety"`
 	Attrs      []string `json:"attrs"`
-	Spec       Spec    `json:"spec"`
-	Qty        *Qty    `json:"qty"`
-	Price      *Price  `json:"price"`
-	Negotiable bool    `json:"negotiable"`
+	Spec       Spec     `json:"spec"`
+	Qty        *Qty     `json:"qty"`
+	Price      *Price   `json:"price"`
+	Negotiable bool     `json:"negotiable"`
 }
 
 // Range is a numeric {min,max}; a nil end is open. Approx marks 左右/约/多.

@@ -7,43 +7,44 @@ package grammar
 type roleKind uint8
 
 const (
-	rSpecies    roleKind = iota + 1 // val species, aux variety, attr a form suffix (海桐球 → 球)
-	rVariety                        // val species, aux variety: a cultivar word that names its species
-	rAttr                           // val canonical attribute
-	rSpecKey                        // val spec key; a word such as 胸径 before the number
-	rSpecPost                       // val spec key; a word after the number (6分枝, 8杆, 3加仑, 2年生)
-	rLenUnit                        // val cm | m | mm | fen (分: cm, or money in a price)
-	rQtyUnit                        // val canonical quantity unit
-	rMoney                          // val 元 | 角 | 分
-	rSide                           // val supply|demand; n 3 strong head, 1 weak head, 0 a trap phrase
-	rNoSide                         // 供求, 买卖: trading, no side
-	rPriceWord                      // val terms (上车价, 到货价) or ""
-	rLump                           // 一起走, 打包价: the next amount is a total
-	rNegotiable                     // 面议, 可谈
-	rUrgent                         // 急, 速
-	rNeutral                        // a word that only hides a shorter one (有效期 hides 有)
-	rTown                           // val canonical 温江 town
-	rVillage                        // val village; aux its towns, "|"-separated
-	rPlace                          // n index into the grammar's places
-	rValidity                       // n days or val month_end, complete (半个月, 月底前)
-	rValidityWord                   // 有效期: the next duration is a validity
-	rDuration                       // val day | week | month: unit of a duration (天, 周, 个月)
-	rWithin                         // 内, 之内: a duration before it is a validity
-	rRangeSep                       // 到, 至, ~
-	rApprox                         // 左右, 约
-	rMinPost                        // 以上
-	rMaxPost                        // 以下, 以内
-	rMaxPre                         // 低于, 不超过
-	rMinPre                         // 不低于, 至少
-	rEach                           // 各: one value for every item
-	rResp                           // 分别: values paired with items in order
-	rPer                            // 每, /: the unit after it is the price's unit
-	rDensity                        // 一平方, 每平米: a density follows
-	rFiller                         // 的, 组
-	rCmd                            // val command trigger class, see commands.go
-	rContact                        // 电话, 联系: a phone number follows
-	rHonorific                      // 先生, 老板: ends a contact name
-	rJunk                           // val a junk reason this word points at
+	rSpecies      roleKind = iota + 1 // val species, aux variety, attr a form suffix (海桐球 → 球)
+	rVariety                          // val species, aux variety: a cultivar word that names its species
+	rAttr                             // val canonical attribute
+	rSpecKey                          // val spec key; a word such as 胸径 before the number
+	rSpecPost                         // val spec key; a word after the number (6分枝, 8杆, 3加仑, 2年生)
+	rLenUnit                          // val cm | m | mm | fen (分: cm, or money in a price)
+	rQtyUnit                          // val canonical quantity unit
+	rMoney                            // val 元 | 角 | 分
+	rSide                             // val supply|demand; n 3 strong head, 1 weak head, 0 a trap phrase
+	rNoSide                           // 供求, 买卖: trading, no side
+	rPriceWord                        // val terms (上车价, 到货价) or ""
+	rLump                             // 一起走, 打包价: the next amount is a total
+	rNegotiable                       // 面议, 可谈
+	rUrgent                           // 急, 速
+	rNeutral                          // a word that only hides a shorter one (有效期 hides 有)
+	rTown                             // val canonical 温江 town
+	rVillage                          // val village; aux its towns, "|"-separated
+	rPlace                            // n index into the grammar's places
+	rValidity                         // n days or val month_end, complete (半个月, 月底前)
+	rValidityWord                     // 有效期: the next duration is a validity
+	rDuration                         // val day | week | month: unit of a duration (天, 周, 个月)
+	rWithin                           // 内, 之内: a duration before it is a validity
+	rRangeSep                         // 到, 至, ~
+	rApprox                           // 左右, 约
+	rMinPost                          // 以上
+	rMaxPost                          // 以下, 以内
+	rMaxPre                           // 低于, 不超过
+	rMinPre                           // 不低于, 至少
+	rEach                             // 各: one value for every item
+	rResp                             // 分别: values paired with items in order
+	rPer                              // 每, /: the unit after it is the price's unit
+	rDensity                          // 一平方, 每平米: a density follows
+	rFiller                           // 的, 组
+	rCmd                              // val command trigger class, see commands.go
+	rContact                          // 电话, 联系: a phone number follows
+	rHonorific                        // 先生, 老板: ends a contact name
+	rJunk                             // val a junk reason this word points at
+	rSkipUnit                         // 年, 公里, 亩: the number before it is none of the listing's values
 )
 
 type role struct {
@@ -64,8 +65,8 @@ type builtin struct {
 var builtinWords = []builtin{
 	// Sides. Strong heads.
 	{"供 供应 出售 转让 甩卖 清地 大量供应 长期供应 低价处理 处理 常年供应 批发 出让 低价出售 特价 现货供应 销售", role{kind: rSide, val: SideSupply, n: 3}},
-	{"卖 出手 有货 大量有货 现货充足 货源充足 大量现货 量大从优 货源稳定", role{kind: rSide, val: SideSupply, n: 2}},
-	{"有 出 现货 现有 自产 自家", role{kind: rSide, val: SideSupply, n: 1}},
+	{"卖 售 急售 急卖 急出 急转 特价出售 出手 有货 大量有货 现货充足 货源充足 大量现货 量大从优 货源稳定", role{kind: rSide, val: SideSupply, n: 2}},
+	{"有 出 现货 现有 自产 自家 出货 出圃", role{kind: rSide, val: SideSupply, n: 1}},
 	{"求购 收购 采购 急需 急求 急购 求 需求 需购 急收 求租 诚购 寻购 订购苗", role{kind: rSide, val: SideDemand, n: 3}},
 	{"需要 要买 想买 购买 买 收 需 想要 急要", role{kind: rSide, val: SideDemand, n: 2}},
 	{"要 找 寻", role{kind: rSide, val: SideDemand, n: 1}},
@@ -97,7 +98,7 @@ var builtinWords = []builtin{
 	{"面议 可议 可谈 价格可谈 好说 价格好说 商量 好商量 可商量 价格商量 价格电联 价格电话 电话谈 电话详谈 价格私聊 你开个价 开个价 价格从优 议价 面谈 价格面谈 价格详谈 价格另议 另议 可小刀 看货论价 看货定价 价格好谈 价格优惠可谈 价格美丽", role{kind: rNegotiable}},
 
 	// Urgency and validity.
-	{"急 速 加急 尽快 火急 速联 速来 紧急 马上要 着急 急需 急求 急购 急收 急要 有货速联", role{kind: rUrgent}},
+	{"急售 急卖 急出 急转 急 速 加急 尽快 火急 速联 速来 紧急 马上要 着急 急需 急求 急购 急收 急要 有货速联", role{kind: rUrgent}},
 	{"不急", role{kind: rNeutral}},
 	{"有效期 有效 有效时间", role{kind: rValidityWord}},
 	{"半个月 半月", role{kind: rValidity, n: 15}},
@@ -122,12 +123,14 @@ var builtinWords = []builtin{
 	{"一平方 每平方 每平米 一平米 每平方米 一个平方 每个平方", role{kind: rDensity}},
 	{"的 组 社 号 队", role{kind: rFiller}},
 
+	{"年 年前 次 岁 点钟 公里 里路 km 楼 层 户 人 家 亩 多亩 号楼 期 届 代", role{kind: rSkipUnit}},
+
 	// Contact.
 	{"电话 联系 手机 电联 喊我 联系我 找我 联系电话 联系人 tel 电 call 微信 微信同号 打电话 来电 致电 联系方式 热线", role{kind: rContact}},
 	{"先生 女士 老板 小姐 经理 总 姐 哥 师傅 老师", role{kind: rHonorific}},
 
 	// Words that only hide a shorter word (有 in 没有, 要 in 重要).
-	{"没有 所有 有限 有限公司 只要 重要 主要 要求 收到 收费 收款 出来 出去 出门 出发 不要 不卖 不买 还要 有点 有些 有空 有时间 卖完 出现 要是 需要什么 要点 收藏 收获 出差 现在 有人 没得 莫得 找我 找你 卖不 有事", role{kind: rNeutral}},
+	{"长期有效 长期 常年有效 收货 收到货 收钱 接收 收据 买单 卖场 卖点 买的 买了 卖的 买过 卖过 没有 所有 有限 有限公司 只要 重要 主要 要求 收到 收费 收款 出来 出去 出门 出发 不要 不卖 不买 还要 有点 有些 有空 有时间 卖完 出现 要是 需要什么 要点 收藏 收获 出差 现在 有人 没得 莫得 找我 找你 卖不 有事", role{kind: rNeutral}},
 
 	// Common words that sound like a plant, a place or a spec word and must
 	// not be read as one (银行 is not 银杏).
@@ -136,7 +139,9 @@ var builtinWords = []builtin{
 
 	// Junk markers.
 	{"退订回t 回t退订 回td退订 回n退订 退订回td 退订回n 拒收请回复r 回复td退订 退订请回复 回复t退订 回复退订", role{kind: rJunk, val: ReasonSpam, n: 3}},
-	{"大促 促销 全场 折起 秒杀 优惠券 领券 免费领 领取 中奖 恭喜您 贷款 额度 信用卡 网贷 积分兑换 积分 兑换 红包 点击 链接 官网 澳门 博彩 彩票 发票 代开 开发票 会员 商城 专享 限时 包邮 下单立减 直播间 抽奖", role{kind: rJunk, val: ReasonSpam, n: 1}},
+	{"开业 新店开业 八折 九折 五折 七折 打折 特惠 优惠活动 欢迎光临 大促 促销 全场 折起 秒杀 优惠券 领券 免费领 领取 中奖 恭喜您 贷款 额度 信用卡 网贷 积分兑换 积分 兑换 红包 点击 链接 官网 澳门 博彩 彩票 发票 代开 开发票 会员 商城 专享 限时 包邮 下单立减 直播间 抽奖", role{kind: rJunk, val: ReasonSpam, n: 1}},
+	{"已登记 登记成功", role{kind: rJunk, val: ReasonSystemMessage, n: 3}},
+	{"花木通", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
 	{"验证码 校验码 动态码 动态密码 验证短信 登录密码 尾号 账户 支出 收入 交易 转账 话费 余额 流量 套餐 欠费 停机 缴费 账单 10086 10010 10000 尊敬的客户 尊敬的用户 已到账 快递 取件码 取件 您的包裹", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
 	{"妈 爸 老婆 老公 儿子 女儿 宝贝 亲爱的 回家 吃饭 放学 接孩子 开会 打错了 发错了 发错 打错 你是谁 你是哪个 不认识 作业 上班 下班 家长会", role{kind: rJunk, val: ReasonWrongNumber, n: 1}},
 	{"你好 您好 在不在 在吗 在么 谢谢 多谢 好的 嗯 哈哈 早上好 晚上好 晚安 新年好 过年好 吃了吗 忙不忙 在忙吗 拜年 节日快乐 收到了 知道了 哦 哈 呵呵 ok hi hello 喂 谢了 辛苦了", role{kind: rJunk, val: ReasonChitchat, n: 1}},
@@ -168,7 +173,7 @@ var commandWords = []builtin{
 	{"有没得 有没有 有莫得 有不有 有吗 有没", role{kind: rCmd, val: tQueryHave}},
 	{"好多钱 啥子价 多少钱 什么价 咋个卖 怎么卖 价格多少 啥价 几多钱 啥子价格 什么价格 价格如何 行情 怎么算 好多一棵 多少一棵 好多钱一棵 市场价", role{kind: rCmd, val: tQueryPrice}},
 	{"我的 我发的 我的信息 我的挂单 我的发布 我发布的", role{kind: rCmd, val: tMine}},
-	{"帮助 怎么用 咋个用 如何使用 使用方法 使用说明 说明 咋个发信息 咋个发 怎么发 怎么弄 咋弄 不会用 教我 菜单 指令 格式 help 帮忙 怎么发信息 怎么发布 如何发布 咋个弄 ? 求助 怎么操作", role{kind: rCmd, val: tHelp}},
+	{"帮助 发信息格式 信息格式 短信格式 发布格式 怎么发短信 格式是什么 怎么用 咋个用 如何使用 使用方法 使用说明 说明 咋个发信息 咋个发 怎么发 怎么弄 咋弄 不会用 教我 菜单 指令 格式 help 帮忙 怎么发信息 怎么发布 如何发布 咋个弄 ? 求助 怎么操作", role{kind: rCmd, val: tHelp}},
 	{"怎么 咋个 如何 咋 怎样 怎么样 啷个", role{kind: rCmd, val: tHow}},
 	{"确认 确定 接受 同意 成交 确认成交 确认订单 同意成交 确认收货", role{kind: rCmd, val: tAccept}},
 	{"要得 可以 行 好 ok 没问题 可以的 要得嘛", role{kind: rCmd, val: tAcceptSoft}},

@@ -1,0 +1,45 @@
+package grammar
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"testing"
+)
+
+type taggedExample struct {
+	example
+	Tags []string `json:"tags"`
+}
+
+// TestParse_Cases runs our own table of texts (testdata/cases.jsonl, same
+// schema as the corpus): typos, pinyin, traditional characters, numerals,
+// prices, several items, side traps, places, commands and junk. Junk must
+// also give the expected reason.
+func TestParse_Cases(t *testing.T) {
+	f, err := os.Open("testdata/cases.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	g := Default()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	n := 0
+	for sc.Scan() {
+		var e taggedExample
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		got := toObj(g.Parse(e.Text))
+		if d := recordDiff(e.Expect, got); d != "" {
+			t.Errorf("%s %v\n  text: %s\n  diff: %s", e.ID, e.Tags, e.Text, d)
+		} else if e.Expect["type"] == TypeUnparseable && got["reason"] != e.Expect["reason"] {
+			t.Errorf("%s %s: reason %v, want %v", e.ID, e.Text, got["reason"], e.Expect["reason"])
+		}
+	}
+	if n < 200 {
+		t.Errorf("only %d cases", n)
+	}
+}
