@@ -1,0 +1,275 @@
+// Package groupbuy runs group-buys (团购 / 代采购) around the pure rules in
+// matching: buyers join by SMS, deadlines fire exactly once across
+// processes and restarts, and a clerk previews and confirms how the supply
+// is allocated across growers. Every change and the SMS it causes commit in
+// one transaction.
+package groupbuy
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"huamu/internal/store"
+	"huamu/matching"
+)
+
+// Service runs group-buys.
+type Service struct {
+	Store *store.Store
+	Log   *slog.Logger
+	Every time.Duration // how often deadlines are checked; default 2 s
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	once   sync.Once
+}
+
+var shanghai = func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}()
+
+// Status is the one-line state of a group-buy that every reply carries:
+// 团购12 桂花8cm 已有380/500株 截止12月20日.
+func Status(g matching.GroupBuy, total int64) string {
+	return fmt.Sprintf("团购%d %s 已有%d/%d%s 截止%s", g.ID, title(g), total, g.MinTotal, g.Unit,
+		g.Deadline.In(shanghai).Format("1月2日15点"))
+}
+
+func title(g matching.GroupBuy) string {
+	l := matching.Listing{Species: g.Species, Variety: g.Variety, Spec: g.Spec}
+	return matching.OfferLine(l)
+}
+
+// Join applies a participant's 参团 (qty 0 leaves) to a locked group-buy in
+// tx and returns the reply for the participant. When the commitment reaches
+// the cap the group-buy closes at once and everyone is told.
+func (s *Service) Join(ctx context.Context, tx *store.Tx, memberID, id, qty int64, inboundID *int64) (string, error) {
+	g, err := tx.GroupBuyForUpdate(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	ps, err := tx.Participants(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	var others, mine int64
+	for _, p := range ps {
+		if p.MemberID == memberID {
+			mine = p.Qty
+		} else {
+			others += p.Qty
+		}
+	}
+	if qty == 0 && mine == 0 {
+		return fmt.Sprintf("您没有参加团购%d", id), nil
+	}
+	accepted, err := g.CheckCommitment(qty, others, tx.Now)
+	if err != nil {
+		return "", err
+	}
+	if err := tx.SetCommitment(ctx, id, memberID, accepted); err != nil {
+		return "", err
+	}
+	total := others + accepted
+	reply := Status(g, total)
+	switch {
+	case accepted == 0:
+		reply = "已退出" + reply
+	case mine == 0:
+		reply = fmt.Sprintf("已参团%d%s,%s", accepted, g.Unit, reply)
+	default:
+		reply = fmt.Sprintf("已改为%d%s,%s", accepted, g.Unit, reply)
+	}
+	if g.Evaluate(total, tx.Now) == matching.GroupGoesAhead {
+		if err := s.close(ctx, tx, g, total, memberID); err != nil {
+			return "", err
+		}
+		reply = fmt.Sprintf("团购%d已满额成团,您%d%s,分配后短信通知", id, accepted, g.Unit)
+	}
+	return reply, nil
+}
+
+// close marks a locked group-buy as going ahead and tells its participants
+// (except skip, who gets the reply to their own text).
+func (s *Service) close(ctx context.Context, tx *store.Tx, g matching.GroupBuy, total, skip int64) error {
+	if err := tx.SetGroupBuyState(ctx, g.ID, matching.GroupClosed, ""); err != nil {
+		return err
+	}
+	ps, err := tx.Participants(ctx, g.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if p.MemberID == skip {
+			continue
+		}
+		text := fmt.Sprintf("团购%d %s 已成团(共%d%s),您%d%s,分配后短信通知", g.ID, title(g), total, g.Unit, p.Qty, g.Unit)
+		if _, err := tx.Enqueue(ctx, nil, p.Phone, text, "groupbuy"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fail marks a locked group-buy failed, releasing every commitment, and
+// tells everyone why.
+func (s *Service) fail(ctx context.Context, tx *store.Tx, g matching.GroupBuy, total int64, reason string) error {
+	if err := tx.SetGroupBuyState(ctx, g.ID, matching.GroupFailed, reason); err != nil {
+		return err
+	}
+	ps, err := tx.Participants(ctx, g.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		text := fmt.Sprintf("团购%d %s %s,已取消,谢谢参与", g.ID, title(g), reason)
+		if _, err := tx.Enqueue(ctx, nil, p.Phone, text, "groupbuy"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FireDue decides every group-buy whose deadline has passed: it goes ahead
+// when it tipped and fails otherwise. Each is decided in its own
+// transaction under a row lock that other processes skip, and only while
+// still open, so a deadline fires exactly once however many processes run
+// and whenever they start. It returns how many it decided.
+func (s *Service) FireDue(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		decided := false
+		err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+			ids, err := tx.DueGroupBuys(ctx, 1)
+			if err != nil || len(ids) == 0 {
+				return err
+			}
+			decided = true
+			g, err := tx.GroupBuyForUpdate(ctx, ids[0])
+			if err != nil {
+				return err
+			}
+			ps, err := tx.Participants(ctx, g.ID)
+			if err != nil {
+				return err
+			}
+			var cs []matching.Commitment
+			for _, p := range ps {
+				cs = append(cs, p.Commitment)
+			}
+			total := matching.CommittedTotal(cs)
+			if g.Evaluate(total, tx.Now) == matching.GroupGoesAhead {
+				return s.close(ctx, tx, g, total, 0)
+			}
+			return s.fail(ctx, tx, g, total, fmt.Sprintf("截止时仅%d/%d%s,未成团", total, g.MinTotal, g.Unit))
+		})
+		if err != nil {
+			return n, err
+		}
+		if !decided {
+			return n, nil
+		}
+		n++
+	}
+}
+
+// Cancel calls off an open or closed (not yet allocated) group-buy with a
+// clerk's reason; every participant is told.
+func (s *Service) Cancel(ctx context.Context, id int64, reason string, userID int64) error {
+	if reason == "" {
+		return matching.Errorf(matching.CodeInvalid, "请填写取消原因")
+	}
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		g, err := tx.GroupBuyForUpdate(ctx, id)
+		if err != nil {
+			return err
+		}
+		if g.State != matching.GroupOpen && g.State != matching.GroupClosed {
+			return matching.Errorf(matching.CodeConflict, "团购%d已%s，不能取消", id, g.State.Chinese())
+		}
+		if err := tx.SetGroupBuyState(ctx, id, matching.GroupCancelled, reason); err != nil {
+			return err
+		}
+		ps, err := tx.Participants(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			text := fmt.Sprintf("团购%d %s 已取消:%s", id, title(g), reason)
+			if _, err := tx.Enqueue(ctx, nil, p.Phone, text, "groupbuy"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.Store.Audit(ctx, userID, "groupbuy.cancel", "groupbuy:"+strconv.FormatInt(id, 10), reason)
+}
+
+// Extend moves an open group-buy's deadline later.
+func (s *Service) Extend(ctx context.Context, id int64, deadline time.Time, userID int64) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		g, err := tx.GroupBuyForUpdate(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !deadline.After(g.Deadline) || !deadline.After(tx.Now) {
+			return matching.Errorf(matching.CodeInvalid, "新截止时间须晚于原截止时间和现在")
+		}
+		return tx.ExtendGroupBuy(ctx, id, deadline)
+	})
+	if err != nil {
+		return err
+	}
+	return s.Store.Audit(ctx, userID, "groupbuy.extend", "groupbuy:"+strconv.FormatInt(id, 10),
+		deadline.In(shanghai).Format("2006-01-02 15:04"))
+}
+
+// Start checks deadlines at once (a deadline that passed while the system
+// was down fires now) and then every Every, until Stop.
+func (s *Service) Start(ctx context.Context) {
+	if s.Log == nil {
+		s.Log = slog.New(slog.DiscardHandler)
+	}
+	if s.Every <= 0 {
+		s.Every = 2 * time.Second
+	}
+	ctx, s.cancel = context.WithCancel(ctx)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		t := time.NewTicker(s.Every)
+		defer t.Stop()
+		for {
+			if n, err := s.FireDue(context.WithoutCancel(ctx)); err != nil {
+				s.Log.Error("group-buy deadlines", slog.Any("err", err))
+			} else if n > 0 {
+				s.Log.Info("group-buy deadlines fired", slog.Int("count", n))
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// Stop waits for the current check to finish. It is idempotent.
+func (s *Service) Stop() {
+	s.once.Do(func() {
+		if s.cancel != nil {
+			s.cancel()
+		}
+		s.wg.Wait()
+	})
+}

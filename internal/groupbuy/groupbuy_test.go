@@ -1,0 +1,304 @@
+package groupbuy_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"huamu/internal/groupbuy"
+	"huamu/internal/pgtest"
+	"huamu/internal/store"
+	"huamu/matching"
+)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+
+func setup(t *testing.T) (*store.Store, *clock, string) {
+	t.Helper()
+	c := &clock{t: t0}
+	url := pgtest.URL(t)
+	pool, err := store.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return store.New(pool, c.now), c, url
+}
+
+func newGroupBuy(t *testing.T, st *store.Store, mut func(*matching.GroupBuy)) matching.GroupBuy {
+	t.Helper()
+	g := matching.GroupBuy{Species: "桂花", Spec: matching.Spec{matching.SpecDia: matching.Exactly(8)}, Unit: "株",
+		Price: decimal.RequireFromString("650"), MinTotal: 500, Cap: 1000, MinEach: 20, Step: 10,
+		Deadline: t0.Add(48 * time.Hour)}
+	if mut != nil {
+		mut(&g)
+	}
+	g, err := st.CreateGroupBuy(context.Background(), g, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func member(t *testing.T, st *store.Store, phone string) int64 {
+	t.Helper()
+	var id int64
+	err := st.InTx(context.Background(), func(tx *store.Tx) error {
+		m, err := tx.EnsureMember(context.Background(), phone)
+		id = m.ID
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func join(t *testing.T, st *store.Store, svc *groupbuy.Service, memberID, id, qty int64) (string, error) {
+	t.Helper()
+	var reply string
+	err := st.InTx(context.Background(), func(tx *store.Tx) error {
+		var err error
+		reply, err = svc.Join(context.Background(), tx, memberID, id, qty, nil)
+		return err
+	})
+	return reply, err
+}
+
+func outbox(t *testing.T, st *store.Store) []store.MT {
+	t.Helper()
+	rows, err := st.ListOutbox(context.Background(), store.OutboxFilter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestJoin_RepliesWithWhereTheGroupStandsAndChangesInPlace(t *testing.T) {
+	st, _, _ := setup(t)
+	svc := &groupbuy.Service{Store: st}
+	g := newGroupBuy(t, st, nil)
+	a, b := member(t, st, "13800000001"), member(t, st, "13800000002")
+	if _, err := join(t, st, svc, a, g.ID, 330); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := join(t, st, svc, b, g.ID, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(reply, fmt.Sprintf("团购%d", g.ID)) || !strings.Contains(reply, "已有380/500株") || !strings.Contains(reply, "截止12月3日") {
+		t.Fatalf("reply %q", reply)
+	}
+	if reply, err = join(t, st, svc, b, g.ID, 70); err != nil || !strings.Contains(reply, "已改为70株") || !strings.Contains(reply, "400/500") {
+		t.Fatalf("change: %q %v", reply, err)
+	}
+	if reply, err = join(t, st, svc, b, g.ID, 0); err != nil || !strings.Contains(reply, "已退出") || !strings.Contains(reply, "330/500") {
+		t.Fatalf("leave: %q %v", reply, err)
+	}
+	if _, err = join(t, st, svc, b, g.ID, 15); matching.ErrorCodeOf(err) != matching.CodeInvalid {
+		t.Fatalf("below the minimum: %v", err)
+	}
+	for _, m := range outbox(t, st) {
+		t.Errorf("joining texted someone else: %+v", m)
+	}
+}
+
+func TestJoin_ReachingTheCapClosesAtOnceAndTellsEveryone(t *testing.T) {
+	st, _, _ := setup(t)
+	svc := &groupbuy.Service{Store: st}
+	g := newGroupBuy(t, st, nil)
+	a, b := member(t, st, "13800000001"), member(t, st, "13800000002")
+	if _, err := join(t, st, svc, a, g.ID, 900); err != nil {
+		t.Fatal(err)
+	}
+	_, err := join(t, st, svc, b, g.ID, 200)
+	if left, ok := matching.RemainingOf(err); !ok || left != 100 {
+		t.Fatalf("over the cap: %v, want 仅剩100", err)
+	}
+	reply, err := join(t, st, svc, b, g.ID, 100)
+	if err != nil || !strings.Contains(reply, "满额成团") {
+		t.Fatalf("reply %q %v", reply, err)
+	}
+	got, _ := st.GroupBuy(context.Background(), g.ID)
+	if got.State != matching.GroupClosed {
+		t.Fatalf("state %s, want closed at the cap", got.State)
+	}
+	msgs := outbox(t, st)
+	if len(msgs) != 1 || msgs[0].Recipient != "13800000001" || !strings.Contains(msgs[0].Body, "已成团") {
+		t.Fatalf("texts %+v, want the other participant told", msgs)
+	}
+}
+
+func TestFireDue_DeadlineFiresOnceAcrossProcesses(t *testing.T) {
+	st, c, url := setup(t)
+	svc := &groupbuy.Service{Store: st}
+	tipped := newGroupBuy(t, st, nil)
+	failed := newGroupBuy(t, st, nil)
+	for i, q := range []int64{300, 250} {
+		if _, err := join(t, st, svc, member(t, st, fmt.Sprintf("1380000010%d", i)), tipped.ID, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := join(t, st, svc, member(t, st, "13800000200"), failed.ID, 300); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := svc.FireDue(context.Background()); err != nil || n != 0 {
+		t.Fatalf("before the deadline fired %d (%v)", n, err)
+	}
+	c.add(49 * time.Hour)
+	// Four "processes", each with its own connection pool, race for the deadlines.
+	var wg sync.WaitGroup
+	fired := make([]int, 4)
+	for i := range fired {
+		pool, err := store.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer pool.Close()
+		other := &groupbuy.Service{Store: store.New(pool, c.now)}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := other.FireDue(context.Background())
+			if err != nil {
+				t.Error(err)
+			}
+			fired[i] = n
+		}()
+	}
+	wg.Wait()
+	if fired[0]+fired[1]+fired[2]+fired[3] != 2 {
+		t.Fatalf("fired %v, want the two deadlines once in all", fired)
+	}
+	g1, _ := st.GroupBuy(context.Background(), tipped.ID)
+	g2, _ := st.GroupBuy(context.Background(), failed.ID)
+	if g1.State != matching.GroupClosed || g2.State != matching.GroupFailed {
+		t.Fatalf("states %s and %s, want closed and failed", g1.State, g2.State)
+	}
+	if msgs := outbox(t, st); len(msgs) != 3 {
+		t.Fatalf("%d texts, want one per participant (3)", len(msgs))
+	}
+}
+
+func TestStart_DeadlinePassedWhileDownFiresOnStart(t *testing.T) {
+	st, c, _ := setup(t)
+	g := newGroupBuy(t, st, nil)
+	c.add(72 * time.Hour) // the system was down over the deadline
+	svc := &groupbuy.Service{Store: st, Every: time.Hour}
+	svc.Start(context.Background())
+	defer svc.Stop()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, _ := st.GroupBuy(context.Background(), g.ID)
+		if got.State == matching.GroupFailed {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("state %s, want failed right after start", got.State)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func offer(t *testing.T, st *store.Store, phone string, qty int64, ask string) int64 {
+	t.Helper()
+	mid := member(t, st, phone)
+	var id int64
+	err := st.InTx(context.Background(), func(tx *store.Tx) error {
+		p := decimal.RequireFromString(ask)
+		q := qty
+		l, err := tx.InsertListing(context.Background(), nil, matching.Listing{MemberID: mid, Side: matching.Supply,
+			Species: "桂花", Spec: matching.Spec{matching.SpecDia: matching.Exactly(8)}, Qty: matching.Qty{Min: &q, Unit: "株"},
+			Price: &matching.Price{Min: &p, Max: &p, Per: "株"}, ExpiresAt: tx.Now.Add(720 * time.Hour)})
+		id = l.ID
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestConfirm_AllocatesAcrossGrowersReservesStockAndBalancesTheLedger(t *testing.T) {
+	st, c, _ := setup(t)
+	ctx := context.Background()
+	svc := &groupbuy.Service{Store: st}
+	g := newGroupBuy(t, st, nil)
+	cheap := offer(t, st, "13900000001", 200, "580")
+	mid := offer(t, st, "13900000002", 200, "600")
+	dear := offer(t, st, "13900000003", 150, "610.55")
+	for i, q := range []int64{300, 250, 100} { // 650 wanted, 550 offered
+		if _, err := join(t, st, svc, member(t, st, fmt.Sprintf("1380000030%d", i)), g.ID, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.add(49 * time.Hour)
+	if _, err := svc.FireDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	preview, err := svc.Preview(ctx, g.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if preview.Supply != 550 || preview.Short() != 100 {
+		t.Fatalf("supply %d short %d, want 550 and 100", preview.Supply, preview.Short())
+	}
+	// A grower phoned in: only 100 of the dear offer after all.
+	p, err := svc.Confirm(ctx, g.ID, map[int64]int64{dear: 100}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Supply != 500 {
+		t.Fatalf("confirmed supply %d, want 500", p.Supply)
+	}
+	for _, id := range []int64{cheap, mid} {
+		l, _ := st.Listing(ctx, id)
+		if l.Remaining != 0 || l.State != matching.ListingFilled {
+			t.Fatalf("listing %d remaining %d state %s, want drawn in full", id, l.Remaining, l.State)
+		}
+	}
+	if l, _ := st.Listing(ctx, dear); l.Remaining != 50 {
+		t.Fatalf("dear offer has %d left, want 50", l.Remaining)
+	}
+	imbalance, bad, err := st.LedgerImbalance(ctx)
+	if err != nil || !imbalance.IsZero() || len(bad) != 0 {
+		t.Fatalf("ledger imbalance %s in %v (%v)", imbalance, bad, err)
+	}
+	e, err := st.EntryByRef(ctx, matching.EntryGroupBuy, fmt.Sprintf("groupbuy:%d", g.ID))
+	if err != nil || len(e.Postings) != 3+3+1 {
+		t.Fatalf("entry %+v (%v), want 3 participants, 3 growers, fees", e, err)
+	}
+	lines, err := st.GroupBuyLines(ctx, g.ID)
+	var sum int64
+	for _, l := range lines {
+		sum += l.Qty
+	}
+	if err != nil || sum != 500 {
+		t.Fatalf("lines sum to %d (%v), want 500", sum, err)
+	}
+	var texts int
+	for _, m := range outbox(t, st) {
+		if strings.Contains(m.Body, "分配给您") || strings.Contains(m.Body, "请备货") {
+			texts++
+		}
+	}
+	if texts != 6 {
+		t.Fatalf("%d allocation texts, want 3 growers + 3 participants", texts)
+	}
+	if _, err := svc.Confirm(ctx, g.ID, nil, 0); matching.ErrorCodeOf(err) != matching.CodeConflict {
+		t.Fatalf("second confirm: %v, want a conflict", err)
+	}
+}
