@@ -152,17 +152,20 @@ func (p *parser) command() (Result, bool) {
 	if p.hasClass(tUnsubscribe) >= 0 && p.onlyClasses(false, tUnsubscribe) {
 		return cmd(CmdUnsubscribe, Args{}), true
 	}
-	if h := p.hasClass(tHelp); h >= 0 && (fc == tHelp || first == h || p.onlyClasses(false, tHelp, tHow, tCancel, tCancelSoft, tQuery,
-		tRegister, tAccept, tOrder, tJoin, tDecline, tUnsubscribe, tMine)) && !(species != "" && fc != tHelp) {
-		return cmd(CmdHelp, Args{Topic: p.helpTopic(h)}), true
+	// 帮助 怎么取消: help, about the command named after it; 我是卖桂花的
+	// 想问下怎么发布: a question with no listing in it
+	if p.hasClass(tHelp) >= 0 && (fc == tHelp || !listingLike && p.asks() || species == "" && p.onlyClasses(false, tHelp, tHow,
+		tCancel, tCancelSoft, tQuery, tRegister, tAccept, tOrder, tJoin, tDecline, tUnsubscribe, tMine)) {
+		return cmd(CmdHelp, Args{Topic: p.helpTopic()}), true
 	}
-	if h := p.hasClass(tHow); h >= 0 && species == "" && !listingLike {
-		if topic := p.helpTopic(h); topic != "" {
+	// 怎么查: a question about a command
+	if p.hasClass(tHow) >= 0 && species == "" && !listingLike {
+		if topic := p.helpTopic(); topic != "" {
 			return cmd(CmdHelp, Args{Topic: topic}), true
 		}
 	}
-	if fc == tRegister {
-		return p.register(first), true
+	if r := p.hasClass(tRegister); r >= 0 && (fc == tRegister || species == "" && !listingLike) {
+		return p.register(r), true
 	}
 	if o := p.hasClass(tOrder); o >= 0 && species == "" {
 		if id, j := p.idAfter(o); id != "" {
@@ -235,10 +238,16 @@ func (p *parser) orderBySide() bool {
 		return false
 	}
 	nx := p.tok(p.adj(j))
-	return nx.kind == tkNum || nx.text == "号" || p.tok(p.next(j)).kind == tkNum
+	return nx.kind == tkNum || nx.text == "号" || nx.text == "全" || p.tok(p.next(j)).kind == tkNum
 }
 
-func (p *parser) helpTopic(h int) string {
+// asks says whether the text is a question: 怎么, 如何, 请问.
+func (p *parser) asks() bool {
+	return p.hasClass(tHow) >= 0 || strings.Contains(string(p.rs), "问")
+}
+
+// helpTopic names what a help request asks about: a command, or a side.
+func (p *parser) helpTopic() string {
 	for _, i := range p.cmdToks {
 		switch p.cmdClass(i) {
 		case tCancel, tCancelSoft:
@@ -268,9 +277,21 @@ func (p *parser) helpTopic(h int) string {
 }
 
 // register reads 注册 李光明 和盛镇石牛村: a name, then a town and village.
+// 我叫陈大明 gives the name wherever it is written.
 func (p *parser) register(first int) Result {
 	a := Args{}
 	var name []rune
+	if k := strings.Index(string(p.rs), "我叫"); k >= 0 {
+		rs := []rune(string(p.rs)[k+len("我叫"):])
+		for _, r := range rs {
+			if !isHan(r) || len(name) >= 4 {
+				break
+			}
+			name = append(name, r)
+		}
+		a.Name = string(name)
+		first = len(p.toks)
+	}
 	for j := first + 1; j < len(p.toks); j++ {
 		t := &p.toks[j]
 		if t.kind == tkSep && len(name) > 0 {
@@ -283,7 +304,9 @@ func (p *parser) register(first int) Result {
 			name = append(name, []rune(t.text)...)
 		}
 	}
-	a.Name = strings.TrimPrefix(string(name), "我叫")
+	if a.Name == "" {
+		a.Name = string(name)
+	}
 	if loc := p.buildLocation(""); loc != nil {
 		if loc.Town != nil {
 			a.Town = *loc.Town

@@ -13,9 +13,11 @@ type example struct {
 	Expect obj    `json:"expect"`
 }
 
-func loadExamples(t testing.TB) []example {
+func loadExamples(t testing.TB) []example { return loadJSONL(t, "testdata/examples.jsonl") }
+
+func loadJSONL(t testing.TB, path string) []example {
 	t.Helper()
-	f, err := os.Open("testdata/examples.jsonl")
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +52,8 @@ func TestParse_PublicExamples(t *testing.T) {
 	}
 }
 
-// TestWritePredictions writes predictions for score.py when PRED_OUT is set:
+// TestWritePredictions writes predictions for score.py when PRED_OUT is set
+// (for the public examples, or for PRED_GOLD, e.g. testdata/cases.jsonl):
 //
 //	PRED_OUT=/tmp/pred.jsonl go test -run TestWritePredictions ./smsgw/grammar/
 //	python3 smsgw/grammar/testdata/score.py smsgw/grammar/testdata/examples.jsonl /tmp/pred.jsonl
@@ -66,7 +69,11 @@ func TestWritePredictions(t *testing.T) {
 	defer f.Close()
 	enc := json.NewEncoder(f)
 	enc.SetEscapeHTML(false)
-	for _, e := range loadExamples(t) {
+	gold := os.Getenv("PRED_GOLD")
+	if gold == "" {
+		gold = "testdata/examples.jsonl"
+	}
+	for _, e := range loadJSONL(t, gold) {
 		if err := enc.Encode(map[string]any{"id": e.ID, "parse": Default().Parse(e.Text)}); err != nil {
 			t.Fatal(err)
 		}

@@ -19,11 +19,10 @@ func (g *Grammar) addFuzzy(word string, roles []role) {
 	}
 	fw := &fuzzyWord{runes: rs, roles: roles}
 	for _, r := range rs {
-		s := syllablesOf(r)
-		if len(s) == 0 {
-			return
-		}
-		fw.syls = append(fw.syls, s)
+		fw.syls = append(fw.syls, syllablesOf(r)) // nil: must be written exactly
+	}
+	if len(fw.syls[0]) == 0 {
+		return
 	}
 	seen := map[syl]bool{}
 	for _, s := range fw.syls[0] {

@@ -281,10 +281,11 @@ func villageStem(v string) string {
 }
 
 // buildPinyin indexes every word of the dictionary by its toneless
-// syllables; the first registered word wins a shared key (qiu → 求), and
-// words that only shadow others (银行) come last.
+// syllables. The first word to claim a key wins: plant and place names of
+// two syllables or more first (huoji is 火棘, not 火急), then the grammar's
+// words in order (qiu is 求), then words that only shadow others (银行).
 func (g *Grammar) buildPinyin() {
-	for pass := 0; pass < 2; pass++ {
+	for pass := 0; pass < 3; pass++ {
 		for _, w := range g.order {
 			rs := []rune(w)
 			han := true
@@ -292,11 +293,18 @@ func (g *Grammar) buildPinyin() {
 				han = han && isHan(r)
 			}
 			roles := g.dict.lookup(w)
-			if !han || isShadow(roles) != (pass == 1) {
+			name := len(rs) >= 2 && (hasKind(roles, rSpecies) || hasKind(roles, rTown) || hasKind(roles, rPlace) || hasKind(roles, rVillage))
+			switch {
+			case !han,
+				pass == 0 && !name,
+				pass == 1 && isShadow(roles),
+				pass == 2 && !isShadow(roles):
 				continue
 			}
-			if pass == 0 && roles != nil && (isFuzzyWorthy(roles) || len(rs) >= 3 && hasKind(roles, rAttr) || fuzzySides[w]) {
-				g.addFuzzy(w, roles)
+			if pass == 0 || pass == 1 && !name {
+				if roles != nil && (isFuzzyWorthy(roles) || len(rs) >= 3 && hasKind(roles, rAttr) || fuzzySides[w]) {
+					g.addFuzzy(w, roles)
+				}
 			}
 			for _, seq := range readingsOf(w, 4) {
 				k := strings.Join(seq, " ")

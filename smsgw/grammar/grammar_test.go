@@ -1,6 +1,7 @@
 package grammar
 
 import (
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -19,7 +20,7 @@ func TestScanNumber_ChineseAndArabic(t *testing.T) {
 		{"五六", 5, 6, 0}, {"三四百", 300, 400, 0}, {"十一二", 11, 12, 0}, {"七八十", 70, 80, 0}, {"一两百", 100, 200, 0},
 		{"1.5万", 15000, 15000, 0}, {"3万", 30000, 30000, 0}, {"2万5", 25000, 25000, 0}, {"1千2", 1200, 1200, 0},
 		{"3w", 30000, 30000, 0}, {"8-10", 8, 10, 0}, {"8到10", 8, 10, 0}, {"12~15", 12, 15, 0}, {"1-2万", 10000, 20000, 0},
-		{"一点五", 1.5, 1.5, 0}, {"0.35", 0.35, 0.35, 0}, {"1百8一棵", 180, 180, 3}, {"2万5一起走", 25000, 25000, 3},
+		{"一点五", 1.5, 1.5, 0}, {"1万5千", 15000, 15000, 0}, {"2万3千5百", 23500, 23500, 0}, {"一万五", 15000, 15000, 0}, {"0.35", 0.35, 0.35, 0}, {"1百8一棵", 180, 180, 3}, {"2万5一起走", 25000, 25000, 3},
 	}
 	for _, c := range cases {
 		rs := []rune(c.in)
@@ -149,4 +150,22 @@ func TestParse_Concurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+func TestResult_JSONRoundTrip(t *testing.T) {
+	for _, e := range loadExamples(t) {
+		r := Default().Parse(e.Text)
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Result
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatalf("%s: %v", e.ID, err)
+		}
+		b2, _ := json.Marshal(back)
+		if string(b) != string(b2) {
+			t.Errorf("%s round trip\n%s\n%s", e.ID, b, b2)
+		}
+	}
 }

@@ -54,6 +54,13 @@ var (
 	reOTP        = regexp.MustCompile(`(验证码|校验码|动态码|动态密码)\D{0,6}\d{4,8}|\d{4,8}\D{0,6}(验证码|校验码)`)
 )
 
+func hasURL(s string) bool {
+	return (strings.Contains(s, "http") || strings.Contains(s, "www") || strings.Contains(s, ".")) && reURL.MatchString(s)
+}
+
+// isPart spots the (1/2) a carrier or handset puts on one part of a long SMS.
+func isPart(s string) bool { return strings.Contains(s, "/") && rePartMarker.MatchString(s) }
+
 // spamOrSystem returns spam or system_message for adverts, OTPs and
 // carrier notices; "" otherwise. A 回TD退订 ending always means an advert.
 func (p *parser) spamOrSystem(norm string, hasListing bool) string {
@@ -61,24 +68,25 @@ func (p *parser) spamOrSystem(norm string, hasListing bool) string {
 	if s[ReasonSpam] >= 3 {
 		return ReasonSpam
 	}
-	if s[ReasonSystemMessage] >= 3 {
-		return ReasonSystemMessage // our own receipt, forwarded
+	if s[ReasonSystemMessage] >= 3 || strings.HasPrefix(norm, "[花木通]") {
+		return ReasonSystemMessage // our own receipt or bulletin, sent back
 	}
-	if reOTP.MatchString(norm) {
+	if strings.Contains(norm, "码") && reOTP.MatchString(norm) {
 		return ReasonSystemMessage
 	}
 	score := s[ReasonSpam]
-	if reURL.MatchString(norm) {
+	if hasURL(norm) {
 		score += 2
 	}
-	if reBrand.MatchString(norm) {
+	brand := strings.Contains(norm, "[") && reBrand.MatchString(norm)
+	if brand {
 		score++
 	}
 	if score >= 4 || score >= 2 && !hasListing {
 		return ReasonSpam
 	}
 	if s[ReasonSystemMessage] >= 1 && !hasListing && p.firstSpecies() == "" {
-		if reBrand.MatchString(norm) || s[ReasonSystemMessage] >= 2 {
+		if brand || s[ReasonSystemMessage] >= 2 {
 			return ReasonSystemMessage
 		}
 	}
@@ -88,7 +96,7 @@ func (p *parser) spamOrSystem(norm string, hasListing bool) string {
 // junkReason explains a text with no listing and no command.
 func (p *parser) junkReason(norm string, sideReason string) string {
 	species := p.firstSpecies() != ""
-	if rePartMarker.MatchString(norm) {
+	if isPart(norm) {
 		return ReasonFragment
 	}
 	if species {

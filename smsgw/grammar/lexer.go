@@ -131,6 +131,14 @@ func (g *Grammar) lex(rs []rune) []token {
 		if isNumStart(r) {
 			num, nl = scanNumber(rs, i)
 		}
+		if nl > 0 && isHan(r) && nl == 1 {
+			// 十打功劳, 六月学: a plant name that starts with a numeral
+			if fl, froles := g.fuzzyMatch(rs, i); fl > max(nl, dl) && hasKind(froles, rSpecies) {
+				toks = append(toks, token{kind: tkWord, start: i, end: i + fl, text: string(rs[i : i+fl]), roles: froles})
+				i += fl
+				continue
+			}
+		}
 		switch {
 		case nl > 0 && nl > dl:
 			toks = append(toks, token{kind: tkNum, start: i, end: i + nl, text: string(rs[i : i+nl]), num: num})

@@ -84,24 +84,33 @@ func (p *parser) buildLocation(side string) *Location {
 	if len(p.locs) == 0 {
 		return nil
 	}
-	// group hits written next to each other
+	// group hits written next to each other from big to small (成都新都,
+	// 万春镇幸福村); two towns are two places
 	var groups [][]locHit
 	for k, h := range p.locs {
 		if k > 0 {
 			last := groups[len(groups)-1]
-			if h.tok <= p.next(last[len(last)-1].tok) && h.start-last[len(last)-1].end <= 1 {
+			prev := last[len(last)-1]
+			gap := h.start - prev.end
+			if (gap <= 0 || gap == 1 && p.rs[prev.end] == ' ') && !(h.r.kind == rTown && prev.r.kind == rTown) {
 				groups[len(groups)-1] = append(last, h)
 				continue
 			}
 		}
 		groups = append(groups, []locHit{h})
 	}
-	pick := groups[0]
+	var pick []locHit
 	for _, g := range groups {
 		if g[0].delivery == (side == SideDemand) {
 			pick = g
 			break
 		}
+	}
+	if pick == nil {
+		if side == SideSupply {
+			return nil // only where it can be delivered to, not where it grows
+		}
+		pick = groups[0]
 	}
 	loc := &Location{}
 	for _, h := range pick {

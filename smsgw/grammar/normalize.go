@@ -45,7 +45,8 @@ func traditionalTable() map[rune]rune {
 				break
 			}
 			if s := lines[i]; utf8.RuneCountInString(s) == 1 {
-				if t, _ := utf8.DecodeRuneInString(s); t != r {
+				// keep common characters: 檵 must not become the rare 𪲛
+				if t, _ := utf8.DecodeRuneInString(s); t != r && t >= 0x4E00 && t <= 0x9FFF {
 					t2sTable[r] = t
 				}
 			}

@@ -108,6 +108,28 @@ func (p *parser) number(i int) int {
 }
 
 // isUnit says whether token j is a unit a number can take.
+// listUnit looks past "8, 10, 12" to the length unit that ends the list.
+func (p *parser) listUnit(i int) (string, bool) {
+	j := i
+	for {
+		k := j + 1
+		if s := p.tok(k); s.kind != tkSep || s.sep != ',' {
+			break
+		}
+		if p.tok(k+1).kind != tkNum {
+			break
+		}
+		j = k + 1
+		if u := p.tok(j + 1).role(rLenUnit); u != nil && u.val != "fen" {
+			return u.val, true
+		}
+		if u := p.tok(j + 1).role(rLenUnit); u != nil {
+			return "cm", true
+		}
+	}
+	return "", false
+}
+
 func (p *parser) isUnit(j int) bool {
 	t := p.tok(j)
 	return t.has(rMoney) || t.has(rQtyUnit) || t.has(rLenUnit) || t.has(rSpecPost)
@@ -120,6 +142,16 @@ func (p *parser) bare(i int, v value) int {
 		return i
 	}
 	nx := p.adj(i)
+	// 8、10、12公分: a list of sizes that shares the unit written last
+	if unit, ok := p.listUnit(i); ok {
+		key := p.pKey
+		if key == "" {
+			key = p.specKeyFor(unit)
+		}
+		p.setSpec(key, v.rangeCM(unit, key))
+		p.pKey = key // the next size in the list keeps the key
+		return i
+	}
 	// 冠幅60的400个 80的200个: a size then 的 then its quantity
 	if f := p.tok(nx); f.has(rFiller) && f.text == "的" && p.tok(p.adj(nx)).kind == tkNum {
 		key := p.specKeyFor("")

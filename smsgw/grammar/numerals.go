@@ -101,6 +101,11 @@ func scanArabic(rs []rune, i int) (numTok, int) {
 		if m, ok := cnBig[rs[j]]; ok && !(isLatin(rs[j]) && j+1 < len(rs) && isLatin(rs[j+1])) {
 			v *= m
 			j++
+			// 1万5千, 2万3千5百
+			for j+1 < len(rs) && isDigit(rs[j]) && cnUnit[rs[j+1]] > 0 && cnUnit[rs[j+1]] < m {
+				v += float64(rs[j]-'0') * cnUnit[rs[j+1]]
+				j += 2
+			}
 			v += abbreviatedTail(rs, &j, m)
 			n = numTok{lo: v, hi: v, mult: true}
 		} else if m, ok := cnUnit[rs[j]]; ok && m >= 100 {

@@ -38,7 +38,7 @@ func (g *Grammar) Parse(text string) (res Result) {
 	if c, ok := p.command(); ok {
 		return c
 	}
-	if hasListing && !rePartMarker.MatchString(norm) {
+	if hasListing && !isPart(norm) {
 		return p.listing(side)
 	}
 	return junk(p.junkReason(norm, sideReason))

@@ -216,6 +216,38 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	}
 }
 
+// UnmarshalJSON reads a result written by MarshalJSON (or by the corpus).
+func (r *Result) UnmarshalJSON(b []byte) error {
+	var head struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return err
+	}
+	switch head.Type {
+	case TypeListing:
+		var l listingJSON
+		if err := json.Unmarshal(b, &l); err != nil {
+			return err
+		}
+		*r = Result{Type: TypeListing, Side: l.Side, Items: l.Items, Location: l.Location, Contact: l.Contact,
+			ValidityDays: l.ValidityDays, ValidityUntil: l.ValidityUntil, Urgent: l.Urgent}
+	case TypeCommand:
+		var c commandJSON
+		if err := json.Unmarshal(b, &c); err != nil {
+			return err
+		}
+		*r = Result{Type: TypeCommand, Command: c.Command, Args: c.Args, NeedsContext: c.NeedsContext}
+	default:
+		var j junkJSON
+		if err := json.Unmarshal(b, &j); err != nil {
+			return err
+		}
+		*r = junk(j.Reason)
+	}
+	return nil
+}
+
 func junk(reason string) Result { return Result{Type: TypeUnparseable, Reason: reason} }
 
 func ptr[T any](v T) *T { return &v }

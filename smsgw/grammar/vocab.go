@@ -123,14 +123,14 @@ var builtinWords = []builtin{
 	{"一平方 每平方 每平米 一平米 每平方米 一个平方 每个平方", role{kind: rDensity}},
 	{"的 组 社 号 队", role{kind: rFiller}},
 
-	{"年 年前 次 岁 点钟 公里 里路 km 楼 层 户 人 家 亩 多亩 号楼 期 届 代", role{kind: rSkipUnit}},
+	{"吨 立方 方 批 年 年前 次 岁 点钟 公里 里路 km 楼 层 户 人 家 亩 多亩 号楼 期 届 代", role{kind: rSkipUnit}},
 
 	// Contact.
 	{"电话 联系 手机 电联 喊我 联系我 找我 联系电话 联系人 tel 电 call 微信 微信同号 打电话 来电 致电 联系方式 热线", role{kind: rContact}},
 	{"先生 女士 老板 小姐 经理 总 姐 哥 师傅 老师", role{kind: rHonorific}},
 
 	// Words that only hide a shorter word (有 in 没有, 要 in 重要).
-	{"长期有效 长期 常年有效 收货 收到货 收钱 接收 收据 买单 卖场 卖点 买的 买了 卖的 买过 卖过 没有 所有 有限 有限公司 只要 重要 主要 要求 收到 收费 收款 出来 出去 出门 出发 不要 不卖 不买 还要 有点 有些 有空 有时间 卖完 出现 要是 需要什么 要点 收藏 收获 出差 现在 有人 没得 莫得 找我 找你 卖不 有事", role{kind: rNeutral}},
+	{"订单 订单号 长期有效 长期 常年有效 收货 收到货 收钱 接收 收据 买单 卖场 卖点 买的 买了 卖的 买过 卖过 没有 所有 有限 有限公司 只要 重要 主要 要求 收到 收费 收款 出来 出去 出门 出发 不要 不卖 不买 还要 有点 有些 有空 有时间 卖完 出现 要是 需要什么 要点 收藏 收获 出差 现在 有人 没得 莫得 找我 找你 卖不 有事", role{kind: rNeutral}},
 
 	// Common words that sound like a plant, a place or a spec word and must
 	// not be read as one (银行 is not 银杏).
@@ -144,7 +144,7 @@ var builtinWords = []builtin{
 	{"花木通", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
 	{"验证码 校验码 动态码 动态密码 验证短信 登录密码 尾号 账户 支出 收入 交易 转账 话费 余额 流量 套餐 欠费 停机 缴费 账单 10086 10010 10000 尊敬的客户 尊敬的用户 已到账 快递 取件码 取件 您的包裹", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
 	{"妈 爸 老婆 老公 儿子 女儿 宝贝 亲爱的 回家 吃饭 放学 接孩子 开会 打错了 发错了 发错 打错 你是谁 你是哪个 不认识 作业 上班 下班 家长会", role{kind: rJunk, val: ReasonWrongNumber, n: 1}},
-	{"你好 您好 在不在 在吗 在么 谢谢 多谢 好的 嗯 哈哈 早上好 晚上好 晚安 新年好 过年好 吃了吗 忙不忙 在忙吗 拜年 节日快乐 收到了 知道了 哦 哈 呵呵 ok hi hello 喂 谢了 辛苦了", role{kind: rJunk, val: ReasonChitchat, n: 1}},
+	{"哥子 巴适 安逸 你好 您好 在不在 在吗 在么 谢谢 多谢 好的 嗯 哈哈 早上好 晚上好 晚安 新年好 过年好 吃了吗 忙不忙 在忙吗 拜年 节日快乐 收到了 知道了 哦 哈 呵呵 ok hi hello 喂 谢了 辛苦了", role{kind: rJunk, val: ReasonChitchat, n: 1}},
 }
 
 // Command trigger classes (the val of an rCmd role).
@@ -168,11 +168,11 @@ const (
 
 var commandWords = []builtin{
 	{"取消 撤销 撤回 删除 删掉 删了 下架 作废 撤掉 撤了 取消掉 取消发布 撤单 取消挂单 删除信息", role{kind: rCmd, val: tCancel}},
-	{"不卖了 卖脱了 卖完了 卖掉了 已卖完 已售完 售完 卖光了 已卖 不要了 不收了 不买了 买到了 已买到 买够了 已经买了 不需要了 卖出去了 已出售", role{kind: rCmd, val: tCancelSoft}},
+	{"莫得了 没得了 没有了 没货了 卖脱了 不卖了 卖完了 卖掉了 已卖完 已售完 售完 卖光了 已卖 不要了 不收了 不买了 买到了 已买到 买够了 已经买了 不需要了 卖出去了 已出售", role{kind: rCmd, val: tCancelSoft}},
 	{"查 查询 查查 查看 搜 搜索 查一下 查下 帮我查 找一下", role{kind: rCmd, val: tQuery}},
 	{"有没得 有没有 有莫得 有不有 有吗 有没", role{kind: rCmd, val: tQueryHave}},
 	{"好多钱 啥子价 多少钱 什么价 咋个卖 怎么卖 价格多少 啥价 几多钱 啥子价格 什么价格 价格如何 行情 怎么算 好多一棵 多少一棵 好多钱一棵 市场价", role{kind: rCmd, val: tQueryPrice}},
-	{"我的 我发的 我的信息 我的挂单 我的发布 我发布的", role{kind: rCmd, val: tMine}},
+	{"我发过的 我发布过的 我的 我发的 我的信息 我的挂单 我的发布 我发布的", role{kind: rCmd, val: tMine}},
 	{"帮助 发信息格式 信息格式 短信格式 发布格式 怎么发短信 格式是什么 怎么用 咋个用 如何使用 使用方法 使用说明 说明 咋个发信息 咋个发 怎么发 怎么弄 咋弄 不会用 教我 菜单 指令 格式 help 帮忙 怎么发信息 怎么发布 如何发布 咋个弄 ? 求助 怎么操作", role{kind: rCmd, val: tHelp}},
 	{"怎么 咋个 如何 咋 怎样 怎么样 啷个", role{kind: rCmd, val: tHow}},
 	{"确认 确定 接受 同意 成交 确认成交 确认订单 同意成交 确认收货", role{kind: rCmd, val: tAccept}},
@@ -181,5 +181,5 @@ var commandWords = []builtin{
 	{"注册 我要注册 申请注册 登记会员 入会", role{kind: rCmd, val: tRegister}},
 	{"订 订购 订货 下单 预订 预定 我要订 要订", role{kind: rCmd, val: tOrder}},
 	{"参团 团购 加入 加入团购 参加团购 拼团 参加", role{kind: rCmd, val: tJoin}},
-	{"拒绝 不接受 不同意 不成交 不要这个 谢绝 不卖", role{kind: rCmd, val: tDecline}},
+	{"拒绝 不接受 不同意 不成交 不要这个 谢绝 不卖 不要", role{kind: rCmd, val: tDecline}},
 }
