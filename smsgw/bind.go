@@ -77,6 +77,57 @@ type bind struct {
 	tee     *teeConn
 	pending map[int32]chan pdu.PDU
 	down    chan struct{} // signalled when the session fails
+
+	// pausedUntil (unix ns) holds every submit on this bind after the SMSC
+	// answered ESME_RTHROTTLED or ESME_RMSGQFUL; throttles counts how many
+	// such answers came in a row, for the exponential backoff.
+	pausedUntil atomic.Int64
+	throttles   atomic.Int32
+}
+
+const (
+	throttlePauseMin = 200 * time.Millisecond
+	throttlePauseMax = 5 * time.Second
+)
+
+// throttled pauses the bind after a throttling answer: 200 ms doubling to
+// 5 s while the SMSC keeps refusing, with jitter so that several senders do
+// not all come back at once.
+func (b *bind) throttled() time.Duration {
+	n := b.throttles.Add(1)
+	d := throttlePauseMin
+	for i := int32(1); i < n && d < throttlePauseMax; i++ {
+		d *= 2
+	}
+	d = min(d, throttlePauseMax)
+	d = d/2 + rand.N(d/2+1)
+	until := time.Now().Add(d).UnixNano()
+	for {
+		old := b.pausedUntil.Load()
+		if old >= until || b.pausedUntil.CompareAndSwap(old, until) {
+			break
+		}
+	}
+	b.log.Warn("SMSC throttled, pausing bind", slog.Duration("pause", d), slog.Int("in_a_row", int(n)))
+	b.g.metrics.throttle(b.cfg)
+	return d
+}
+
+// waitPause blocks while the bind is paused after a throttling answer.
+func (b *bind) waitPause(ctx context.Context) error {
+	for {
+		d := time.Until(time.Unix(0, b.pausedUntil.Load()))
+		if d <= 0 {
+			return nil
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
 }
 
 func newBind(cfg BindConfig, g *Gateway) *bind {
@@ -238,19 +289,23 @@ func (b *bind) onPDU(p pdu.PDU) (pdu.PDU, bool) {
 }
 
 // submit sends one submit_sm and waits for its response, holding a window
-// slot meanwhile. It returns the SMSC's message id.
-func (b *bind) submit(ctx context.Context, sm *pdu.SubmitSM) (string, error) {
+// slot meanwhile. It returns the SMSC's message id; on error, sent reports
+// whether the PDU went out, i.e. whether the SMSC may have taken it.
+func (b *bind) submit(ctx context.Context, sm *pdu.SubmitSM) (id string, sent bool, err error) {
+	if err := b.waitPause(ctx); err != nil {
+		return "", false, err
+	}
 	select {
 	case b.window <- struct{}{}:
 	case <-ctx.Done():
-		return "", ctx.Err()
+		return "", false, ctx.Err()
 	}
 	defer func() { <-b.window }()
 	b.mu.Lock()
 	sess := b.sess
 	if sess == nil || b.State() != BindUp {
 		b.mu.Unlock()
-		return "", ErrBindDown
+		return "", false, ErrBindDown
 	}
 	// Each part gets its own sequence number (gosmpp's Split reuses one).
 	sm.AssignSequenceNumber()
@@ -264,37 +319,40 @@ func (b *bind) submit(ctx context.Context, sm *pdu.SubmitSM) (string, error) {
 	}
 	start := time.Now()
 	if err := sess.Transceiver().Submit(sm); err != nil {
+		// gosmpp refused to queue it (closing): it never reached the wire.
 		forget()
-		return "", fmt.Errorf("%w: %v", ErrBindDown, err)
+		return "", false, fmt.Errorf("%w: %v", ErrBindDown, err)
 	}
 	timer := time.NewTimer(submitTimeout)
 	defer timer.Stop()
 	select {
 	case <-ctx.Done():
 		forget()
-		return "", ctx.Err()
+		return "", true, ctx.Err()
 	case <-timer.C:
 		forget()
-		return "", ErrTimeout
+		return "", true, ErrTimeout
 	case resp, ok := <-ch:
 		if !ok {
-			return "", ErrBindDown
+			return "", true, ErrBindDown
 		}
 		b.g.metrics.submitLatency(b.cfg, time.Since(start))
 		switch r := resp.(type) {
 		case *pdu.SubmitSMResp:
 			switch r.CommandStatus {
 			case data.ESME_ROK:
-				return r.MessageID, nil
+				b.throttles.Store(0)
+				return r.MessageID, true, nil
 			case data.ESME_RTHROTTLED, data.ESME_RMSGQFUL:
-				return "", fmt.Errorf("%w (%s)", ErrThrottled, r.CommandStatus)
+				b.throttled()
+				return "", false, fmt.Errorf("%w (%s)", ErrThrottled, r.CommandStatus)
 			case data.ESME_RSYSERR, data.ESME_RX_T_APPN:
-				return "", fmt.Errorf("%w: %s", ErrBindDown, r.CommandStatus)
+				return "", false, fmt.Errorf("%w: %s", ErrBindDown, r.CommandStatus)
 			default:
-				return "", fmt.Errorf("%w: %s", ErrRejected, r.CommandStatus)
+				return "", false, fmt.Errorf("%w: %s", ErrRejected, r.CommandStatus)
 			}
 		default:
-			return "", fmt.Errorf("%w: generic_nack", ErrRejected)
+			return "", false, fmt.Errorf("%w: generic_nack", ErrRejected)
 		}
 	}
 }

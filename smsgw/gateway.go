@@ -28,7 +28,14 @@ type MO struct {
 	Recipient  string
 	Part       Part
 	ReceivedAt time.Time
+	// Hold, when set, says the MO is for a clerk, not the exchange:
+	// HoldMalformed for a PDU that could not be read (Part then holds a
+	// description with its bytes).
+	Hold string
 }
+
+// HoldMalformed marks an MO whose deliver_sm could not be parsed.
+const HoldMalformed = "malformed"
 
 // Text decodes a single-part MO.
 func (m MO) Text() (string, error) {
@@ -160,27 +167,66 @@ type SentPart struct {
 // earlier attempt, which are not sent again. It returns the bind used and the
 // parts the SMSC accepted, which may be some of them when err is not nil.
 func (g *Gateway) Send(ctx context.Context, to, text string, carrier Carrier, skip map[int]bool) (string, []SentPart, error) {
+	r, err := g.Submit(ctx, MT{To: to, Text: text, Carrier: carrier, Skip: skip})
+	return r.Bind, r.Parts, err
+}
+
+// MT is one text to submit.
+type MT struct {
+	To      string
+	Text    string
+	Carrier Carrier // the number's carrier when known better than its prefix; "" otherwise
+	// Ref is the concatenation reference. A caller that may send the rest
+	// of a long text in a later attempt passes the same Ref each time, so
+	// that the handset joins parts from both; 0 lets the gateway pick one.
+	Ref  uint16
+	Skip map[int]bool // parts an earlier attempt got accepted
+	Log  PartLog      // told each part's fate as it happens; may be nil
+}
+
+// PartLog learns each part's fate while Submit runs, so that a process
+// killed mid-text leaves behind which parts the SMSC had.
+type PartLog interface {
+	// Submitting is called before part seq goes out; an error stops the
+	// text before that part is sent.
+	Submitting(ctx context.Context, seq int) error
+	// Accepted is called as soon as the SMSC accepts a part.
+	Accepted(ctx context.Context, p SentPart) error
+	// Refused is called when the SMSC certainly did not take part seq.
+	// When neither Accepted nor Refused follows Submitting, its fate is
+	// unknown (no answer before the link dropped or the wait ended).
+	Refused(ctx context.Context, seq int) error
+}
+
+// Submitted is what Submit achieved.
+type Submitted struct {
+	Bind    string
+	Carrier Carrier    // of the bind
+	Parts   []SentPart // parts the SMSC accepted, possibly some of them on error
+}
+
+// Submit sends m (see Send).
+func (g *Gateway) Submit(ctx context.Context, m MT) (Submitted, error) {
+	text := m.Text
 	if !IsGSM7(text) {
 		text = g.opts.Signature + text
 	}
-	b, err := g.route(to, carrier)
+	b, err := g.route(m.To, m.Carrier)
 	if err != nil {
-		return "", nil, err
+		return Submitted{}, err
 	}
-	ref := uint16(g.ref.Add(1))
+	res := Submitted{Bind: b.cfg.Name, Carrier: b.cfg.Carrier}
+	ref := m.Ref
+	if ref == 0 {
+		ref = uint16(g.ref.Add(1))
+	}
 	dc, segs, err := Split(text, ref, false)
 	if err != nil {
-		return b.cfg.Name, nil, fmt.Errorf("%w: %v", ErrRejected, err)
+		return res, fmt.Errorf("%w: %v", ErrRejected, err)
 	}
 	enc := data.FromDataCoding(dc)
-	if g.opts.Limiter != nil {
-		if err := g.opts.Limiter.Wait(ctx, b.cfg.Name, b.cfg.TPS, len(segs)-len(skip)); err != nil {
-			return b.cfg.Name, nil, err
-		}
-	}
-	var sent []SentPart
 	for _, seg := range segs {
-		if skip[seg.Seq] {
+		if m.Skip[seg.Seq] {
 			continue
 		}
 		sm := pdu.NewSubmitSM().(*pdu.SubmitSM)
@@ -189,8 +235,8 @@ func (g *Gateway) Send(ctx context.Context, to, text string, carrier Carrier, sk
 		}
 		sm.DestAddr.SetTon(1)
 		sm.DestAddr.SetNpi(1)
-		if err := sm.DestAddr.SetAddress(to); err != nil {
-			return b.cfg.Name, sent, fmt.Errorf("%w: %v", ErrRejected, err)
+		if err := sm.DestAddr.SetAddress(m.To); err != nil {
+			return res, fmt.Errorf("%w: %v", ErrRejected, err)
 		}
 		sm.RegisteredDelivery = 1
 		if seg.UDHI {
@@ -198,16 +244,56 @@ func (g *Gateway) Send(ctx context.Context, to, text string, carrier Carrier, sk
 		}
 		// Only enc's data_coding byte is used; the bytes go out as encoded here.
 		if err := sm.Message.SetMessageDataWithEncoding(seg.ShortMessage, enc); err != nil {
-			return b.cfg.Name, sent, fmt.Errorf("%w: %v", ErrRejected, err)
+			return res, fmt.Errorf("%w: %v", ErrRejected, err)
 		}
-		id, err := b.submit(ctx, sm)
-		g.metrics.submitted(b.cfg, err)
+		if m.Log != nil {
+			if err := m.Log.Submitting(ctx, seg.Seq); err != nil {
+				return res, fmt.Errorf("%w: record part %d before submit: %v", ErrBindDown, seg.Seq, err)
+			}
+		}
+		id, sent, err := g.submitPart(ctx, b, sm)
 		if err != nil {
-			return b.cfg.Name, sent, fmt.Errorf("submit part %d/%d on %s: %w", seg.Seq, seg.Total, b.cfg.Name, err)
+			if !sent && m.Log != nil {
+				if lerr := m.Log.Refused(context.WithoutCancel(ctx), seg.Seq); lerr != nil {
+					g.log.Warn("record refused part", slog.Any("err", lerr))
+				}
+			}
+			return res, fmt.Errorf("submit part %d/%d on %s: %w", seg.Seq, seg.Total, b.cfg.Name, err)
 		}
-		sent = append(sent, SentPart{Seq: seg.Seq, MessageID: id})
+		p := SentPart{Seq: seg.Seq, MessageID: id}
+		res.Parts = append(res.Parts, p)
+		if m.Log != nil {
+			if err := m.Log.Accepted(context.WithoutCancel(ctx), p); err != nil {
+				g.log.Warn("record accepted part", slog.Any("err", err))
+			}
+		}
 	}
-	return b.cfg.Name, sent, nil
+	return res, nil
+}
+
+// throttleRetries is how often one part is offered again after the SMSC
+// throttled it, each time after the bind's backoff pause, before the MT goes
+// back to the outbox to wait its turn.
+const throttleRetries = 4
+
+// submitPart submits one part within the bind's rate (counted in parts,
+// shared by every process through the Limiter) and answers throttling with
+// the bind's backoff pause and another try.
+// mayHave reports that the SMSC may have accepted the part although no
+// answer said so. The result is only meaningful with a non-nil err.
+func (g *Gateway) submitPart(ctx context.Context, b *bind, sm *pdu.SubmitSM) (id string, mayHave bool, err error) {
+	for try := 0; ; try++ {
+		if g.opts.Limiter != nil && b.cfg.TPS > 0 {
+			if err := g.opts.Limiter.Wait(ctx, b.cfg.Name, b.cfg.TPS, 1); err != nil {
+				return "", false, err
+			}
+		}
+		id, mayHave, err = b.submit(ctx, sm)
+		g.metrics.submitted(b.cfg, err)
+		if err == nil || !errors.Is(err, ErrThrottled) || try >= throttleRetries {
+			return id, mayHave, err
+		}
+	}
 }
 
 // route picks the bind for a number: the least busy bind of its carrier
@@ -247,13 +333,25 @@ func (g *Gateway) route(to string, override Carrier) (*bind, error) {
 // ESME_RX_T_APPN so the SMSC delivers it again later.
 func (g *Gateway) receive(b *bind, req *pdu.DeliverSM) pdu.PDU {
 	resp := req.GetResponse().(*pdu.DeliverSMResp)
-	d, err := g.rawDeliver(b, req)
-	if err != nil {
-		g.log.Warn("unreadable deliver_sm, acknowledged and dropped", slog.Any("err", err))
-		return resp
-	}
 	ctx, cancel := context.WithTimeout(g.ctx, 15*time.Second)
 	defer cancel()
+	raw, d, err := g.rawDeliver(b, req)
+	if err != nil {
+		if raw == nil {
+			g.log.Error("deliver_sm bytes not captured, acknowledged and dropped", slog.Any("err", err))
+			return resp
+		}
+		// Keep the bytes for a clerk rather than lose them or loop on them.
+		g.log.Warn("malformed deliver_sm, stored for a clerk", slog.Any("err", err))
+		sum := sha256.Sum256(raw)
+		mo := MO{DedupKeys: []string{"raw:" + b.cfg.Name + ":" + hex.EncodeToString(sum[:16])}, Bind: b.cfg.Name,
+			Carrier: b.cfg.Carrier, Sender: "unknown", Hold: HoldMalformed, ReceivedAt: g.opts.Now(),
+			Part: Part{DataCoding: CodingUCS2, Body: encodeUCS2(nil, fmt.Sprintf("[无法解析的短信] %x", raw))}}
+		if err := g.opts.Inbox.Deliver(ctx, mo); err != nil {
+			resp.CommandStatus = data.ESME_RX_T_APPN
+		}
+		return resp
+	}
 	if IsReceipt(d.EsmClass) {
 		r, err := ParseReceipt(d.ShortMessage, d.TLVs)
 		if err != nil {
@@ -298,16 +396,17 @@ func (g *Gateway) receive(b *bind, req *pdu.DeliverSM) pdu.PDU {
 	return resp
 }
 
-func (g *Gateway) rawDeliver(b *bind, req *pdu.DeliverSM) (DeliverSM, error) {
+func (g *Gateway) rawDeliver(b *bind, req *pdu.DeliverSM) ([]byte, DeliverSM, error) {
 	b.mu.Lock()
 	tee := b.tee
 	b.mu.Unlock()
 	if tee != nil {
 		if raw, ok := tee.take(uint32(req.SequenceNumber)); ok {
-			return ParseDeliverSM(raw)
+			d, err := ParseDeliverSM(raw)
+			return raw, d, err
 		}
 	}
-	return DeliverSM{}, errors.New("raw deliver_sm bytes not captured")
+	return nil, DeliverSM{}, errors.New("raw deliver_sm bytes not captured")
 }
 
 // dedupWindow bounds how long an MO without an SMSC id counts as a repeat

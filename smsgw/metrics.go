@@ -8,11 +8,12 @@ import (
 
 // Metrics are the gateway's Prometheus series. A nil *Metrics records nothing.
 type Metrics struct {
-	bindUp   *prometheus.GaugeVec
-	moTotal  *prometheus.CounterVec
-	mtParts  *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
-	receipts *prometheus.CounterVec
+	bindUp    *prometheus.GaugeVec
+	moTotal   *prometheus.CounterVec
+	mtParts   *prometheus.CounterVec
+	latency   *prometheus.HistogramVec
+	receipts  *prometheus.CounterVec
+	throttled *prometheus.CounterVec
 }
 
 // NewMetrics registers the gateway's series with reg.
@@ -29,8 +30,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			[]string{"bind"}),
 		receipts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "huamu_sms_receipts_total",
 			Help: "Delivery receipts received, by state."}, []string{"carrier", "state"}),
+		throttled: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "huamu_smpp_throttled_total",
+			Help: "Submits the SMSC answered with ESME_RTHROTTLED or ESME_RMSGQFUL, by bind."}, []string{"bind"}),
 	}
-	reg.MustRegister(m.bindUp, m.moTotal, m.mtParts, m.latency, m.receipts)
+	reg.MustRegister(m.bindUp, m.moTotal, m.mtParts, m.latency, m.receipts, m.throttled)
 	return m
 }
 
@@ -71,5 +74,11 @@ func (m *Metrics) submitLatency(c BindConfig, d time.Duration) {
 func (m *Metrics) receipt(c BindConfig, s ReceiptState) {
 	if m != nil {
 		m.receipts.WithLabelValues(string(c.Carrier), s.String()).Inc()
+	}
+}
+
+func (m *Metrics) throttle(c BindConfig) {
+	if m != nil {
+		m.throttled.WithLabelValues(c.Name).Inc()
 	}
 }

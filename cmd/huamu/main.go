@@ -24,6 +24,7 @@ Usage: huamu COMMAND [flags]
   demo         serve with a built-in SMSC simulator and a demo clerk login (make run)
   smsc         run the SMPP 3.4 SMSC simulator on its own
   sms send     text the exchange through a running simulator and print the replies
+  load         drive MOs at a rate through a running simulator; report reply throughput and latency
   parse        show what the grammar makes of a text (--jsonl: a batch on stdin)
   user add     create or reset a back-office account
   help         this screen
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return fmt.Errorf("usage: huamu sms send --from NUMBER TEXT")
 		}
 		return smsSend(ctx, rest[1:], stdout, stderr)
+	case "load":
+		return load(ctx, rest, stdout, stderr)
 	case "parse":
 		return parseCmd(rest, stdin, stdout, stderr)
 	case "user":

@@ -6,6 +6,7 @@ package intake
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"huamu/internal/store"
@@ -16,6 +17,38 @@ import (
 type Inbox struct {
 	Store *store.Store
 	Wake  func(ctx context.Context) // tells the workers a text is waiting; may be nil
+	Flood FloodLimit                // per-sender flood limit; nil: none
+	Log   *slog.Logger              // may be nil
+}
+
+// FloodLimit counts texts per sender across processes (redisx.Flood).
+type FloodLimit interface {
+	// Hit counts n texts from sender (0 only asks) and reports whether the
+	// sender is flooding.
+	Hit(ctx context.Context, sender string, n int) (bool, error)
+}
+
+// ReasonFlood marks texts from a number that sends too many: stored, held
+// for a clerk, not answered.
+const ReasonFlood = "flood"
+
+const floodNote = "发送过于频繁，已暂停自动回复，转人工查看"
+
+// flooding counts one text (or looks, for the later parts of a long one)
+// against the sender's flood limit. Without Redis the text goes through:
+// a lost limit must never cost a text.
+func (b *Inbox) flooding(ctx context.Context, sender string, count int) bool {
+	if b.Flood == nil {
+		return false
+	}
+	f, err := b.Flood.Hit(ctx, sender, count)
+	if err != nil {
+		return false
+	}
+	if f && b.Log != nil {
+		b.Log.Warn("sender flooding, text held for a clerk", slog.String("from", smsgw.MaskNumber(sender)))
+	}
+	return f
 }
 
 var _ smsgw.Inbox = (*Inbox)(nil)
@@ -28,6 +61,15 @@ func (b *Inbox) Deliver(ctx context.Context, mo smsgw.MO) error {
 		p := store.Part{DedupKey: mo.DedupKeys[0], Bind: mo.Bind, Carrier: string(mo.Carrier), Sender: mo.Sender,
 			Recipient: mo.Recipient, Ref: int(mo.Part.Ref), Total: mo.Part.Total, Seq: mo.Part.Seq,
 			DataCoding: mo.Part.DataCoding, Body: mo.Part.Body, ReceivedAt: mo.ReceivedAt}
+		// A long text counts once, by its first part; whichever part
+		// completes it decides whether the whole is held.
+		count := 0
+		if mo.Part.Seq == 1 {
+			count = 1
+		}
+		if b.flooding(ctx, mo.Sender, count) {
+			p.Hold, p.HoldNote = ReasonFlood, floodNote
+		}
 		_, complete, err := b.Store.AddPart(ctx, p, Join)
 		if err != nil {
 			return fmt.Errorf("store part %d/%d: %w", mo.Part.Seq, mo.Part.Total, err)
@@ -42,9 +84,16 @@ func (b *Inbox) Deliver(ctx context.Context, mo smsgw.MO) error {
 		// An alphabet we cannot decode: keep what the bytes were, for a clerk.
 		text = fmt.Sprintf("[无法解码 data_coding=%#02x] %x", mo.Part.DataCoding, mo.Part.Body)
 	}
-	_, _, err = b.Store.InsertInbound(ctx, store.MO{DedupKey: mo.DedupKeys[0], AltKeys: mo.DedupKeys[1:],
+	in := store.MO{DedupKey: mo.DedupKeys[0], AltKeys: mo.DedupKeys[1:],
 		Bind: mo.Bind, Carrier: string(mo.Carrier), Sender: mo.Sender, Recipient: mo.Recipient,
-		Body: text, ReceivedAt: mo.ReceivedAt})
+		Body: text, ReceivedAt: mo.ReceivedAt}
+	switch {
+	case mo.Hold == smsgw.HoldMalformed:
+		in.Hold, in.HoldNote = mo.Hold, "短信中心发来的数据无法解析，原始字节已保存"
+	case b.flooding(ctx, mo.Sender, 1):
+		in.Hold, in.HoldNote = ReasonFlood, floodNote
+	}
+	_, _, err = b.Store.InsertInbound(ctx, in)
 	if err != nil {
 		return fmt.Errorf("store MO: %w", err)
 	}

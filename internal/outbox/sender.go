@@ -116,9 +116,16 @@ func (s *Sender) SendOne(ctx context.Context) (bool, error) {
 		for _, seq := range m.SentSeqs {
 			skip[seq] = true
 		}
-		bind, parts, err := s.Gateway.Send(ctx, m.Recipient, m.Body, smsgw.Carrier(m.CarrierOverride), skip)
-		res := store.SendResult{Bind: bind}
-		for _, p := range parts {
+		if len(m.Ambiguous) > 0 {
+			s.Log.Warn("resending parts whose fate a killed attempt left unknown", slog.Int64("outbox", m.ID),
+				slog.Any("parts", m.Ambiguous))
+		}
+		// The reference follows from the row, so that parts sent in two
+		// attempts still join on the handset.
+		r, err := s.Gateway.Submit(ctx, smsgw.MT{To: m.Recipient, Text: m.Body, Carrier: smsgw.Carrier(m.CarrierOverride),
+			Ref: uint16(m.ID%255) + 1, Skip: skip, Log: partLog{s.Store, m.ID}})
+		res := store.SendResult{Bind: r.Bind, Carrier: string(r.Carrier)}
+		for _, p := range r.Parts {
 			res.Parts = append(res.Parts, store.SentPart{Seq: p.Seq, MessageID: p.MessageID})
 		}
 		switch {
@@ -136,21 +143,62 @@ func (s *Sender) SendOne(ctx context.Context) (bool, error) {
 	})
 }
 
+// partLog records each part's fate in the store as the gateway learns it.
+type partLog struct {
+	st *store.Store
+	id int64
+}
+
+func (l partLog) Submitting(ctx context.Context, seq int) error {
+	return l.st.PartSubmitting(ctx, l.id, seq)
+}
+
+func (l partLog) Accepted(ctx context.Context, p smsgw.SentPart) error {
+	return l.st.PartAccepted(ctx, l.id, p.Seq, p.MessageID)
+}
+
+func (l partLog) Refused(ctx context.Context, seq int) error {
+	return l.st.PartRefused(ctx, l.id, seq)
+}
+
 // Receipts records delivery receipts. It implements smsgw.ReceiptSink.
 type Receipts struct {
 	Store *store.Store
 	Log   *slog.Logger
+
+	wg sync.WaitGroup
 }
 
 // Receipt stores r against the part it reports on; a receipt for an id we
-// never sent is logged and dropped.
+// never sent is logged and dropped. When the MT's sender still holds the
+// row, the MT is settled in the background once it lets go: this runs on
+// the bind's read loop, which that sender may be waiting on.
 func (r *Receipts) Receipt(ctx context.Context, rc smsgw.Receipt) error {
-	matched, err := r.Store.RecordReceipt(ctx, smsgw.ReceiptIDCandidates(rc.ID), rc.State.String(), rc.Err, rc.State.Final())
+	res, err := r.Store.RecordReceipt(ctx, smsgw.ReceiptIDCandidates(rc.ID), rc.State.String(), rc.Err)
 	if err != nil {
 		return err
 	}
-	if !matched && r.Log != nil {
-		r.Log.Warn("receipt for an unknown message id", slog.String("id", rc.ID), slog.String("state", rc.State.String()))
+	log := r.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if !res.Matched {
+		log.Info("receipt before its part's record, kept for it", slog.String("id", rc.ID), slog.String("state", rc.State.String()))
+		return nil
+	}
+	if !res.Settled && rc.State.Final() {
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+			defer cancel()
+			if err := r.Store.SettleMT(ctx, res.OutboxID); err != nil {
+				log.Error("settle MT after receipt", slog.Int64("outbox", res.OutboxID), slog.Any("err", err))
+			}
+		}()
 	}
 	return nil
 }
+
+// Wait waits for the MTs being settled in the background.
+func (r *Receipts) Wait() { r.wg.Wait() }

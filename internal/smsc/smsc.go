@@ -66,17 +66,18 @@ type Server struct {
 	log *slog.Logger
 	ln  net.Listener
 
-	mu        sync.Mutex
-	conns     map[*conn]bool
-	submits   []Submit
-	mos       []*MO
-	queue     []*moPart // parts waiting for a bound receiver
-	nextMsgID int64
-	nextMOID  int64
-	nextRef   uint16
-	throttle  int // submits still to answer with ESME_RTHROTTLED
-	wake      chan struct{}
-	changed   chan struct{} // closed and replaced whenever state changes
+	mu          sync.Mutex
+	conns       map[*conn]bool
+	submits     []Submit
+	mos         []*MO
+	queue       []*moPart // parts waiting for a bound receiver
+	nextMsgID   int64
+	nextMOID    int64
+	nextRef     uint16
+	throttle    int // submits still to answer with ESME_RTHROTTLED
+	throttledAt []time.Time
+	wake        chan struct{}
+	changed     chan struct{} // closed and replaced whenever state changes
 
 	wg     sync.WaitGroup
 	cancel context.CancelFunc
@@ -90,6 +91,7 @@ type moPart struct {
 	dc   byte
 	dlr  bool // a delivery receipt, not a handset text
 	tlvs map[pdu.Tag][]byte
+	raw  []byte // a deliver_sm body sent as is (InjectRaw)
 }
 
 // Start listens on cfg.Addr and serves until Stop.
@@ -126,6 +128,11 @@ func (s *Server) Stop() {
 
 // DropConnections closes every ESME connection at once, as a network fault
 // would. Unacknowledged MOs stay queued and are delivered after a rebind.
+//
+// What the simulator answered before the drop reaches the ESME (the write
+// side is shut down cleanly first), and what it had not yet read is never
+// accepted: so the ESME knows exactly which submits were taken, and the
+// test of "nothing sent twice" is exact.
 func (s *Server) DropConnections() {
 	s.mu.Lock()
 	cs := make([]*conn, 0, len(s.conns))
@@ -134,7 +141,22 @@ func (s *Server) DropConnections() {
 	}
 	s.mu.Unlock()
 	for _, c := range cs {
-		_ = c.nc.Close()
+		// A submit is accepted and answered under wmu: none is half done.
+		c.wmu.Lock()
+		s.mu.Lock()
+		c.dropped = true // handle accepts nothing more
+		s.mu.Unlock()
+		tc, ok := c.nc.(*net.TCPConn)
+		if ok {
+			_ = tc.CloseWrite()
+		} else {
+			_ = c.nc.Close()
+		}
+		c.wmu.Unlock()
+		// Closing now, with the ESME's unread submits in our buffer, would
+		// send a reset that can destroy answers it has not read yet; serve
+		// drains and closes instead, within a second.
+		_ = c.nc.SetReadDeadline(time.Now().Add(time.Second))
 	}
 }
 
@@ -287,6 +309,7 @@ type conn struct {
 	bindType pdu.BindingType
 	bound    bool
 	pending  map[int32]*moPart // deliver_sm awaiting deliver_sm_resp, guarded by s.mu
+	dropped  bool              // DropConnections: accept nothing more, guarded by s.mu
 }
 
 func (c *conn) receiver() bool {
@@ -294,10 +317,14 @@ func (c *conn) receiver() bool {
 }
 
 func (c *conn) write(p pdu.PDU) error {
-	buf := pdu.NewBuffer(make([]byte, 0, 64))
-	p.Marshal(buf)
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	return c.writeLocked(p)
+}
+
+func (c *conn) writeLocked(p pdu.PDU) error {
+	buf := pdu.NewBuffer(make([]byte, 0, 64))
+	p.Marshal(buf)
 	_ = c.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	_, err := c.nc.Write(buf.Bytes())
 	return err
@@ -318,6 +345,13 @@ func (c *conn) serve() {
 		c.s.requeue(back...)
 	}()
 	for {
+		c.s.mu.Lock()
+		dropped := c.dropped
+		c.s.mu.Unlock()
+		if dropped { // drain what the ESME still sends until it closes
+			_, _ = io.Copy(io.Discard, c.nc)
+			return
+		}
 		_ = c.nc.SetReadDeadline(time.Now().Add(5 * time.Minute))
 		p, err := pdu.Parse(c.nc)
 		if err != nil {
@@ -333,6 +367,12 @@ func (c *conn) serve() {
 }
 
 func (c *conn) handle(p pdu.PDU) (keep bool) {
+	c.s.mu.Lock()
+	dropped := c.dropped
+	c.s.mu.Unlock()
+	if dropped {
+		return true // serve drains the rest
+	}
 	switch req := p.(type) {
 	case *pdu.BindRequest:
 		resp := req.GetResponse().(*pdu.BindResp)
@@ -387,17 +427,26 @@ func (c *conn) handle(p pdu.PDU) (keep bool) {
 
 func (c *conn) submit(req *pdu.SubmitSM) bool {
 	resp := req.GetResponse().(*pdu.SubmitSMResp)
+	// Accepting and answering happen under wmu, so that DropConnections
+	// never falls between them.
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
 	c.s.mu.Lock()
+	if c.dropped {
+		c.s.mu.Unlock()
+		return true // not accepted; serve drains the rest
+	}
 	if !c.bound || c.bindType == pdu.Receiver {
 		c.s.mu.Unlock()
 		resp.CommandStatus = data.ESME_RINVBNDSTS
-		return c.write(resp) == nil
+		return c.writeLocked(resp) == nil
 	}
 	if c.s.throttle > 0 {
 		c.s.throttle--
+		c.s.throttledAt = append(c.s.throttledAt, time.Now())
 		c.s.mu.Unlock()
 		resp.CommandStatus = data.ESME_RTHROTTLED
-		return c.write(resp) == nil
+		return c.writeLocked(resp) == nil
 	}
 	c.s.nextMsgID++
 	id := strconv.FormatInt(c.s.nextMsgID, 10)
@@ -430,7 +479,7 @@ func (c *conn) submit(req *pdu.SubmitSM) bool {
 	c.s.notifyLocked()
 	c.s.mu.Unlock()
 	resp.MessageID = id
-	if err := c.write(resp); err != nil {
+	if err := c.writeLocked(resp); err != nil {
 		return false
 	}
 	if req.RegisteredDelivery&0x01 != 0 {
@@ -458,6 +507,9 @@ func (s *Server) queueReceipt(sub Submit) {
 // put the part back (false when the closing connection already did).
 func (c *conn) deliver(p *moPart) (err error, requeue bool) {
 	d := pdu.NewDeliverSM().(*pdu.DeliverSM)
+	if p.raw != nil {
+		return c.deliverRaw(d.SequenceNumber, p)
+	}
 	_ = d.SourceAddr.SetAddress(p.from)
 	d.SourceAddr.SetTon(1)
 	d.SourceAddr.SetNpi(1)
@@ -491,6 +543,30 @@ func (c *conn) deliver(p *moPart) (err error, requeue bool) {
 		defer c.s.mu.Unlock()
 		if _, ok := c.pending[d.SequenceNumber]; ok {
 			delete(c.pending, d.SequenceNumber)
+			return err, true
+		}
+		return err, false
+	}
+	return nil, false
+}
+
+func (c *conn) deliverRaw(seq int32, p *moPart) (err error, requeue bool) {
+	c.s.mu.Lock()
+	if c.pending == nil {
+		c.s.mu.Unlock()
+		return net.ErrClosed, true
+	}
+	c.pending[seq] = p
+	c.s.mu.Unlock()
+	c.wmu.Lock()
+	_ = c.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	_, err = c.nc.Write(rawPDU(seq, p.raw))
+	c.wmu.Unlock()
+	if err != nil {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		if _, ok := c.pending[seq]; ok {
+			delete(c.pending, seq)
 			return err, true
 		}
 		return err, false

@@ -20,6 +20,10 @@ type MO struct {
 	Recipient  string
 	Body       string
 	ReceivedAt time.Time
+	// Hold, when set, stores the text straight for a clerk with this reason
+	// (e.g. "flood") and HoldNote as its outcome: no worker answers it.
+	Hold     string
+	HoldNote string
 }
 
 // Inbound is a stored MO and what became of it.
@@ -55,7 +59,7 @@ func (s *Store) InsertInbound(ctx context.Context, mo MO) (id int64, dup bool, e
 			return interpret(err, "短信")
 		}
 		var inserted bool
-		id, inserted, err = tx.insertInbound(ctx, mo, "new", "")
+		id, inserted, err = tx.insertInbound(ctx, mo)
 		dup = !inserted // a racing copy committed first
 		return err
 	})

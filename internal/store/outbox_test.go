@@ -125,8 +125,8 @@ func TestSendDue_PartialSendKeepsAcceptedPartsAndSkipsThemNextTime(t *testing.T)
 	}
 	// Receipts for both parts make the MT delivered.
 	for _, id := range []string{"111", "112"} {
-		if ok, err := st.RecordReceipt(ctx, []string{id}, "delivered", "", true); !ok || err != nil {
-			t.Fatal(ok, err)
+		if r, err := st.RecordReceipt(ctx, []string{id}, "delivered", ""); !r.Matched || err != nil {
+			t.Fatal(r, err)
 		}
 	}
 	rows, _ = st.ListOutbox(ctx, store.OutboxFilter{})

@@ -23,6 +23,10 @@ type Part struct {
 	DataCoding byte
 	Body       []byte
 	ReceivedAt time.Time
+	// Hold and HoldNote, on the part that completes a message, hold the
+	// joined text for a clerk (see MO.Hold).
+	Hold     string
+	HoldNote string
 }
 
 // Joiner turns a complete, seq-ordered set of parts into text.
@@ -89,7 +93,7 @@ func (s *Store) AddPart(ctx context.Context, p Part, join Joiner) (inboundID int
 			return fmt.Errorf("join long MO: %w", err)
 		}
 		inboundID, _, err = tx.insertInbound(ctx, MO{DedupKey: "j:" + parts[0].DedupKey, Bind: p.Bind, Carrier: p.Carrier,
-			Sender: p.Sender, Recipient: p.Recipient, Body: text, ReceivedAt: p.ReceivedAt}, "new", "")
+			Sender: p.Sender, Recipient: p.Recipient, Body: text, ReceivedAt: p.ReceivedAt, Hold: p.Hold, HoldNote: p.HoldNote})
 		if err != nil {
 			return err
 		}
@@ -154,8 +158,7 @@ func (s *Store) HandOnStaleParts(ctx context.Context, olderThan time.Duration, j
 			}
 			p := g.parts[0]
 			id, _, err := tx.insertInbound(ctx, MO{DedupKey: "f:" + p.DedupKey, Bind: p.Bind, Carrier: p.Carrier,
-				Sender: p.Sender, Recipient: p.Recipient, Body: text, ReceivedAt: p.ReceivedAt},
-				"new", "fragment")
+				Sender: p.Sender, Recipient: p.Recipient, Body: text, ReceivedAt: p.ReceivedAt, Hold: "fragment"})
 			if err != nil {
 				return err
 			}
@@ -170,11 +173,17 @@ func (s *Store) HandOnStaleParts(ctx context.Context, olderThan time.Duration, j
 }
 
 // insertInbound stores mo unless its key is taken; inserted says which.
-func (tx *Tx) insertInbound(ctx context.Context, mo MO, state, reason string) (id int64, inserted bool, err error) {
+// A fragment stays "new" (a worker answers what it can of it, with its
+// reason); any other hold goes straight to a clerk.
+func (tx *Tx) insertInbound(ctx context.Context, mo MO) (id int64, inserted bool, err error) {
+	state := "new"
+	if mo.Hold != "" && mo.Hold != "fragment" {
+		state = "needs_clerk"
+	}
 	err = tx.tx.QueryRow(ctx, `INSERT INTO inbound (dedup_key, bind, carrier, sender, recipient, body,
-		received_at, state, reason) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+		received_at, state, reason, outcome) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
 		ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-		mo.DedupKey, mo.Bind, mo.Carrier, mo.Sender, mo.Recipient, mo.Body, mo.ReceivedAt, state, reason).Scan(&id)
+		mo.DedupKey, mo.Bind, mo.Carrier, mo.Sender, mo.Recipient, mo.Body, mo.ReceivedAt, state, mo.Hold, mo.HoldNote).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = tx.tx.QueryRow(ctx, `SELECT id FROM inbound WHERE dedup_key = $1`, mo.DedupKey).Scan(&id)
 		return id, false, interpret(err, "短信")

@@ -1,0 +1,98 @@
+package intake_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"huamu/internal/intake"
+	"huamu/internal/pgtest"
+	"huamu/internal/smsc"
+	"huamu/internal/store"
+)
+
+// A long MO arrives whole whatever form the handset and SMSC carry it in,
+// including characters outside the BMP that a part boundary may cut.
+func TestDeliver_LongMOInEveryFormIsJoinedWhole(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	sim, _ := startGateway(t, &intake.Inbox{Store: st})
+	text := strings.Repeat("出售紫薇🌸地径5公分𠮷高杆300株", 8)
+	forms := []smsc.Form{smsc.FormUDH8, smsc.FormUDH16, smsc.FormSAR, smsc.FormPayload}
+	senders := []string{"13800000011", "13800000012", "13800000013", "13800000014"}
+	for i, f := range forms {
+		mo := sim.InjectAs(senders[i], "10690000", text, f)
+		if f != smsc.FormPayload && mo.Parts < 3 {
+			t.Fatalf("%s: %d parts, want a long text", f, mo.Parts)
+		}
+		waitFor(t, string(f)+" acked", func() bool { return acked(sim, mo.ID) == mo.Parts })
+	}
+	for i, f := range forms {
+		rows, err := st.ListInbound(context.Background(), store.InboundFilter{Sender: senders[i]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 1 || rows[0].Body != text {
+			t.Errorf("%s: %d rows, first %q; want the text whole once", f, len(rows), first(rows))
+		}
+	}
+}
+
+// deliverBody builds a deliver_sm body (after the header) from 13800000021.
+func deliverBody(esm, dc byte, sm []byte, smLen int) []byte {
+	b := []byte{0, 1, 1}
+	b = append(b, "13800000021\x00"...)
+	b = append(b, 0, 0)
+	b = append(b, "10690000\x00"...)
+	b = append(b, esm, 0, 0, 0, 0, 0, 0, dc, 0, byte(smLen))
+	return append(b, sm...)
+}
+
+// A deliver_sm that gosmpp cannot parse (a UDH longer than the message
+// under UDHI, or a body shorter than its own lengths) used to close the
+// bind, and the SMSC redelivered it after every rebind for ever. Now each
+// is acknowledged once and kept for a clerk, and texts behind it flow.
+func TestDeliver_MalformedPDUsAreKeptForAClerkNotLooped(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	sim, _ := startGateway(t, &intake.Inbox{Store: st})
+	badUDH := sim.InjectRaw("13800000021", deliverBody(0x40, 0x08, []byte{0x05, 0x00, 0x03, 0x01}, 4))
+	short := sim.InjectRaw("13800000021", deliverBody(0x00, 0x08, []byte{0x4e, 0x0a, 0x00}, 50))
+	after := sim.Inject("13800000022", "10690000", "求购 桂花 8公分 100株")
+	waitFor(t, "all three acked", func() bool {
+		return acked(sim, badUDH.ID) >= 1 && acked(sim, short.ID) >= 1 && acked(sim, after.ID) == 1
+	})
+	if a, b := acked(sim, badUDH.ID), acked(sim, short.ID); a != 1 || b != 1 {
+		t.Fatalf("malformed PDUs acked %d and %d times, want once each", a, b)
+	}
+	rows, err := st.ListInbound(context.Background(), store.InboundFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var malformed, kept, good int
+	for _, r := range rows {
+		switch {
+		case r.Reason == "malformed" && r.State == "needs_clerk":
+			malformed++
+		case r.Sender == "13800000021":
+			kept++
+		case r.Sender == "13800000022":
+			good++
+		}
+	}
+	if malformed != 1 || kept != 1 || good != 1 {
+		t.Fatalf("stored %d malformed for a clerk, %d kept whole, %d good; want 1, 1, 1: %+v", malformed, kept, good, rows)
+	}
+}
+
+// A deliver_sm the SMSC sends again (same sender, text and time) is stored
+// once, and both copies are acknowledged.
+func TestDeliver_RedeliveredMOIsStoredOnce(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	sim, _ := startGateway(t, &intake.Inbox{Store: st})
+	body := deliverBody(0, 0, []byte("TD"), 2)
+	a := sim.InjectRaw("13800000021", body)
+	b := sim.InjectRaw("13800000021", body)
+	waitFor(t, "both copies acked", func() bool { return acked(sim, a.ID) == 1 && acked(sim, b.ID) == 1 })
+	if n, err := st.CountInbound(context.Background(), ""); err != nil || n != 1 {
+		t.Fatalf("%d rows for one text delivered twice (%v), want 1", n, err)
+	}
+}
