@@ -2,13 +2,17 @@ package web
 
 import (
 	"net/http"
-
-	"huamu/internal/store"
 )
 
+var outboundStates = []string{"queued", "submitted", "delivered", "failed"}
+
 func (s *Server) outboundList(w http.ResponseWriter, r *http.Request) {
-	f := store.OutboxFilter{Recipient: phoneParam(r, "to"), State: enumParam(r, "state", "queued", "submitted", "delivered", "failed")}
-	rows, err := s.store.ListOutbox(r.Context(), f)
+	f, form := smsFilter(r, outboundStates...)
+	if f.Phone == "" {
+		f.Phone = phoneParam(r, "to") // older links
+		form["Phone"] = f.Phone
+	}
+	rows, err := s.store.SearchOutbox(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -20,5 +24,5 @@ func (s *Server) outboundList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "outbound", page{Title: "发出的短信", Nav: "outbound",
-		Data: map[string]any{"Rows": rows, "Filter": f, "Binds": binds}})
+		Data: map[string]any{"Rows": rows, "Filter": form, "Binds": binds, "Query": r.URL.RawQuery}})
 }

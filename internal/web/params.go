@@ -31,6 +31,15 @@ func phoneParam(r *http.Request, name string) string {
 // fail renders an error page with the domain error's Chinese message and
 // its HTTP status; anything else is logged and shown as a generic 500.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	if status == http.StatusInternalServerError {
+		s.log.Error("request failed", "path", r.URL.Path, "err", err)
+	}
+	http.Error(w, matching.ChineseMessage(err), status)
+}
+
+// statusOf is the HTTP status for a domain error's code.
+func statusOf(err error) int {
 	status := http.StatusInternalServerError
 	switch matching.ErrorCodeOf(err) {
 	case matching.CodeNotFound:
@@ -41,8 +50,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusConflict
 	case matching.CodeForbidden:
 		status = http.StatusForbidden
-	default:
-		s.log.Error("request failed", "path", r.URL.Path, "err", err)
 	}
-	http.Error(w, matching.ChineseMessage(err), status)
+	return status
 }

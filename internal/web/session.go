@@ -45,6 +45,14 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			return
 		}
 		sess := sessionFrom(r.Context())
+		// A read-only account changes nothing, whatever route it tries.
+		if sess != nil && sess.User.Role == store.RoleReadonly && r.URL.Path != "/logout" {
+			http.Error(w, deniedText, http.StatusForbidden)
+			return
+		}
+		if !parseForm(w, r) {
+			return
+		}
 		tok := r.PostFormValue("csrf")
 		if sess == nil || tok == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(sess.CSRFToken)) != 1 {
 			http.Error(w, "表单已过期，请刷新页面后重试", http.StatusForbidden)

@@ -14,6 +14,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
+
+	"huamu/internal/exchange"
+	"huamu/internal/groupbuy"
+	"huamu/internal/lexicon"
+	"huamu/internal/redisx"
 	"huamu/internal/store"
 	"huamu/matching"
 	"huamu/smsgw"
@@ -33,6 +39,14 @@ type Server struct {
 	pages   map[string]*template.Template
 	metrics http.Handler
 	secure  bool // cookies over HTTPS only
+
+	lexicon   *lexicon.Provider
+	redis     *redisx.Client
+	signature string
+	loginFail *redisx.Failures // per login
+	ipFail    *redisx.Failures // per client address
+	groupbuys *groupbuy.Service
+	exchange  *exchange.Service
 }
 
 // Options configure the back office.
@@ -41,6 +55,19 @@ type Options struct {
 	Gateway *smsgw.Gateway
 	Log     *slog.Logger
 	Metrics http.Handler // served at /metrics; nil for none
+	// Lexicon is the grammar provider clerks edit; required.
+	Lexicon *lexicon.Provider
+	// Redis throttles logins and wakes workers; required.
+	Redis *redisx.Client
+	// Signature is the carrier signature counted in a bulletin's length.
+	Signature string
+	// Secure marks cookies HTTPS-only.
+	Secure bool
+	// GroupBuys runs group-buys for the 团购 pages; required.
+	GroupBuys *groupbuy.Service
+	// Exchange carries out clerks' order actions; nil builds one with
+	// the default order rules.
+	Exchange *exchange.Service
 }
 
 // New parses every template (a broken or missing page fails here, at
@@ -49,7 +76,15 @@ func New(o Options) (*Server, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{store: o.Store, gateway: o.Gateway, log: o.Log, metrics: o.Metrics, pages: map[string]*template.Template{}}
+	if o.Store == nil || o.Lexicon == nil || o.Redis == nil {
+		return nil, fmt.Errorf("web: Store, Lexicon and Redis are required")
+	}
+	s := &Server{store: o.Store, gateway: o.Gateway, log: o.Log, metrics: o.Metrics, pages: map[string]*template.Template{},
+		lexicon: o.Lexicon, redis: o.Redis, signature: o.Signature, secure: o.Secure, groupbuys: o.GroupBuys,
+		loginFail: o.Redis.Failures("login", loginWindow), ipFail: o.Redis.Failures("login_ip", loginWindow)}
+	if s.exchange = o.Exchange; s.exchange == nil {
+		s.exchange = exchange.New(o.Lexicon.Grammar, o.Signature, o.Log)
+	}
 	layout, err := fs.ReadFile(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err
@@ -58,9 +93,21 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Files named _*.html hold partials (a form several pages share); every
+	// page gets them.
+	var partials []string
+	for _, n := range names {
+		if strings.HasPrefix(n, "templates/_") {
+			b, err := fs.ReadFile(templateFS, n)
+			if err != nil {
+				return nil, err
+			}
+			partials = append(partials, string(b))
+		}
+	}
 	for _, n := range names {
 		page := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if page == "layout" {
+		if page == "layout" || strings.HasPrefix(page, "_") {
 			continue
 		}
 		body, err := fs.ReadFile(templateFS, n)
@@ -68,6 +115,11 @@ func New(o Options) (*Server, error) {
 			return nil, err
 		}
 		t, err := template.New("layout").Funcs(funcs).Parse(string(layout))
+		for _, p := range partials {
+			if err == nil {
+				_, err = t.Parse(p)
+			}
+		}
 		if err == nil {
 			_, err = t.Parse(string(body))
 		}
@@ -76,7 +128,9 @@ func New(o Options) (*Server, error) {
 		}
 		s.pages[page] = t
 	}
-	for _, want := range []string{"login", "inbound", "listings", "outbound"} {
+	for _, want := range []string{"login", "inbound", "listings", "outbound", "dashboard", "queue", "queue_item",
+		"listing", "listing_new", "members", "member", "lexicon", "bulletins", "bulletin_new", "bulletin",
+		"audit", "users", "api_clients", "outbound_item", "orders", "statement"} {
 		if s.pages[want] == nil {
 			return nil, fmt.Errorf("template %s.html is missing", want)
 		}
@@ -100,10 +154,49 @@ var funcs = template.FuncMap{
 		}
 		return t.In(shanghai).Format("01-02 15:04:05")
 	},
-	"offer":      matching.OfferLine,
+	"offer": matching.OfferLine,
+	"money": func(d *decimal.Decimal) string {
+		if d == nil {
+			return ""
+		}
+		return d.StringFixed(2)
+	},
+	"yuan":      func(d decimal.Decimal) string { return d.StringFixed(2) },
+	"pct":       func(f float64) string { return fmt.Sprintf("%.1f%%", f) },
+	"roleName":  roleName,
+	"specName":  specName,
+	"specKeys":  func() []string { return specChoices },
+	"audName":   audienceName,
+	"day":       func(t time.Time) string { return t.In(shanghai).Format("01-02") },
+	"date":      func(t time.Time) string { return t.In(shanghai).Format("2006-01-02") },
+	"rangeText": rangeText,
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			m[k] = kv[i+1]
+		}
+		return m
+	},
+	"carrierName": carrierName,
+	"bindState": func(st fmt.Stringer) string {
+		switch st.String() {
+		case "up":
+			return "已连接"
+		case "connecting":
+			return "连接中"
+		case "down":
+			return "断开"
+		case "closed":
+			return "已关闭"
+		}
+		return st.String()
+	},
+	"kindName":   kindName,
 	"list":       func(xs ...string) []string { return xs },
 	"stateName":  stateName,
 	"reasonName": reasonName,
+	"gbState":    func(s string) string { return matching.GroupBuyState(s).Chinese() },
 	"sideName": func(s matching.Side) string {
 		if s == matching.Supply {
 			return "供"
@@ -122,10 +215,19 @@ type page struct {
 	Data    any
 }
 
+// Can reports whether the signed-in account holds role or a higher one, so
+// a page shows only the buttons its reader may press.
+func (p page) Can(role string) bool {
+	return p.Session != nil && roleRank[p.Session.User.Role] >= roleRank[role]
+}
+
 // render executes a page into a buffer first, so a template error becomes a
 // clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Session = sessionFrom(r.Context())
+	if p.Flash == "" {
+		p.Flash = takeFlash(w, r)
+	}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.log.Error("render", slog.String("page", name), slog.Any("err", err))
@@ -165,6 +267,44 @@ func stateName(s string) string {
 		return "已过期"
 	}
 	return s
+}
+
+func carrierName(c string) string {
+	switch c {
+	case "mobile":
+		return "移动"
+	case "unicom":
+		return "联通"
+	case "telecom":
+		return "电信"
+	case "broadnet":
+		return "广电"
+	}
+	return c
+}
+
+func kindName(k string) string {
+	switch k {
+	case "receipt":
+		return "回执"
+	case "match":
+		return "匹配"
+	case "help":
+		return "帮助"
+	case "reply":
+		return "回复"
+	case "bulletin":
+		return "群发"
+	case "notice":
+		return "通知"
+	case "digest":
+		return "汇总"
+	case "match_reply":
+		return "货源推荐"
+	case "order":
+		return "订单"
+	}
+	return k
 }
 
 func reasonName(r string) string {

@@ -25,10 +25,15 @@ type site struct {
 func newSite(t *testing.T) *site {
 	t.Helper()
 	st := pgtest.Store(t, nil)
-	s, err := web.New(web.Options{Store: st})
+	s, err := web.New(siteOptions(t, st))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newSiteWith(t, st, s)
+}
+
+func newSiteWith(t *testing.T, st *store.Store, s *web.Server) *site {
+	t.Helper()
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)

@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+)
+
+// Figures are the dashboard's counts for one period.
+type Figures struct {
+	TextsIn, TextsOut    int64
+	Parsed, NeedsClerk   int64 // texts settled by the grammar, and handed to a clerk
+	NewListings, Matches int64 // Matches: texts that carried matches (match, match_reply, digest)
+	Orders               int64 // confirmed or delivered orders
+	Turnover             decimal.Decimal
+	GroupBuyTurnover     decimal.Decimal // 0 until group-buys keep their own book
+}
+
+// ParseRate is the share of texts the grammar settled, in percent (0 when none).
+func (f Figures) ParseRate() float64 {
+	n := f.Parsed + f.NeedsClerk
+	if n == 0 {
+		return 0
+	}
+	return float64(f.Parsed) * 100 / float64(n)
+}
+
+// DashboardFigures counts what happened in [from, to).
+func (s *Store) DashboardFigures(ctx context.Context, from, to time.Time) (Figures, error) {
+	var f Figures
+	err := s.pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM inbound WHERE received_at >= $1 AND received_at < $2),
+		(SELECT count(*) FROM outbox WHERE created_at >= $1 AND created_at < $2),
+		(SELECT count(*) FROM inbound WHERE received_at >= $1 AND received_at < $2 AND state = 'done'),
+		(SELECT count(*) FROM inbound WHERE received_at >= $1 AND received_at < $2 AND state IN ('needs_clerk', 'resolved')),
+		(SELECT count(*) FROM listings WHERE created_at >= $1 AND created_at < $2),
+		(SELECT count(*) FROM outbox WHERE created_at >= $1 AND created_at < $2 AND kind IN ('match', 'match_reply', 'digest'))`, from, to).
+		Scan(&f.TextsIn, &f.TextsOut, &f.Parsed, &f.NeedsClerk, &f.NewListings, &f.Matches)
+	if err != nil {
+		return f, interpret(err, "统计")
+	}
+	// Orders belong to the exchange's migration; count them when it is there.
+	var hasOrders bool
+	if err := s.pool.QueryRow(ctx, `SELECT to_regclass('orders') IS NOT NULL`).Scan(&hasOrders); err != nil {
+		return f, interpret(err, "统计")
+	}
+	if hasOrders {
+		err = s.pool.QueryRow(ctx, `SELECT count(*), coalesce(sum(total), 0) FROM orders
+			WHERE created_at >= $1 AND created_at < $2 AND state IN ('confirmed', 'delivered')`, from, to).
+			Scan(&f.Orders, &f.Turnover)
+		if err != nil {
+			return f, interpret(err, "统计")
+		}
+	}
+	return f, nil
+}
+
+// Day is one day's text counts for the dashboard's chart.
+type Day struct {
+	Date    time.Time
+	In, Out int64
+}
+
+// DailyTexts counts texts in and out per day (in loc) for the days days
+// ending with the day of now, oldest first, days without texts included.
+func (s *Store) DailyTexts(ctx context.Context, now time.Time, days int, loc *time.Location) ([]Day, error) {
+	end := time.Date(now.In(loc).Year(), now.In(loc).Month(), now.In(loc).Day(), 0, 0, 0, 0, loc).AddDate(0, 0, 1)
+	start := end.AddDate(0, 0, -days)
+	rows, err := s.pool.Query(ctx, `
+		SELECT d, (SELECT count(*) FROM inbound WHERE received_at >= d AND received_at < d + interval '1 day'),
+			(SELECT count(*) FROM outbox WHERE created_at >= d AND created_at < d + interval '1 day')
+		FROM generate_series($1::timestamptz, $2::timestamptz - interval '1 day', interval '1 day') d ORDER BY d`, start, end)
+	if err != nil {
+		return nil, interpret(err, "统计")
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Day, error) {
+		var d Day
+		err := r.Scan(&d.Date, &d.In, &d.Out)
+		return d, err
+	})
+}

@@ -1,0 +1,42 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+)
+
+func (s *Server) apiClientList(w http.ResponseWriter, r *http.Request) {
+	cs, err := s.store.ListAPIClients(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "api_clients", page{Title: "接口客户", Nav: "api", Data: map[string]any{"Clients": cs}})
+}
+
+// apiClientCreate registers a client; its token is shown once.
+func (s *Server) apiClientCreate(w http.ResponseWriter, r *http.Request) {
+	name, err := text(r.PostForm, "name", "名称", 40, true)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	token, c, err := s.store.CreateAPIClient(r.Context(), sessionFrom(r.Context()).User.ID, name, r.PostForm.Get("can_write") != "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, "/api-clients", fmt.Sprintf("接口客户 %s（#%d）的令牌：%s  请复制保存，此令牌只显示这一次", c.Name, c.ID, token))
+}
+
+func (s *Server) apiClientRevoke(w http.ResponseWriter, r *http.Request) {
+	id, err := idParam(r)
+	if err == nil {
+		err = s.store.RevokeAPIClient(r.Context(), sessionFrom(r.Context()).User.ID, id)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, "/api-clients", "已停用")
+}

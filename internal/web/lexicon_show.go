@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"huamu/smsgw/grammar"
+)
+
+// speciesRow is one species as the lexicon page lists it.
+type speciesRow struct {
+	Name, Group string
+	Aliases     []string
+	Varieties   []string
+}
+
+// lexiconShow lists the lexicon (filtered by a word) with the forms to add
+// a species, an alias, a variety or a village.
+func (s *Server) lexiconShow(w http.ResponseWriter, r *http.Request) {
+	eff := s.lexicon.Data()
+	q := wordParam(r, "q", 12)
+	var rows []speciesRow
+	for _, name := range sortedKeys(eff.Species) {
+		e := eff.Species[name]
+		aliases := append(slices.Clone(e.Aliases), eff.ExtraAliases[name]...)
+		if q != "" && !strings.Contains(name, q) && !slices.ContainsFunc(aliases, func(a string) bool { return strings.Contains(a, q) }) &&
+			!slices.ContainsFunc(e.Varieties, func(a string) bool { return strings.Contains(a, q) }) {
+			continue
+		}
+		rows = append(rows, speciesRow{Name: name, Group: e.Group, Aliases: aliases, Varieties: e.Varieties})
+	}
+	history, err := s.store.LexiconHistory(r.Context(), 10)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "lexicon", page{Title: "词库", Nav: "lexicon", Data: map[string]any{
+		"Q": q, "Species": rows, "Total": len(eff.Species), "Towns": townRows(eff), "History": history,
+		"Version": s.lexicon.Version(), "Names": sortedKeys(eff.Species),
+	}})
+}
+
+type townRow struct {
+	Name     string
+	Aliases  []string
+	Villages []string
+}
+
+func townRows(eff grammar.LexiconData) []townRow {
+	var out []townRow
+	for _, t := range sortedKeys(eff.WenjiangTowns) {
+		out = append(out, townRow{Name: t, Aliases: eff.WenjiangTowns[t], Villages: eff.Villages[t]})
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}

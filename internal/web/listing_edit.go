@@ -1,0 +1,75 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"huamu/internal/store"
+	"huamu/matching"
+)
+
+// listingEdit saves a clerk's correction; the member is told by SMS.
+func (s *Server) listingEdit(w http.ResponseWriter, r *http.Request) {
+	id, err := idParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := r.PostForm
+	var e store.ListingEdit
+	if e.Remaining, err = count(v, "remaining", "剩余数量", false); err == nil {
+		if e.PriceMin, err = moneyField(v, "price", "单价"); err == nil {
+			e.PriceMax, err = moneyField(v, "price_max", "单价上限")
+		}
+	}
+	if err == nil {
+		if e.PriceMax == nil {
+			e.PriceMax = e.PriceMin
+		}
+		if e.PriceMin != nil && e.PriceMax.LessThan(*e.PriceMin) {
+			err = matching.Errorf(matching.CodeInvalid, "单价上限不能小于单价")
+		}
+	}
+	if err == nil {
+		if e.Town, err = text(v, "town", "镇", 12, false); err == nil {
+			e.Village, err = text(v, "village", "村", 12, false)
+		}
+	}
+	e.Negotiable = v.Get("negotiable") != ""
+	if err == nil {
+		_, err = s.store.EditListing(r.Context(), sessionFrom(r.Context()).User.ID, id, e, func(before, after matching.Listing) string {
+			return fmt.Sprintf("您的%d号信息已由工作人员更正为:%s", id, matching.OfferLine(after))
+		})
+	}
+	if err != nil {
+		if code := matching.ErrorCodeOf(err); code == matching.CodeInvalid || code == matching.CodeConflict {
+			s.listingPage(w, r, statusOf(err), v, matching.ChineseMessage(err))
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.wake(r.Context(), "outbox")
+	done(w, r, fmt.Sprintf("/listings/%d", id), "已保存更正，并短信通知会员")
+}
+
+// listingCancel closes a listing on a clerk's word; the member is told by SMS.
+func (s *Server) listingCancel(w http.ResponseWriter, r *http.Request) {
+	id, err := idParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	reason, err := text(r.PostForm, "reason", "撤销原因", 100, false)
+	if err == nil {
+		err = s.store.CancelListing(r.Context(), sessionFrom(r.Context()).User.ID, id, reason, func(l matching.Listing) string {
+			return fmt.Sprintf("您的%d号信息(%s)已由工作人员撤销", id, l.Species)
+		})
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.wake(r.Context(), "outbox")
+	done(w, r, fmt.Sprintf("/listings/%d", id), "已撤销，并短信通知会员")
+}

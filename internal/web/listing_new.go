@@ -1,0 +1,58 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"huamu/internal/store"
+	"huamu/matching"
+)
+
+// listingNew is the 代发布 form: a clerk posts a listing for a member who
+// phoned in.
+func (s *Server) listingNew(w http.ResponseWriter, r *http.Request) {
+	f := ListingForm{Side: "supply", Unit: "株", Phone: phoneParam(r, "phone")}
+	s.render(w, r, http.StatusOK, "listing_new", page{Title: "代发布", Nav: "listings",
+		Data: map[string]any{"Form": f, "Species": s.speciesNames(), "Units": units}})
+}
+
+func (s *Server) listingNewAgain(w http.ResponseWriter, r *http.Request, form url.Values, err error) {
+	s.render(w, r, statusOf(err), "listing_new", page{Title: "代发布", Nav: "listings", Error: matching.ChineseMessage(err),
+		Data: map[string]any{"Form": listingFormOf(form), "Species": s.speciesNames(), "Units": units}})
+}
+
+// listingCreate stores a listing on a member's behalf and texts them its receipt.
+func (s *Server) listingCreate(w http.ResponseWriter, r *http.Request) {
+	phone, err := phoneField(r.PostForm)
+	if err != nil {
+		s.listingNewAgain(w, r, r.PostForm, err)
+		return
+	}
+	l, err := decodeListing(r.PostForm, s.store.Now(), s.known)
+	if err != nil {
+		s.listingNewAgain(w, r, r.PostForm, err)
+		return
+	}
+	l, err = s.store.PostOnBehalf(r.Context(), store.Actor{UserID: sessionFrom(r.Context()).User.ID}, phone, l, receiptText)
+	if err != nil {
+		s.listingNewAgain(w, r, r.PostForm, err)
+		return
+	}
+	s.wake(r.Context(), "outbox")
+	done(w, r, fmt.Sprintf("/listings/%d", l.ID), fmt.Sprintf("已代%s发布%d号信息，并短信通知", phone, l.ID))
+}
+
+// phoneField reads a mainland mobile number (11 digits starting with 1).
+func phoneField(v url.Values) (string, error) {
+	p := narrow(v.Get("phone"))
+	if len(p) != 11 || p[0] != '1' {
+		return "", matching.Errorf(matching.CodeInvalid, "手机号要填11位数字")
+	}
+	for _, c := range p {
+		if c < '0' || c > '9' {
+			return "", matching.Errorf(matching.CodeInvalid, "手机号要填11位数字")
+		}
+	}
+	return p, nil
+}
