@@ -10,6 +10,9 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"huamu/internal/store"
 	"huamu/matching"
@@ -23,6 +26,13 @@ type Service struct {
 	policy    matching.NotifyPolicy
 	signature string
 	log       *slog.Logger
+
+	// OrderTTL is how long a proposal waits for the grower
+	// (matching.DefaultOrderTTL when zero). Set before use.
+	OrderTTL time.Duration
+	// FeeRate is the association's fee on a confirmed order's total, in
+	// [0, 1); zero (the default) charges none. Set before use.
+	FeeRate decimal.Decimal
 }
 
 // New returns a Service. grammar returns the grammar to parse with at the
@@ -61,6 +71,12 @@ func (s *Service) HandleInbound(ctx context.Context, tx *store.Tx, in store.Inbo
 		return tx.FinishInbound(ctx, id, stateNeedsClerk, "发信号码不是手机号，未回复", "not_a_mobile", nil)
 	}
 	r := s.grammar().Parse(in.Body)
+	if !(r.Type == grammar.TypeCommand && r.Command == grammar.CmdUnsubscribe) {
+		// Any text but 退订 from a stopped number takes it off the stoplist.
+		if _, err := tx.UnstopMember(ctx, in.Sender); err != nil {
+			return err
+		}
+	}
 	switch r.Type {
 	case grammar.TypeListing:
 		return s.listing(ctx, tx, in, r)
@@ -88,32 +104,40 @@ func (s *Service) listing(ctx context.Context, tx *store.Tx, in store.Inbound, r
 		return err
 	}
 	matched := 0
+	var notes []string
 	for _, l := range ls {
-		n, err := s.match(ctx, tx, in.ID, l)
+		n, note, err := s.match(ctx, tx, in.ID, l)
 		if err != nil {
 			return err
 		}
 		matched += n
+		if note != "" {
+			notes = append(notes, note)
+		}
 	}
 	outcome := "登记" + idList(ids)
 	if matched > 0 {
 		outcome += fmt.Sprintf("，匹配%d条", matched)
+	}
+	if len(notes) > 0 {
+		outcome += "，" + strings.Join(notes, "；")
 	}
 	return tx.FinishInbound(ctx, in.ID, stateDone, outcome, "", r)
 }
 
 // match finds the other side for a new listing and writes the texts: a new
 // demand gets its best offers at once; a new offer is announced to each
-// number whose open demand it fits. It returns how many matches it found.
-func (s *Service) match(ctx context.Context, tx *store.Tx, inboundID int64, l matching.Listing) (int, error) {
+// number whose open demand it fits, within the daily cap (notify.go). It
+// returns how many matches it found and, for an offer, what the notices cost.
+func (s *Service) match(ctx context.Context, tx *store.Tx, inboundID int64, l matching.Listing) (int, string, error) {
 	others, err := tx.OpenListings(ctx, l.Side.Opposite(), l.Species)
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	if l.Side == matching.Demand {
 		best := s.policy.Best(matching.RankOffers(l, others, tx.Now))
 		if len(best) == 0 {
-			return 0, s.reply(ctx, tx, inboundID, l.Phone, noOfferText(l), "match")
+			return 0, "", s.reply(ctx, tx, inboundID, l.Phone, noOfferText(l), kindMatchReply)
 		}
 		lines := make([]string, len(best))
 		for i, m := range best {
@@ -121,21 +145,9 @@ func (s *Service) match(ctx context.Context, tx *store.Tx, inboundID int64, l ma
 		}
 		hint := orderHint(best[0].Offer)
 		text, _ := matching.Digest("找到货源", lines, 134-s.sigLen()-smsgw.UTF16Len(hint))
-		return len(best), s.reply(ctx, tx, inboundID, l.Phone, text+hint, "match")
+		return len(best), "", s.reply(ctx, tx, inboundID, l.Phone, text+hint, kindMatchReply)
 	}
-	demands := matching.DemandsForOffer(l, others, tx.Now)
-	notified := map[string]bool{}
-	for _, d := range demands {
-		if notified[d.Phone] || d.Phone == l.Phone {
-			continue
-		}
-		notified[d.Phone] = true
-		text := "新货源:" + matching.OfferLine(l) + orderHint(l)
-		if _, err := tx.Enqueue(ctx, &inboundID, d.Phone, text, "match"); err != nil {
-			return 0, err
-		}
-	}
-	return len(demands), nil
+	return s.announce(ctx, tx, inboundID, l, others)
 }
 
 func orderHint(offer matching.Listing) string {
@@ -144,23 +156,6 @@ func orderHint(offer matching.Listing) string {
 
 func noOfferText(l matching.Listing) string {
 	return "暂无合适的" + l.Species + "货源，有新货会短信通知您"
-}
-
-func (s *Service) command(ctx context.Context, tx *store.Tx, in store.Inbound, r grammar.Result) error {
-	switch r.Command {
-	case grammar.CmdHelp:
-		if err := s.reply(ctx, tx, in.ID, in.Sender, grammar.HelpText(r.Args.Topic, s.sigLen()), "help"); err != nil {
-			return err
-		}
-		return tx.FinishInbound(ctx, in.ID, stateDone, "回复帮助", "", r)
-	default:
-		// Commands the exchange cannot carry out by SMS yet go to a clerk.
-		text := "已收到，工作人员会尽快处理。发\"帮助\"查看用法"
-		if err := s.reply(ctx, tx, in.ID, in.Sender, text, "reply"); err != nil {
-			return err
-		}
-		return tx.FinishInbound(ctx, in.ID, stateNeedsClerk, "指令转人工: "+r.Command, "command_"+r.Command, r)
-	}
 }
 
 // silentReasons get no reply: answering spam or a system broadcast only

@@ -105,7 +105,11 @@ func (s *Store) Listing(ctx context.Context, id int64) (matching.Listing, error)
 	return l, interpret(err, fmt.Sprintf("信息#%d", id))
 }
 
-func scanListing(r pgx.CollectableRow) (matching.Listing, error) {
+func scanListing(r pgx.CollectableRow) (matching.Listing, error) { return scanListingAfter(r) }
+
+// scanListingAfter scans a row of listingCols that starts with the extra
+// columns lead.
+func scanListingAfter(r pgx.CollectableRow, lead ...any) (matching.Listing, error) {
 	var (
 		l                     matching.Listing
 		side, state           string
@@ -115,10 +119,10 @@ func scanListing(r pgx.CollectableRow) (matching.Listing, error) {
 		city, dist, town, vil string
 		created, expires      time.Time
 	)
-	err := r.Scan(&l.ID, &l.MemberID, &l.Phone, &side, &l.Species, &l.Variety, &l.Attrs, &spec,
+	err := r.Scan(append(lead, &l.ID, &l.MemberID, &l.Phone, &side, &l.Species, &l.Variety, &l.Attrs, &spec,
 		&l.Qty.Min, &l.Qty.Max, &l.Qty.Unit, &l.Remaining, &pmin, &pmax, &per,
 		&ptotal, &terms, &l.Negotiable, &city, &dist, &town, &vil,
-		&l.Contact, &l.Urgent, &state, &created, &expires)
+		&l.Contact, &l.Urgent, &state, &created, &expires)...)
 	if err != nil {
 		return l, err
 	}
@@ -134,4 +138,38 @@ func scanListing(r pgx.CollectableRow) (matching.Listing, error) {
 		l.Location = &matching.Location{City: city, District: dist, Town: town, Village: vil}
 	}
 	return l, nil
+}
+
+// MemberListings returns member's listings in state (any state when ""),
+// newest first, at most limit.
+func (tx *Tx) MemberListings(ctx context.Context, memberID int64, state matching.ListingState, limit int) ([]matching.Listing, error) {
+	rows, err := tx.tx.Query(ctx, `SELECT `+listingCols+listingFrom+`
+		WHERE l.member_id = $1 AND ($2 = '' OR l.state = $2) AND ($2 <> 'open' OR l.expires_at > $4)
+		ORDER BY l.id DESC LIMIT $3`, memberID, string(state), limit, tx.Now)
+	if err != nil {
+		return nil, interpret(err, "信息")
+	}
+	return pgx.CollectRows(rows, scanListing)
+}
+
+// CloseListing moves an open listing to state: cancelled by its
+// owner or a clerk. Orders it holds stock for are not touched.
+func (tx *Tx) CloseListing(ctx context.Context, id int64, state matching.ListingState) error {
+	tag, err := tx.tx.Exec(ctx, `UPDATE listings SET state = $2 WHERE id = $1 AND state = 'open'`, id, string(state))
+	if err != nil {
+		return interpret(err, "信息")
+	}
+	if tag.RowsAffected() != 1 {
+		return matching.Errorf(matching.CodeConflict, "%d号信息已关闭", id)
+	}
+	return nil
+}
+
+// ExpireListings closes up to limit open listings whose validity ran out at
+// tx.Now, skipping rows another process holds, and returns how many.
+func (tx *Tx) ExpireListings(ctx context.Context, limit int) (int64, error) {
+	tag, err := tx.tx.Exec(ctx, `UPDATE listings SET state = 'expired' WHERE id IN (
+		SELECT id FROM listings WHERE state = 'open' AND expires_at <= $1
+		ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)`, tx.Now, limit)
+	return tag.RowsAffected(), interpret(err, "信息")
 }

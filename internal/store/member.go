@@ -45,3 +45,55 @@ func scanMember(r pgx.CollectableRow) (Member, error) {
 	err := r.Scan(&m.ID, &m.Phone, &m.Name, &m.Town, &m.Village, &m.CarrierOverride, &m.StoppedAt, &m.CreatedAt)
 	return m, err
 }
+
+// MemberByID returns one member.
+func (s *Store) MemberByID(ctx context.Context, id int64) (Member, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, phone, name, town, village, coalesce(carrier_override, ''),
+		stopped_at, created_at FROM members WHERE id = $1`, id)
+	if err != nil {
+		return Member{}, interpret(err, "会员")
+	}
+	m, err := pgx.CollectExactlyOneRow(rows, scanMember)
+	return m, interpret(err, "会员")
+}
+
+// MemberByPhone returns the member with this number.
+func (s *Store) MemberByPhone(ctx context.Context, phone string) (Member, error) {
+	var m Member
+	err := s.InTx(ctx, func(tx *Tx) (err error) {
+		m, err = tx.memberByPhone(ctx, phone)
+		return err
+	})
+	return m, err
+}
+
+// StopMember puts phone on the stoplist (退订): nothing unsolicited is sent
+// to it until it texts again.
+func (tx *Tx) StopMember(ctx context.Context, phone string) error {
+	_, err := tx.tx.Exec(ctx, `UPDATE members SET stopped_at = $2 WHERE phone = $1`, phone, tx.Now)
+	return interpret(err, "会员")
+}
+
+// UnstopMember takes phone off the stoplist; any text from a stopped number
+// does. It reports whether the number was stopped.
+func (tx *Tx) UnstopMember(ctx context.Context, phone string) (bool, error) {
+	tag, err := tx.tx.Exec(ctx, `UPDATE members SET stopped_at = NULL WHERE phone = $1 AND stopped_at IS NOT NULL`, phone)
+	return tag.RowsAffected() > 0, interpret(err, "会员")
+}
+
+// RegisterMember records the name, town and village a member texted (注册);
+// empty fields keep what was there.
+func (tx *Tx) RegisterMember(ctx context.Context, id int64, name, town, village string) (Member, error) {
+	rows, err := tx.tx.Query(ctx, `UPDATE members SET
+		name = CASE WHEN $2 = '' THEN name ELSE $2 END,
+		town = CASE WHEN $3 = '' THEN town ELSE $3 END,
+		village = CASE WHEN $4 = '' THEN village ELSE $4 END
+		WHERE id = $1
+		RETURNING id, phone, name, town, village, coalesce(carrier_override, ''), stopped_at, created_at`,
+		id, name, town, village)
+	if err != nil {
+		return Member{}, interpret(err, "会员")
+	}
+	m, err := pgx.CollectExactlyOneRow(rows, scanMember)
+	return m, interpret(err, "会员")
+}

@@ -1,0 +1,63 @@
+package exchange
+
+import (
+	"context"
+	"fmt"
+
+	"huamu/internal/store"
+	"huamu/matching"
+	"huamu/smsgw/grammar"
+)
+
+// order carries out 订 1024 100: a proposal for 100 of offer 1024's
+// remaining quantity, reserved at once (the listing row is locked, and the
+// store's conditional update never lets remaining go below zero). The
+// grower gets the proposal with the ids to answer; the buyer is told it is
+// pending. An order for more than remains is refused with what remains
+// (仅剩50株，回"订 1024 50"); 订 1024 without a quantity takes all that
+// remains. The order is unique to the inbound row, so a replayed text
+// cannot make a second one.
+func (s *Service) order(ctx context.Context, tx *store.Tx, in store.Inbound, buyer store.Member, r grammar.Result) (string, error) {
+	if done, err := tx.OrderByInbound(ctx, in.ID); err == nil {
+		// This very text was handled before (a replay): nothing more to do.
+		return fmt.Sprintf("订单%d已由本短信生成，未重复下单", done.ID), nil
+	} else if matching.ErrorCodeOf(err) != matching.CodeNotFound {
+		return "", err
+	}
+	id, err := parseID(r.Args.ListingID, "订 1024 100")
+	if err != nil {
+		return "", err
+	}
+	l, err := tx.ListingForUpdate(ctx, id)
+	if matching.ErrorCodeOf(err) == matching.CodeNotFound {
+		return "", matching.Errorf(matching.CodeNotFound, "没有%d号货源，请核对编号", id)
+	}
+	if err != nil {
+		return "", err
+	}
+	if l.Side == matching.Supply && l.Open(tx.Now) && !l.QtyKnown() {
+		return "", matching.Errorf(matching.CodeInvalid, "%d号未写数量，请电话联系%s", id, l.CallNumber())
+	}
+	want := l.Remaining // 订 1024 alone: all that remains
+	if q := r.Args.Qty; q != nil {
+		want = matching.Qty{Min: q.Min, Max: q.Max}.Amount()
+		if want <= 0 {
+			return "", matching.Errorf(matching.CodeInvalid, "数量须大于0，如\"订 %d 100\"", id)
+		}
+	}
+	o, err := matching.NewOrder(l, buyer.ID, want, tx.Now, s.OrderTTL)
+	if err != nil {
+		return "", err
+	}
+	if o, err = tx.InsertOrder(ctx, &in.ID, o); err != nil {
+		return "", err
+	}
+	proposal := s.fit(matching.ProposalText(o, party(buyer.Name, buyer.Phone)), matching.ProposalText(o, buyer.Phone))
+	if _, err := tx.Enqueue(ctx, &in.ID, l.Phone, proposal, kindOrder); err != nil {
+		return "", err
+	}
+	if err := s.reply(ctx, tx, in.ID, buyer.Phone, s.fit(matching.PendingText(o)), kindReply); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("订单%d: 订%d号%d%s，待卖家确认", o.ID, l.ID, o.Qty, o.Unit), nil
+}

@@ -1,0 +1,172 @@
+package exchange
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"huamu/internal/store"
+	"huamu/matching"
+	"huamu/smsgw/grammar"
+)
+
+// queryLines is how many listings a 查 answer shows at most.
+const queryLines = 5
+
+// query answers 查 from the book: 查 我的 lists the sender's open listings;
+// 查 桂花 (with a spec or attributes, or 查 求购 桂花 for demands) gives the
+// price range of the fitting open listings and the latest of them; 查 1024
+// shows one listing. Answers fit two SMS at most.
+func (s *Service) query(ctx context.Context, tx *store.Tx, in store.Inbound, m store.Member, r grammar.Result) (string, error) {
+	a := r.Args
+	switch {
+	case a.Scope == "mine" && a.Species == "":
+		return s.queryMine(ctx, tx, in, m)
+	case a.Species != "":
+		return s.queryBook(ctx, tx, in, a)
+	case a.ListingID != nil:
+		id, err := parseID(a.ListingID, "查 1024")
+		if err != nil {
+			return "", err
+		}
+		l, err := tx.ListingForUpdate(ctx, id)
+		if matching.ErrorCodeOf(err) == matching.CodeNotFound {
+			return "", matching.Errorf(matching.CodeNotFound, "没有%d号信息", id)
+		}
+		if err != nil {
+			return "", err
+		}
+		text := listingLine(l) + " " + stateText(l, tx)
+		return fmt.Sprintf("查%d号", id), s.reply(ctx, tx, in.ID, in.Sender, s.fit(text), kindReply)
+	}
+	return "回复查询用法", s.reply(ctx, tx, in.ID, in.Sender, grammar.HelpText(grammar.CmdQuery, s.sigLen()), "help")
+}
+
+func (s *Service) queryMine(ctx context.Context, tx *store.Tx, in store.Inbound, m store.Member) (string, error) {
+	open, err := tx.MemberListings(ctx, m.ID, matching.ListingOpen, 20)
+	if err != nil {
+		return "", err
+	}
+	if len(open) == 0 {
+		text := s.fit(`您没有有效的信息。卖发"供 品种 规格 数量 价格"，买发"求购 品种 规格 数量"`, "您没有有效的信息")
+		return "查自己的信息: 无", s.reply(ctx, tx, in.ID, in.Sender, text, kindReply)
+	}
+	lines := make([]string, len(open))
+	for i, l := range open {
+		l.Phone, l.Contact = "", "" // their own number: no need to text it back
+		lines[i] = listingLine(l)
+	}
+	text, took := matching.Digest("您的有效信息", lines, s.room(2))
+	return fmt.Sprintf("查自己的信息: %d条，回复%d条", len(open), took), s.reply(ctx, tx, in.ID, in.Sender, text, kindReply)
+}
+
+// queryBook answers 查 桂花 8公分: the open listings of that species on the
+// asked side (offers unless 求购 was said) that fit the spec and attributes
+// given, their price range, and the newest few.
+func (s *Service) queryBook(ctx context.Context, tx *store.Tx, in store.Inbound, a grammar.Args) (string, error) {
+	side := matching.Supply
+	if a.Side == grammar.SideDemand {
+		side = matching.Demand
+	}
+	book, err := tx.OpenListings(ctx, side, a.Species)
+	if err != nil {
+		return "", err
+	}
+	// The question as a listing of the other side, so that the matching
+	// rules decide what fits it.
+	q := matching.Listing{Side: side.Opposite(), Species: a.Species, Attrs: a.Attrs, State: matching.ListingOpen,
+		CreatedAt: tx.Now, ExpiresAt: tx.Now.Add(matching.DefaultListingTTL)}
+	if a.Spec != nil {
+		q.Spec = specOf(*a.Spec)
+	}
+	var fit []matching.Listing
+	for _, l := range book {
+		supply, demand := l, q
+		if side == matching.Demand {
+			supply, demand = q, l
+		}
+		if ok, _ := matching.Compatible(supply, demand); ok {
+			fit = append(fit, l)
+		}
+	}
+	what := "货源"
+	if side == matching.Demand {
+		what = "求购"
+	}
+	if len(fit) == 0 {
+		text := s.fit("暂无"+a.Species+"的有效"+what+"信息", "暂无有效信息")
+		return "查" + a.Species + ": 无", s.reply(ctx, tx, in.ID, in.Sender, text, kindReply)
+	}
+	lo, hi, priced := priceRange(fit, side)
+	slices.SortFunc(fit, func(x, y matching.Listing) int { return -x.CreatedAt.Compare(y.CreatedAt) })
+	head := a.Species + what + strconv.Itoa(len(fit)) + "条"
+	if priced {
+		if lo.Equal(hi) {
+			head += ",价" + matching.Yuan(lo) + "元"
+		} else {
+			head += ",价" + matching.Yuan(lo) + "-" + matching.Yuan(hi) + "元"
+		}
+	}
+	head += ",最新"
+	lines := make([]string, 0, queryLines)
+	for _, l := range fit[:min(queryLines, len(fit))] {
+		lines = append(lines, listingLine(l))
+	}
+	text, _ := matching.Digest(head, lines, s.room(2))
+	return fmt.Sprintf("查%s: %d条", a.Species, len(fit)), s.reply(ctx, tx, in.ID, in.Sender, text, kindReply)
+}
+
+// priceRange is the lowest and highest per-unit price among ls: asks for
+// offers, bids for demands.
+func priceRange(ls []matching.Listing, side matching.Side) (lo, hi decimal.Decimal, ok bool) {
+	for _, l := range ls {
+		p, has := l.Ask()
+		if side == matching.Demand {
+			p, has = l.Bid()
+		}
+		if !has {
+			continue
+		}
+		if !ok || p.LessThan(lo) {
+			lo = p
+		}
+		if !ok || p.GreaterThan(hi) {
+			hi = p
+		}
+		ok = true
+	}
+	return lo, hi, ok
+}
+
+// listingLine is an offer's OfferLine, or for a demand
+// "1025号求桂花8cm 100株 13900000002".
+func listingLine(l matching.Listing) string {
+	if l.Side == matching.Supply {
+		line := matching.OfferLine(l)
+		if l.QtyKnown() {
+			line += " 剩" + strconv.FormatInt(l.Remaining, 10) + l.Unit()
+		}
+		return line
+	}
+	var b strings.Builder
+	b.WriteString(strconv.FormatInt(l.ID, 10) + "号求")
+	b.WriteString(matching.OfferLine(withoutID(l)))
+	if l.QtyKnown() {
+		b.WriteString(" " + strconv.FormatInt(l.Qty.Amount(), 10) + l.Unit())
+	}
+	if c := l.CallNumber(); c != "" {
+		b.WriteString(" " + c)
+	}
+	return b.String()
+}
+
+func stateText(l matching.Listing, tx *store.Tx) string {
+	if l.State == matching.ListingOpen && !l.Open(tx.Now) {
+		return matching.ListingExpired.Chinese()
+	}
+	return l.State.Chinese()
+}
