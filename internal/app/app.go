@@ -21,14 +21,15 @@ import (
 
 	"huamu/internal/config"
 	"huamu/internal/exchange"
+	"huamu/internal/groupbuy"
 	"huamu/internal/intake"
+	"huamu/internal/lexicon"
 	"huamu/internal/outbox"
 	"huamu/internal/redisx"
 	"huamu/internal/store"
 	"huamu/internal/web"
 	"huamu/migrations"
 	"huamu/smsgw"
-	"huamu/smsgw/grammar"
 )
 
 // Options beyond the environment's configuration.
@@ -51,8 +52,12 @@ type App struct {
 	Gateway *smsgw.Gateway
 	intake  *intake.Worker
 	sender  *outbox.Sender
-	http    *http.Server
-	ln      net.Listener
+	expirer *exchange.Expirer
+	lexicon *lexicon.Provider
+	// GroupBuys runs group-buys: SMS joins, deadlines, allocation.
+	GroupBuys *groupbuy.Service
+	http      *http.Server
+	ln        net.Listener
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -90,12 +95,26 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 	a.cancel = cancel
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	outbox.RegisterMetrics(reg, a.Store)
 
-	ex := exchange.New(grammar.Default, cfg.Signature, log)
-	inbox := &intake.Inbox{Store: a.Store, Wake: func(ctx context.Context) { a.Redis.Wake(ctx, "intake") }}
+	// The grammar follows the lexicon in PostgreSQL: a clerk's new word
+	// counts at once in every process, without a restart.
+	a.lexicon = &lexicon.Provider{Store: a.Store, Log: log,
+		Wakeups:  a.Redis.Wakeups(runCtx, lexicon.Topic),
+		Announce: func(ctx context.Context) { a.Redis.Wake(ctx, lexicon.Topic) }}
+	if err = a.lexicon.Load(ctx); err != nil {
+		cancel()
+		return nil, err
+	}
+	a.GroupBuys = &groupbuy.Service{Store: a.Store, Log: log}
+	ex := exchange.New(a.lexicon.Grammar, cfg.Signature, log)
+	ex.OrderTTL = cfg.OrderTTL
+	a.expirer = &exchange.Expirer{Store: a.Store, Exchange: ex, Log: log}
+	inbox := &intake.Inbox{Store: a.Store, Wake: func(ctx context.Context) { a.Redis.Wake(ctx, "intake") },
+		Flood: a.Redis.Flood(), Log: log}
 	a.Gateway = smsgw.New(smsgw.Options{
 		Binds: cfg.Binds, Inbox: inbox, Receipts: &outbox.Receipts{Store: a.Store, Log: log},
-		Signature: cfg.Signature, Log: log, Metrics: smsgw.NewMetrics(reg),
+		Signature: cfg.Signature, Log: log, Metrics: smsgw.NewMetrics(reg), Limiter: a.Redis.Limiter(),
 	})
 	a.intake = &intake.Worker{Store: a.Store, Exchange: ex, Log: log, Workers: opts.Workers,
 		Wakeups:   a.Redis.Wakeups(runCtx, "intake"),
@@ -104,6 +123,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 		Wakeups: a.Redis.Wakeups(runCtx, "outbox")}
 
 	site, err := web.New(web.Options{Store: a.Store, Gateway: a.Gateway, Log: log,
+		Lexicon: a.lexicon, Redis: a.Redis, Signature: cfg.Signature, GroupBuys: a.GroupBuys, Exchange: ex,
 		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})})
 	if err != nil {
 		return nil, err
@@ -116,7 +136,10 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 
 	a.Gateway.Start(runCtx)
 	a.intake.Start(runCtx)
+	a.expirer.Start(runCtx)
 	a.sender.Start(runCtx)
+	a.lexicon.Start(runCtx)
+	a.GroupBuys.Start(runCtx)
 	go func() {
 		defer close(a.done)
 		if err := a.http.Serve(a.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -134,8 +157,11 @@ func (a *App) HTTPAddr() string { return a.ln.Addr().String() }
 // from the SMSCs (no more MOs), stop HTTP, close the pools. Idempotent.
 func (a *App) Stop() {
 	a.stop.Do(func() {
+		a.GroupBuys.Stop()
+		a.expirer.Stop()
 		a.sender.Stop()
 		a.intake.Stop()
+		a.lexicon.Stop()
 		a.Gateway.Stop()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

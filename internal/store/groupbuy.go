@@ -274,3 +274,14 @@ func (tx *Tx) ReserveForGroupBuy(ctx context.Context, listingID, qty int64) erro
 	}
 	return interpret(err, "信息")
 }
+
+// OpenListingsAll returns every open, unexpired listing of one side, for
+// proposing group-buys across species.
+func (tx *Tx) OpenListingsAll(ctx context.Context, side matching.Side, limit int) ([]matching.Listing, error) {
+	rows, err := tx.tx.Query(ctx, `SELECT `+listingCols+listingFrom+`
+		WHERE l.state = 'open' AND l.side = $1 AND l.expires_at > $2 ORDER BY l.id LIMIT $3`, string(side), tx.Now, limit)
+	if err != nil {
+		return nil, interpret(err, "信息")
+	}
+	return pgx.CollectRows(rows, scanListing)
+}

@@ -109,10 +109,14 @@ func (s *Store) Logout(ctx context.Context, token string) error {
 	return interpret(err, "登录")
 }
 
-// Audit records who did what to what.
+// Audit records who did what to what; userID 0 is the system itself.
 func (s *Store) Audit(ctx context.Context, userID int64, action, object, detail string) error {
+	var uid *int64
+	if userID != 0 {
+		uid = &userID
+	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (at, user_id, action, object, detail) VALUES ($1, $2, $3, $4, $5)`,
-		s.now(), userID, action, object, detail)
+		s.now(), uid, action, object, detail)
 	return interpret(err, "操作记录")
 }
 

@@ -1,0 +1,251 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"huamu/internal/groupbuy"
+	"huamu/matching"
+)
+
+// groupBuyShow is a group-buy's page: progress toward the tipping point,
+// the participants, and once it has gone ahead the allocation preview a
+// clerk adjusts and confirms.
+func (s *Server) groupBuyShow(w http.ResponseWriter, r *http.Request) {
+	id, err := idParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	g, err := s.store.GroupBuy(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ps, err := s.store.Participants(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var committed int64
+	for _, p := range ps {
+		committed += p.Qty
+	}
+	data := map[string]any{"G": g, "Participants": ps, "Committed": committed,
+		"Status": groupbuy.Status(g, committed), "Bar": max(g.MinTotal, committed)}
+	errMsg := ""
+	if g.State == matching.GroupOpen {
+		n, err := s.groupbuys.FittingDemands(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		data["Fitting"] = n
+	}
+	if g.State == matching.GroupClosed {
+		override, err := overrides(r.URL.Query())
+		if err == nil {
+			var plan groupbuy.Plan
+			plan, err = s.groupbuys.Preview(r.Context(), id, override)
+			data["Plan"] = plan
+			data["Draws"] = drawRows(plan)
+			data["Alloc"] = allocRows(plan)
+		}
+		if err != nil {
+			errMsg = matching.ChineseMessage(err)
+		}
+	}
+	if g.State == matching.GroupAllocated || g.State == matching.GroupDelivered {
+		lines, err := s.store.GroupBuyLines(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		data["Lines"] = lines
+	}
+	s.render(w, r, http.StatusOK, "groupbuy", page{Title: "团购" + itoa(id), Nav: "groupbuys", Flash: takeFlash(w, r),
+		Error: errMsg, Data: data})
+}
+
+// overrides reads the clerk's adjusted draws: ov_<listing id>=qty.
+func overrides(v url.Values) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	for k := range v {
+		rest, ok := strings.CutPrefix(k, "ov_")
+		if !ok || v.Get(k) == "" {
+			continue
+		}
+		lid, err := strconv.ParseInt(rest, 10, 64)
+		if err != nil || lid <= 0 {
+			return nil, matching.Errorf(matching.CodeInvalid, "调整的信息编号不对")
+		}
+		q, err := count(v, k, itoa(lid)+"号信息的数量", false)
+		if err != nil {
+			return nil, err
+		}
+		out[lid] = q
+	}
+	if len(out) > 200 {
+		return nil, matching.Errorf(matching.CodeInvalid, "调整的条目太多")
+	}
+	return out, nil
+}
+
+// groupBuyAllocate confirms the allocation as previewed with the same adjustments.
+func (s *Server) groupBuyAllocate(w http.ResponseWriter, r *http.Request) {
+	id, err := idParam(r)
+	if err != nil || !parseForm(w, r) {
+		if err != nil {
+			s.fail(w, r, err)
+		}
+		return
+	}
+	override, err := overrides(r.PostForm)
+	if err == nil {
+		_, err = s.groupbuys.Confirm(r.Context(), id, override, sessionFrom(r.Context()).User.ID)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, "/groupbuys/"+itoa(id), "团购"+itoa(id)+"已分配，已短信通知种植户和参团人")
+}
+
+// groupBuyExtend moves the deadline.
+func (s *Server) groupBuyExtend(w http.ResponseWriter, r *http.Request) {
+	id, err := idParam(r)
+	if err != nil || !parseForm(w, r) {
+		if err != nil {
+			s.fail(w, r, err)
+		}
+		return
+	}
+	d, err := time.ParseInLocation("2006-01-02", narrow(r.PostForm.Get("deadline")), shanghai)
+	if err != nil {
+		s.fail(w, r, matching.Errorf(matching.CodeInvalid, "截止日期要写成 2026-12-20 这样"))
+		return
+	}
+	if err := s.groupbuys.Extend(r.Context(), id, d.Add(24*time.Hour-time.Second), sessionFrom(r.Context()).User.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, "/groupbuys/"+itoa(id), "截止日期已改")
+}
+
+// groupBuyCancel calls a group-buy off with a reason everyone is texted.
+func (s *Server) groupBuyCancel(w http.ResponseWriter, r *http.Request) {
+	id, err := idParam(r)
+	if err != nil || !parseForm(w, r) {
+		if err != nil {
+			s.fail(w, r, err)
+		}
+		return
+	}
+	reason, err := text(r.PostForm, "reason", "取消原因", 40, true)
+	if err == nil {
+		err = s.groupbuys.Cancel(r.Context(), id, reason, sessionFrom(r.Context()).User.ID)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, "/groupbuys/"+itoa(id), "团购"+itoa(id)+"已取消，已短信通知参团人")
+}
+
+// groupBuySheets prints the per-grower pick lists and per-participant
+// delivery sheets, one A4 page each.
+func (s *Server) groupBuySheets(w http.ResponseWriter, r *http.Request) {
+	id, err := idParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	g, lines, err := s.allocated(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	growers, members := sheetsOf(g, lines)
+	s.render(w, r, http.StatusOK, "groupbuy_sheets", page{Title: "团购" + itoa(id) + " 备货单和交货单", Nav: "groupbuys",
+		Data: map[string]any{"G": g, "Growers": growers, "Members": members}})
+}
+
+// groupBuyExport is the pick lists and delivery sheets as a workbook.
+func (s *Server) groupBuyExport(w http.ResponseWriter, r *http.Request) {
+	id, err := idParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	g, lines, err := s.allocated(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pick := sheet{Name: "备货单", Header: []string{"种植户", "电话", "信息号", "品种", "交给", "参团人电话", "数量", "单位", "单价(元)", "金额(元)"}}
+	deliver := sheet{Name: "交货单", Header: []string{"参团人", "电话", "品种", "数量", "单位", "团购价(元)", "应付(元)", "来自种植户", "信息号"}}
+	for _, l := range lines {
+		pick.Rows = append(pick.Rows, []any{l.GrowerName, l.GrowerPhone, l.ListingID, g.Species, l.MemberName, l.MemberPhone,
+			l.Qty, g.Unit, matching.Yuan(l.UnitCost), matching.Yuan(matching.LineTotal(l.UnitCost, l.Qty))})
+		deliver.Rows = append(deliver.Rows, []any{l.MemberName, l.MemberPhone, g.Species, l.Qty, g.Unit,
+			matching.Yuan(g.Price), matching.Yuan(matching.LineTotal(g.Price, l.Qty)), l.GrowerPhone, l.ListingID})
+	}
+	s.writeXLSX(w, r, "groupbuy-"+itoa(id)+"-"+stamp(s)+".xlsx", pick, deliver)
+}
+
+// drawRow is one offer in the allocation preview.
+type drawRow struct {
+	ListingID int64
+	Line      string // the offer as growers' offers show everywhere
+	Remaining int64
+	Qty       int64
+	Amount    decimal.Decimal
+}
+
+func drawRows(p groupbuy.Plan) []drawRow {
+	rows := make([]drawRow, len(p.Draws))
+	for i, d := range p.Draws {
+		ask, _ := d.Offer.Ask()
+		rows[i] = drawRow{ListingID: d.Offer.ID, Line: matching.OfferLine(d.Offer), Remaining: d.Offer.Remaining,
+			Qty: d.Qty, Amount: matching.LineTotal(ask, d.Qty)}
+	}
+	return rows
+}
+
+// allocRow is one participant in the allocation preview.
+type allocRow struct {
+	Phone, Name string
+	Committed   int64
+	Allocated   int64
+	Due         decimal.Decimal
+}
+
+func allocRows(p groupbuy.Plan) []allocRow {
+	rows := make([]allocRow, len(p.Participants))
+	for i, pt := range p.Participants {
+		rows[i] = allocRow{Phone: pt.Phone, Name: pt.Name, Committed: pt.Qty, Allocated: p.Alloc[i],
+			Due: matching.LineTotal(p.Group.Price, p.Alloc[i])}
+	}
+	return rows
+}
+
+// groupBuyInvite texts the numbers whose open demands the group-buy fits,
+// once each.
+func (s *Server) groupBuyInvite(w http.ResponseWriter, r *http.Request) {
+	id, err := idParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.groupbuys.Invite(r.Context(), id, s.signature, sessionFrom(r.Context()).User.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, "/groupbuys/"+itoa(id), "已邀请"+strconv.Itoa(res.Invited)+"人，"+strconv.Itoa(res.Parts)+"条短信")
+}
