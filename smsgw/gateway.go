@@ -84,7 +84,16 @@ type Gateway struct {
 	ctx     context.Context
 	wg      sync.WaitGroup
 	stop    sync.Once
+	// draining is set by Drain: new MOs are refused (the SMSC keeps and
+	// redelivers them) while submits in flight and receipts still finish.
+	draining atomic.Bool
 }
+
+// Drain stops taking MOs, the first step of a shutdown: every deliver_sm
+// that is not a receipt is answered ESME_RX_T_APPN from now on, so the
+// SMSC keeps it and delivers it again to whichever process is up. Submits
+// and receipts go on until Stop.
+func (g *Gateway) Drain() { g.draining.Store(true) }
 
 // New builds a gateway; Start connects it.
 func New(o Options) *Gateway {
@@ -365,6 +374,10 @@ func (g *Gateway) receive(b *bind, req *pdu.DeliverSM) pdu.PDU {
 				resp.CommandStatus = data.ESME_RX_T_APPN
 			}
 		}
+		return resp
+	}
+	if g.draining.Load() {
+		resp.CommandStatus = data.ESME_RX_T_APPN
 		return resp
 	}
 	part, err := ParsePart(d.EsmClass, d.DataCoding, d.ShortMessage, d.TLVs)

@@ -153,10 +153,12 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 // HTTPAddr is the address the back office listens on.
 func (a *App) HTTPAddr() string { return a.ln.Addr().String() }
 
-// Stop shuts down in order: finish the submits and texts in flight, unbind
-// from the SMSCs (no more MOs), stop HTTP, close the pools. Idempotent.
+// Stop shuts down in order: stop taking MOs (the SMSC keeps them for the
+// next process), finish the submits and texts in flight, unbind from the
+// SMSCs, stop HTTP, close the pools. Idempotent.
 func (a *App) Stop() {
 	a.stop.Do(func() {
+		a.Gateway.Drain()
 		a.GroupBuys.Stop()
 		a.expirer.Stop()
 		a.sender.Stop()
