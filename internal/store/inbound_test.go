@@ -94,3 +94,17 @@ func TestHandOnStaleParts_IncompleteTextBecomesFragment(t *testing.T) {
 		t.Fatalf("got %+v", rows)
 	}
 }
+
+func TestInsertInbound_StoresTextsPostgreSQLCannotHoldAsIs(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	ctx := context.Background()
+	body := "供 桂花\x00 8公分 \xff\xfe200株"
+	id, _, err := st.InsertInbound(ctx, store.MO{DedupKey: "nul", Bind: "b", Sender: "13800000001", Body: body})
+	if err != nil {
+		t.Fatalf("a text with NUL and invalid UTF-8 was refused: %v (the SMSC would redeliver it forever)", err)
+	}
+	rows, _ := st.ListInbound(ctx, store.InboundFilter{})
+	if len(rows) != 1 || rows[0].ID != id || rows[0].Body != "供 桂花\uFFFD 8公分 \uFFFD200株" {
+		t.Fatalf("stored %q", rows[0].Body)
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -176,6 +178,9 @@ func (s *Store) HandOnStaleParts(ctx context.Context, olderThan time.Duration, j
 // A fragment stays "new" (a worker answers what it can of it, with its
 // reason); any other hold goes straight to a clerk.
 func (tx *Tx) insertInbound(ctx context.Context, mo MO) (id int64, inserted bool, err error) {
+	// PostgreSQL text holds neither NUL nor invalid UTF-8; a decoded SMS may
+	// carry both. Refusing the row would make the SMSC redeliver it forever.
+	mo.Body, mo.Sender, mo.Recipient = storable(mo.Body), storable(mo.Sender), storable(mo.Recipient)
 	state := "new"
 	if mo.Hold != "" && mo.Hold != "fragment" {
 		state = "needs_clerk"
@@ -189,4 +194,13 @@ func (tx *Tx) insertInbound(ctx context.Context, mo MO) (id int64, inserted bool
 		return id, false, interpret(err, "短信")
 	}
 	return id, err == nil, interpret(err, "短信")
+}
+
+// storable makes s valid UTF-8 without NUL bytes, each offending byte
+// shown as U+FFFD so a clerk sees something was there.
+func storable(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsRune(s, 0) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
