@@ -237,7 +237,7 @@ func Digest(head string, lines []string, maxUnits int) (text string, took int) {
 		}
 	}
 	room := maxUnits - UTF16Len(digestText(head, []string{""}, len(lines)-1))
-	return digestText(head, []string{truncateUnits(lines[0], room)}, len(lines)-1), 1
+	return digestText(head, []string{CutUnits(lines[0], room)}, len(lines)-1), 1
 }
 
 func digestText(head string, lines []string, left int) string {
@@ -254,9 +254,10 @@ func digestText(head string, lines []string, left int) string {
 	return b.String()
 }
 
-// truncateUnits cuts s to at most room UTF-16 units, ending it with "…"
-// when it had to cut.
-func truncateUnits(s string, room int) string {
+// CutUnits cuts s to at most room UTF-16 units, ending it with "…" when
+// it had to cut; a surrogate pair is never split. Every reply that must
+// fit an SMS is cut with it.
+func CutUnits(s string, room int) string {
 	if UTF16Len(s) <= room {
 		return s
 	}

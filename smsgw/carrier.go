@@ -146,3 +146,19 @@ func CarrierByPrefix(msisdn string) (Carrier, bool) {
 	}
 	return "", false
 }
+
+// Chinese is the carrier's name as clerks say it: 移动, 联通, 电信, 广电,
+// or 未知运营商.
+func (c Carrier) Chinese() string {
+	switch c {
+	case Mobile:
+		return "移动"
+	case Unicom:
+		return "联通"
+	case Telecom:
+		return "电信"
+	case Broadnet:
+		return "广电"
+	}
+	return "未知运营商"
+}

@@ -11,6 +11,8 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"huamu/matching"
 )
 
 // SMPP data_coding values we send.
@@ -244,17 +246,7 @@ func decodeUCS2(b []byte) (string, bool) {
 // UTF16Len is the number of UTF-16 code units s needs: characters outside
 // the BMP (emoji, CJK extension B and later) count 2. Invalid UTF-8 bytes
 // count 1 each, as they are sent as U+FFFD.
-func UTF16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
+func UTF16Len(s string) int { return matching.UTF16Len(s) }
 
 // encodeUCS2 encodes s as big-endian UTF-16.
 func encodeUCS2(dst []byte, s string) []byte {

@@ -19,21 +19,6 @@ var learnOrder = []string{"mobile", "unicom", "telecom", "broadnet"}
 
 var mobileNumber = regexp.MustCompile(`^1[0-9]{10}$`)
 
-// carrierName is a carrier's name as clerks say it.
-func carrierName(c string) string {
-	switch c {
-	case "mobile":
-		return "移动"
-	case "unicom":
-		return "联通"
-	case "telecom":
-		return "电信"
-	case "broadnet":
-		return "广电"
-	}
-	return "未知运营商"
-}
-
 // noteCarrier records one final receipt for phone on carrier: a delivery
 // clears the count of failures in a row, an undeliverable adds one.
 func (tx *Tx) noteCarrier(ctx context.Context, phone, carrier string, delivered bool) error {

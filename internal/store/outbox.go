@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"huamu/smsgw"
 )
 
 // MT is an outbound text waiting in the outbox.
@@ -336,7 +338,7 @@ func (tx *Tx) settle(ctx context.Context, id int64) error {
 		if learned, err := tx.learnCarrier(ctx, m.Recipient, carrier); err != nil {
 			return err
 		} else if learned != "" {
-			note += "；该号码在" + carrierName(carrier) + "屡次无法送达，疑似携号转网，今后改走" + carrierName(learned)
+			note += "；该号码在" + smsgw.Carrier(carrier).Chinese() + "屡次无法送达，疑似携号转网，今后改走" + smsgw.Carrier(learned).Chinese()
 		}
 	}
 	_, err = tx.tx.Exec(ctx, `UPDATE outbox SET state = 'failed', final_at = $2, last_error = $3 WHERE id = $1`,

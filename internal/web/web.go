@@ -178,7 +178,7 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
-	"carrierName": carrierName,
+	"carrierName": func(c string) string { return smsgw.Carrier(c).Chinese() },
 	"bindState": func(st fmt.Stringer) string {
 		switch st.String() {
 		case "up":
@@ -267,20 +267,6 @@ func stateName(s string) string {
 		return "已过期"
 	}
 	return s
-}
-
-func carrierName(c string) string {
-	switch c {
-	case "mobile":
-		return "移动"
-	case "unicom":
-		return "联通"
-	case "telecom":
-		return "电信"
-	case "broadnet":
-		return "广电"
-	}
-	return c
 }
 
 func kindName(k string) string {

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/longbridgeapp/opencc"
+
+	"huamu/matching"
 )
 
 // maxRunes caps how much of a text is looked at: two concatenated SMS are
@@ -135,14 +137,4 @@ func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 func isLatin(r rune) bool { return r >= 'a' && r <= 'z' }
 
 // UCS2Len is the length of s in UTF-16 code units, the unit SMS lengths are counted in.
-func UCS2Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
+func UCS2Len(s string) int { return matching.UTF16Len(s) }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"huamu/matching"
 )
 
 // SMS sizes in UCS-2 units: one segment, and two concatenated segments.
@@ -30,25 +32,7 @@ func fit(sigLen int, candidates ...string) string {
 }
 
 // cut shortens s to at most n UCS-2 units, ending with "…" when it cuts.
-func cut(s string, n int) string {
-	if UCS2Len(s) <= n {
-		return s
-	}
-	var b strings.Builder
-	used := 0
-	for _, r := range s {
-		w := 1
-		if r >= 0x10000 {
-			w = 2
-		}
-		if used+w > n-1 {
-			break
-		}
-		b.WriteRune(r)
-		used += w
-	}
-	return b.String() + "…"
-}
+func cut(s string, n int) string { return matching.CutUnits(s, n) }
 
 var specLabels = []struct{ key, label string }{
 	{"dbh_cm", "胸径"}, {"d1m_cm", "米径"}, {"ground_cm", "地径"}, {"dia_cm", ""}, {"head_cm", "头径"},
