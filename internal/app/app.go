@@ -109,6 +109,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 	a.GroupBuys = &groupbuy.Service{Store: a.Store, Log: log}
 	ex := exchange.New(a.lexicon.Grammar, cfg.Signature, log)
 	ex.OrderTTL = cfg.OrderTTL
+	ex.GroupBuys = a.GroupBuys
 	a.expirer = &exchange.Expirer{Store: a.Store, Exchange: ex, Log: log}
 	inbox := &intake.Inbox{Store: a.Store, Wake: func(ctx context.Context) { a.Redis.Wake(ctx, "intake") },
 		Flood: a.Redis.Flood(), Log: log}

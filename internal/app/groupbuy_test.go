@@ -3,6 +3,8 @@ package app_test
 import (
 	"context"
 	"log/slog"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,3 +87,74 @@ func TestGroupBuyDeadline_FiresOnceWithTwoProcesses(t *testing.T) {
 		t.Fatalf("%d group-buy texts, want one per participant (3): the deadline fired more than once", n)
 	}
 }
+
+func TestGroupBuyBySMS_FromInvitationToAllocation(t *testing.T) {
+	x := start(t)
+	ctx := context.Background()
+	x.text(t, "13900000001", "供 桂花 8公分 300株 580元 万春镇")
+	buyers := []string{"13800000011", "13800000012", "13800000013"}
+	for _, b := range buyers {
+		x.text(t, b, "求购 桂花 8公分 60株")
+	}
+	g, err := x.app.Store.CreateGroupBuy(ctx, matching.GroupBuy{Species: "桂花",
+		Spec: matching.Spec{matching.SpecDia: matching.Between(8, 10)}, Unit: "株", Price: decimal.NewFromInt(620),
+		MinTotal: 150, MinEach: 20, Step: 10, Deadline: time.Now().Add(4 * time.Second)}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := x.app.GroupBuys.Invite(ctx, g.ID, config.DefaultSignature, 0)
+	if err != nil || res.Invited != 3 {
+		t.Fatalf("invited %d (%v), want the 3 buyers", res.Invited, err)
+	}
+	id := itoa(g.ID)
+	for _, b := range buyers {
+		waitText(t, x, b, "参团 "+id)
+	}
+	if r := x.text(t, buyers[0], "参团 "+id+" 100"); !strings.Contains(r[0].Text, "已参团100株") {
+		t.Fatalf("join reply %q", r[0].Text)
+	}
+	if r := x.text(t, buyers[1], "参团"+id+" 60株"); !strings.Contains(r[0].Text, "已有160/150株") {
+		t.Fatalf("join reply %q", r[0].Text)
+	}
+	if r := x.text(t, buyers[2], "参团 "+id+" 15"); !strings.Contains(r[0].Text, "至少20") {
+		t.Fatalf("below-minimum reply %q", r[0].Text)
+	}
+	for _, b := range buyers[:2] {
+		waitText(t, x, b, "已成团")
+	}
+	p, err := x.app.GroupBuys.Confirm(ctx, g.ID, nil, 0)
+	if err != nil || p.Supply != 160 {
+		t.Fatalf("allocated %d (%v), want 160", p.Supply, err)
+	}
+	waitText(t, x, "13900000001", "请备货")
+	waitText(t, x, buyers[0], "分配给您100株")
+	waitText(t, x, buyers[1], "应付37200.00元")
+	imbalance, bad, err := x.app.Store.LedgerImbalance(ctx)
+	if err != nil || !imbalance.IsZero() || len(bad) != 0 {
+		t.Fatalf("ledger off by %s in %v (%v)", imbalance, bad, err)
+	}
+	if l, _ := x.app.Store.Listing(ctx, 1); l.Remaining != 140 {
+		t.Fatalf("grower's listing has %d left, want 140", l.Remaining)
+	}
+}
+
+// waitText waits until the handset to has received a text containing want.
+func waitText(t *testing.T, x *exchange, to, want string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, m := range x.inbox(to) {
+			if strings.Contains(m.Text, want) {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var got []string
+	for _, m := range x.inbox(to) {
+		got = append(got, m.Text)
+	}
+	t.Fatalf("%s never got a text with %q; got %q", to, want, got)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -23,12 +23,14 @@ func (s *Service) command(ctx context.Context, tx *store.Tx, in store.Inbound, r
 		}
 		return tx.FinishInbound(ctx, in.ID, stateDone, "回复帮助", "", r)
 	case grammar.CmdJoin:
-		// Group-buys are run by the association's clerks for now.
-		text := s.fit("团购由协会工作人员办理，已转人工，会尽快联系您")
-		if err := s.reply(ctx, tx, in.ID, in.Sender, text, kindReply); err != nil {
-			return err
+		if s.GroupBuys == nil {
+			text := s.fit("团购由协会工作人员办理，已转人工，会尽快联系您")
+			if err := s.reply(ctx, tx, in.ID, in.Sender, text, kindReply); err != nil {
+				return err
+			}
+			return tx.FinishInbound(ctx, in.ID, stateNeedsClerk, "团购指令转人工", "command_join", r)
 		}
-		return tx.FinishInbound(ctx, in.ID, stateNeedsClerk, "团购指令转人工", "command_join", r)
+		run = s.join
 	case grammar.CmdOrder:
 		run = s.order
 	case grammar.CmdAccept:

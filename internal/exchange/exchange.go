@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"huamu/internal/groupbuy"
 	"huamu/internal/store"
 	"huamu/matching"
 	"huamu/smsgw"
@@ -33,6 +34,8 @@ type Service struct {
 	// FeeRate is the association's fee on a confirmed order's total, in
 	// [0, 1); zero (the default) charges none. Set before use.
 	FeeRate decimal.Decimal
+	// GroupBuys carries out 参团; without it 参团 goes to a clerk.
+	GroupBuys *groupbuy.Service
 }
 
 // New returns a Service. grammar returns the grammar to parse with at the
