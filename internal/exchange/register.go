@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"huamu/internal/store"
+	"huamu/matching"
 	"huamu/smsgw/grammar"
 )
 
@@ -13,7 +14,7 @@ import (
 // command's usage.
 func (s *Service) register(ctx context.Context, tx *store.Tx, in store.Inbound, m store.Member, r grammar.Result) (string, error) {
 	a := r.Args
-	name := cutUnits(strings.TrimSpace(a.Name), 20)
+	name := matching.CutUnits(strings.TrimSpace(a.Name), 20)
 	if name == "" && a.Town == "" && a.Village == "" {
 		return "回复注册用法", s.reply(ctx, tx, in.ID, in.Sender, grammar.HelpText(grammar.CmdRegister, s.sigLen()), "help")
 	}

@@ -2,17 +2,17 @@ package exchange
 
 import (
 	"strconv"
-	"strings"
 
 	"huamu/matching"
 	"huamu/smsgw"
+	"huamu/smsgw/grammar"
 )
 
 // Reply lengths: a reply fits one SMS (70 UCS2 units including the carrier
 // signature) where its content allows, and never more than two (134).
 const (
-	oneSMS = 70
-	twoSMS = 134
+	oneSMS = grammar.OneSMS
+	twoSMS = grammar.TwoSMS
 )
 
 // fit returns the first candidate that fits one SMS with the signature,
@@ -29,7 +29,7 @@ func (s *Service) fit(candidates ...string) string {
 			return c
 		}
 	}
-	return cutUnits(candidates[len(candidates)-1], twoSMS-sig)
+	return matching.CutUnits(candidates[len(candidates)-1], twoSMS-sig)
 }
 
 // room is how many UTF-16 units a reply may use in n SMS after the signature.
@@ -40,27 +40,6 @@ func (s *Service) room(n int) int {
 	return twoSMS - s.sigLen()
 }
 
-// cutUnits shortens text to at most n UTF-16 units, ending with "…" when it cuts.
-func cutUnits(text string, n int) string {
-	if smsgw.UTF16Len(text) <= n {
-		return text
-	}
-	var b strings.Builder
-	used := 0
-	for _, r := range text {
-		w := 1
-		if r >= 0x10000 {
-			w = 2
-		}
-		if used+w > n-1 {
-			break
-		}
-		b.WriteRune(r)
-		used += w
-	}
-	return b.String() + "…"
-}
-
 // parseID reads an id the grammar found; anything that is not a positive
 // number is CodeInvalid with what to send instead.
 func parseID(p *string, example string) (int64, error) {
@@ -69,7 +48,7 @@ func parseID(p *string, example string) (int64, error) {
 	}
 	id, err := strconv.ParseInt(*p, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, matching.Errorf(matching.CodeInvalid, "编号%s有误，如\"%s\"", cutUnits(*p, 12), example)
+		return 0, matching.Errorf(matching.CodeInvalid, "编号%s有误，如\"%s\"", matching.CutUnits(*p, 12), example)
 	}
 	return id, nil
 }
@@ -80,7 +59,7 @@ func party(name, phone string) string {
 	if name == "" {
 		return phone
 	}
-	return cutUnits(name, 6) + phone
+	return matching.CutUnits(name, 6) + phone
 }
 
 // orderLine is "桂花100株 共60000.00元".
