@@ -98,11 +98,8 @@ func overrides(v url.Values) (map[int64]int64, error) {
 
 // groupBuyAllocate confirms the allocation as previewed with the same adjustments.
 func (s *Server) groupBuyAllocate(w http.ResponseWriter, r *http.Request) {
-	id, err := idParam(r)
-	if err != nil || !parseForm(w, r) {
-		if err != nil {
-			s.fail(w, r, err)
-		}
+	id, ok := s.idAndForm(w, r)
+	if !ok {
 		return
 	}
 	override, err := overrides(r.PostForm)
@@ -118,11 +115,8 @@ func (s *Server) groupBuyAllocate(w http.ResponseWriter, r *http.Request) {
 
 // groupBuyExtend moves the deadline.
 func (s *Server) groupBuyExtend(w http.ResponseWriter, r *http.Request) {
-	id, err := idParam(r)
-	if err != nil || !parseForm(w, r) {
-		if err != nil {
-			s.fail(w, r, err)
-		}
+	id, ok := s.idAndForm(w, r)
+	if !ok {
 		return
 	}
 	d, err := time.ParseInLocation("2006-01-02", narrow(r.PostForm.Get("deadline")), shanghai)
@@ -139,11 +133,8 @@ func (s *Server) groupBuyExtend(w http.ResponseWriter, r *http.Request) {
 
 // groupBuyCancel calls a group-buy off with a reason everyone is texted.
 func (s *Server) groupBuyCancel(w http.ResponseWriter, r *http.Request) {
-	id, err := idParam(r)
-	if err != nil || !parseForm(w, r) {
-		if err != nil {
-			s.fail(w, r, err)
-		}
+	id, ok := s.idAndForm(w, r)
+	if !ok {
 		return
 	}
 	reason, err := text(r.PostForm, "reason", "取消原因", 40, true)
@@ -248,4 +239,15 @@ func (s *Server) groupBuyInvite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	done(w, r, "/groupbuys/"+itoa(id), "已邀请"+strconv.Itoa(res.Invited)+"人，"+strconv.Itoa(res.Parts)+"条短信")
+}
+
+// idAndForm reads the route's id and the POST form, answering the error
+// itself when either is bad.
+func (s *Server) idAndForm(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := idParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return 0, false
+	}
+	return id, parseForm(w, r)
 }
