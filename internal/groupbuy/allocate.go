@@ -204,7 +204,7 @@ func (s *Service) textAllocation(ctx context.Context, tx *store.Tx, p Plan) erro
 		ask, _ := d.Offer.Ask()
 		text := fmt.Sprintf("协会团购%d向您订%d号 %s %d%s %s元/%s 共%s元,请备货", g.ID, d.Offer.ID, d.Offer.Species,
 			d.Qty, g.Unit, matching.Yuan(ask), g.Unit, matching.Yuan(matching.LineTotal(ask, d.Qty)))
-		if _, err := tx.Enqueue(ctx, nil, d.Offer.Phone, text, "groupbuy"); err != nil {
+		if err := send(ctx, tx, d.Offer.Phone, text); err != nil {
 			return err
 		}
 	}
@@ -216,7 +216,7 @@ func (s *Service) textAllocation(ctx context.Context, tx *store.Tx, p Plan) erro
 		} else {
 			text = fmt.Sprintf("团购%d %s 货源不足,这次没能分到,抱歉", g.ID, title(g))
 		}
-		if _, err := tx.Enqueue(ctx, nil, pt.Phone, text, "groupbuy"); err != nil {
+		if err := send(ctx, tx, pt.Phone, text); err != nil {
 			return err
 		}
 	}

@@ -35,6 +35,16 @@ var shanghai = func() *time.Location {
 	return time.FixedZone("CST", 8*3600)
 }()
 
+// maxText bounds every group-buy text: two SMS parts less room for the
+// carrier signature.
+const maxText = 120
+
+// send writes a group-buy text to the outbox in tx, cut to maxText.
+func send(ctx context.Context, tx *store.Tx, phone, text string) error {
+	_, err := tx.Enqueue(ctx, nil, phone, matching.CutUnits(text, maxText), "groupbuy")
+	return err
+}
+
 // Status is the one-line state of a group-buy that every reply carries:
 // 团购12 桂花8cm 已有380/500株 截止12月20日.
 func Status(g matching.GroupBuy, total int64) string {
@@ -111,7 +121,7 @@ func (s *Service) close(ctx context.Context, tx *store.Tx, g matching.GroupBuy, 
 			continue
 		}
 		text := fmt.Sprintf("团购%d %s 已成团(共%d%s),您%d%s,分配后短信通知", g.ID, title(g), total, g.Unit, p.Qty, g.Unit)
-		if _, err := tx.Enqueue(ctx, nil, p.Phone, text, "groupbuy"); err != nil {
+		if err := send(ctx, tx, p.Phone, text); err != nil {
 			return err
 		}
 	}
@@ -130,7 +140,7 @@ func (s *Service) fail(ctx context.Context, tx *store.Tx, g matching.GroupBuy, t
 	}
 	for _, p := range ps {
 		text := fmt.Sprintf("团购%d %s %s,已取消,谢谢参与", g.ID, title(g), reason)
-		if _, err := tx.Enqueue(ctx, nil, p.Phone, text, "groupbuy"); err != nil {
+		if err := send(ctx, tx, p.Phone, text); err != nil {
 			return err
 		}
 	}
@@ -203,7 +213,7 @@ func (s *Service) Cancel(ctx context.Context, id int64, reason string, userID in
 		}
 		for _, p := range ps {
 			text := fmt.Sprintf("团购%d %s 已取消:%s", id, title(g), reason)
-			if _, err := tx.Enqueue(ctx, nil, p.Phone, text, "groupbuy"); err != nil {
+			if err := send(ctx, tx, p.Phone, text); err != nil {
 				return err
 			}
 		}

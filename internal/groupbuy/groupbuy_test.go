@@ -302,3 +302,71 @@ func TestConfirm_AllocatesAcrossGrowersReservesStockAndBalancesTheLedger(t *test
 		t.Fatalf("second confirm: %v, want a conflict", err)
 	}
 }
+
+func TestDeliveredAndPayments_SettleTheGroupBuyInTheLedger(t *testing.T) {
+	st, c, _ := setup(t)
+	ctx := context.Background()
+	svc := &groupbuy.Service{Store: st}
+	g := newGroupBuy(t, st, nil)
+	grower := offer(t, st, "13900000001", 600, "600")
+	_ = grower
+	buyer := member(t, st, "13800000401")
+	other := member(t, st, "13800000402")
+	for _, m := range []struct{ id, q int64 }{{buyer, 300}, {other, 250}} {
+		if _, err := join(t, st, svc, m.id, g.ID, m.q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := svc.Delivered(ctx, g.ID, "万春镇农资站", 0); matching.ErrorCodeOf(err) != matching.CodeConflict {
+		t.Fatalf("delivered before allocation: %v", err)
+	}
+	c.add(49 * time.Hour)
+	if _, err := svc.FireDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Confirm(ctx, g.ID, nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	growerID := member(t, st, "13900000001")
+	pay := func(m int64, dir, amt, slip string) error {
+		return svc.RecordPayment(ctx, g.ID, m, dir, decimal.RequireFromString(amt), slip, 0)
+	}
+	if err := pay(buyer, groupbuy.PaymentIn, "195000", "A1"); err != nil { // 300 × 650
+		t.Fatal(err)
+	}
+	if err := pay(buyer, groupbuy.PaymentIn, "195000", "A1"); matching.ErrorCodeOf(err) != matching.CodeConflict {
+		t.Fatalf("the same slip twice: %v", err)
+	}
+	if err := pay(growerID, groupbuy.PaymentOut, "330000", "B1"); err != nil { // 550 × 600
+		t.Fatal(err)
+	}
+	if err := pay(growerID, groupbuy.PaymentIn, "1", "X"); matching.ErrorCodeOf(err) != matching.CodeInvalid {
+		t.Fatalf("a grower paying in as a participant: %v", err)
+	}
+	if err := pay(buyer, groupbuy.PaymentIn, "-5", "Y"); matching.ErrorCodeOf(err) != matching.CodeInvalid {
+		t.Fatalf("a negative payment: %v", err)
+	}
+	_, bal, err := st.MemberStatement(ctx, buyer)
+	if err != nil || !bal.IsZero() {
+		t.Fatalf("buyer's balance %s (%v), want settled", bal, err)
+	}
+	_, bal, _ = st.MemberStatement(ctx, growerID)
+	if !bal.IsZero() {
+		t.Fatalf("grower's balance %s, want settled", bal)
+	}
+	if imbalance, _, err := st.LedgerImbalance(ctx); err != nil || !imbalance.IsZero() {
+		t.Fatalf("ledger off by %s (%v)", imbalance, err)
+	}
+	if err := svc.Delivered(ctx, g.ID, "万春镇农资站", 0); err != nil {
+		t.Fatal(err)
+	}
+	var pickup int
+	for _, m := range outbox(t, st) {
+		if strings.Contains(m.Body, "已到货,请到万春镇农资站提货") {
+			pickup++
+		}
+	}
+	if pickup != 2 {
+		t.Fatalf("%d pickup texts, want one per participant with stock (2)", pickup)
+	}
+}

@@ -285,3 +285,19 @@ func (tx *Tx) OpenListingsAll(ctx context.Context, side matching.Side, limit int
 	}
 	return pgx.CollectRows(rows, scanListing)
 }
+
+// GroupBuyRole says how a member takes part in a group-buy.
+type GroupBuyRole struct {
+	Participant bool // received an allocation
+	Grower      bool // supplies one of its lines
+}
+
+// GroupBuyParty reports member's part in an allocated group-buy.
+func (tx *Tx) GroupBuyParty(ctx context.Context, id, memberID int64) (GroupBuyRole, error) {
+	var r GroupBuyRole
+	err := tx.tx.QueryRow(ctx, `SELECT
+		EXISTS (SELECT 1 FROM group_buy_commitments WHERE group_buy_id = $1 AND member_id = $2 AND allocated > 0),
+		EXISTS (SELECT 1 FROM group_buy_lines WHERE group_buy_id = $1 AND grower_id = $2)`, id, memberID).
+		Scan(&r.Participant, &r.Grower)
+	return r, interpret(err, "团购")
+}

@@ -4,7 +4,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"huamu/matching"
 )
@@ -124,6 +126,16 @@ func (s *Server) decodeGroupBuy(v url.Values) (matching.GroupBuy, error) {
 			}
 			g.Spec[k] = matching.Range{Min: lo, Max: hi}
 		}
+	}
+	attrs, err := text(v, "attrs", "要求", 40, false)
+	if err != nil {
+		return g, err
+	}
+	for _, a := range strings.Fields(attrs) {
+		if utf8.RuneCountInString(a) > 6 {
+			return g, matching.Errorf(matching.CodeInvalid, "要求“%s”太长，用空格分开，如：全冠 带土球", a)
+		}
+		g.Attrs = append(g.Attrs, a)
 	}
 	town, err := text(v, "town", "交货镇街", 20, false)
 	if err != nil {

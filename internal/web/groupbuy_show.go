@@ -67,6 +67,15 @@ func (s *Server) groupBuyShow(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data["Lines"] = lines
+		var gs []map[string]any // the growers, for the payment form
+		seen := map[int64]bool{}
+		for _, l := range lines {
+			if !seen[l.GrowerID] {
+				seen[l.GrowerID] = true
+				gs = append(gs, map[string]any{"ID": l.GrowerID, "Name": l.GrowerName, "Phone": l.GrowerPhone})
+			}
+		}
+		data["Growers"] = gs
 	}
 	s.render(w, r, http.StatusOK, "groupbuy", page{Title: "团购" + itoa(id), Nav: "groupbuys", Flash: takeFlash(w, r),
 		Error: errMsg, Data: data})
@@ -250,4 +259,52 @@ func (s *Server) idAndForm(w http.ResponseWriter, r *http.Request) (int64, bool)
 		return 0, false
 	}
 	return id, parseForm(w, r)
+}
+
+// groupBuyDelivered records that the stock was handed over and texts the
+// participants where to pick it up.
+func (s *Server) groupBuyDelivered(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idAndForm(w, r)
+	if !ok {
+		return
+	}
+	where, err := text(r.PostForm, "where", "提货地点", 30, true)
+	if err == nil {
+		err = s.groupbuys.Delivered(r.Context(), id, where, sessionFrom(r.Context()).User.ID)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, "/groupbuys/"+itoa(id), "已登记到货，已短信通知参团人提货")
+}
+
+// groupBuyPayment records money in from a participant or out to a grower.
+func (s *Server) groupBuyPayment(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idAndForm(w, r)
+	if !ok {
+		return
+	}
+	member, err := count(r.PostForm, "member", "会员", true)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	amount, err := moneyField(r.PostForm, "amount", "金额")
+	if err == nil && amount == nil {
+		err = matching.Errorf(matching.CodeInvalid, "请填写金额")
+	}
+	var slip string
+	if err == nil {
+		slip, err = text(r.PostForm, "receipt", "单据号", 20, true)
+	}
+	if err == nil {
+		err = s.groupbuys.RecordPayment(r.Context(), id, member, r.PostForm.Get("dir"), *amount, slip,
+			sessionFrom(r.Context()).User.ID)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, "/groupbuys/"+itoa(id), "已登记"+matching.Yuan(*amount)+"元")
 }

@@ -129,3 +129,28 @@ func TestGroupBuyPages_CreateFillAllocatePrintAndExport(t *testing.T) {
 		t.Fatalf("ledger %v (%v), want the group-buy's one entry", entries, err)
 	}
 }
+
+func TestGroupBuyPayment_RefusesHostileFields(t *testing.T) {
+	s := newSite(t)
+	clerk := s.as(t, "zhang", store.RoleClerk)
+	r := clerk.post(t, "/groupbuys", groupBuyForm(nil))
+	if r.code != 303 {
+		t.Fatalf("create: %d", r.code)
+	}
+	for name, form := range map[string]url.Values{
+		"NegativeAmount":  {"member": {"1"}, "dir": {"in"}, "amount": {"-3"}, "receipt": {"A"}},
+		"ThreeDecimals":   {"member": {"1"}, "dir": {"in"}, "amount": {"1.234"}, "receipt": {"A"}},
+		"NoReceipt":       {"member": {"1"}, "dir": {"in"}, "amount": {"5"}},
+		"MemberNotNumber": {"member": {"x'--"}, "dir": {"in"}, "amount": {"5"}, "receipt": {"A"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if r := clerk.post(t, r.location+"/payment", form); r.code != 400 {
+				t.Fatalf("%d, want 400", r.code)
+			}
+		})
+	}
+	// Not yet allocated: a well-formed payment is a conflict, not a posting.
+	if r := clerk.post(t, r.location+"/payment", url.Values{"member": {"1"}, "dir": {"in"}, "amount": {"5"}, "receipt": {"A"}}); r.code != 409 {
+		t.Fatalf("payment before allocation: %d, want 409", r.code)
+	}
+}

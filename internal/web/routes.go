@@ -95,6 +95,8 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/groupbuys/{id}/extend", s.groupBuyExtend)
 			r.Post("/groupbuys/{id}/cancel", s.groupBuyCancel)
 			r.Post("/groupbuys/{id}/invite", s.groupBuyInvite)
+			r.Post("/groupbuys/{id}/delivered", s.groupBuyDelivered)
+			r.Post("/groupbuys/{id}/payment", s.groupBuyPayment)
 		})
 
 		// Accounts and API clients: admins only.
