@@ -3,9 +3,9 @@ package exchange
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
+	"huamu/internal/startstop"
 	"huamu/internal/store"
 	"huamu/matching"
 )
@@ -21,9 +21,7 @@ type Expirer struct {
 	Log      *slog.Logger
 	Interval time.Duration // between rounds; default 30 s
 
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	once   sync.Once
+	group startstop.Group
 }
 
 // Start runs a round at once and then every Interval until Stop.
@@ -34,38 +32,21 @@ func (e *Expirer) Start(ctx context.Context) {
 	if e.Interval <= 0 {
 		e.Interval = 30 * time.Second
 	}
-	ctx, e.cancel = context.WithCancel(ctx)
-	e.wg.Add(1)
-	go func() {
-		defer e.wg.Done()
-		t := time.NewTicker(e.Interval)
-		defer t.Stop()
-		for {
-			rep, err := e.RunOnce(context.WithoutCancel(ctx))
-			if err != nil && ctx.Err() == nil {
+	e.group.Start(ctx, func(ctx context.Context) {
+		startstop.Every(ctx, e.Interval, func(ctx context.Context) {
+			rep, err := e.RunOnce(ctx)
+			if err != nil {
 				e.Log.Error("expirer", slog.Any("err", err))
 			} else if rep != (ExpiryReport{}) {
 				e.Log.Info("expirer", slog.Int("orders_expired", rep.Orders), slog.Int64("listings_expired", rep.Listings),
 					slog.Int("digests", rep.Digests.Texts), slog.Int("digest_parts", rep.Digests.Parts))
 			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
+		})
+	})
 }
 
 // Stop lets the current round finish, then stops. It is idempotent.
-func (e *Expirer) Stop() {
-	e.once.Do(func() {
-		if e.cancel != nil {
-			e.cancel()
-		}
-		e.wg.Wait()
-	})
-}
+func (e *Expirer) Stop() { e.group.Stop() }
 
 // ExpiryReport is what one round did.
 type ExpiryReport struct {

@@ -10,9 +10,9 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"sync"
 	"time"
 
+	"huamu/internal/startstop"
 	"huamu/internal/store"
 	"huamu/matching"
 )
@@ -23,9 +23,7 @@ type Service struct {
 	Log   *slog.Logger
 	Every time.Duration // how often deadlines are checked; default 2 s
 
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	once   sync.Once
+	group startstop.Group
 }
 
 var shanghai = func() *time.Location {
@@ -253,33 +251,16 @@ func (s *Service) Start(ctx context.Context) {
 	if s.Every <= 0 {
 		s.Every = 2 * time.Second
 	}
-	ctx, s.cancel = context.WithCancel(ctx)
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		t := time.NewTicker(s.Every)
-		defer t.Stop()
-		for {
-			if n, err := s.FireDue(context.WithoutCancel(ctx)); err != nil {
+	s.group.Start(ctx, func(ctx context.Context) {
+		startstop.Every(ctx, s.Every, func(ctx context.Context) {
+			if n, err := s.FireDue(ctx); err != nil {
 				s.Log.Error("group-buy deadlines", slog.Any("err", err))
 			} else if n > 0 {
 				s.Log.Info("group-buy deadlines fired", slog.Int("count", n))
 			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
+		})
+	})
 }
 
 // Stop waits for the current check to finish. It is idempotent.
-func (s *Service) Stop() {
-	s.once.Do(func() {
-		if s.cancel != nil {
-			s.cancel()
-		}
-		s.wg.Wait()
-	})
-}
+func (s *Service) Stop() { s.group.Stop() }

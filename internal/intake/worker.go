@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"huamu/internal/exchange"
+	"huamu/internal/startstop"
 	"huamu/internal/store"
 )
 
@@ -24,9 +24,7 @@ type Worker struct {
 	Workers   int           // goroutines; default 2
 	PartsAge  time.Duration // hand on incomplete long texts after this; default 2 min
 
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	once   sync.Once
+	group startstop.Group
 }
 
 // Start runs the workers until Stop.
@@ -40,49 +38,36 @@ func (w *Worker) Start(ctx context.Context) {
 	if w.PartsAge <= 0 {
 		w.PartsAge = 2 * time.Minute
 	}
-	ctx, w.cancel = context.WithCancel(ctx)
 	kick := make(chan struct{}, w.Workers)
 	for range w.Workers {
-		w.wg.Add(1)
-		go func() { defer w.wg.Done(); w.loop(ctx, kick) }()
+		w.group.Start(ctx, func(ctx context.Context) { w.loop(ctx, kick) })
 	}
-	w.wg.Add(1)
-	go func() { defer w.wg.Done(); w.fanIn(ctx, kick) }()
+	w.group.Start(ctx, func(ctx context.Context) { startstop.Fanout(ctx, w.Wakeups, kick) },
+		func(ctx context.Context) { w.sweep(ctx, kick) })
 }
 
 // Stop lets the current texts commit, then stops. It is idempotent.
-func (w *Worker) Stop() {
-	w.once.Do(func() {
-		if w.cancel != nil {
-			w.cancel()
-		}
-		w.wg.Wait()
-	})
-}
+func (w *Worker) Stop() { w.group.Stop() }
 
-// fanIn turns wake-ups into kicks for every worker, and hands on the parts
-// of long texts that never completed.
-func (w *Worker) fanIn(ctx context.Context, kick chan struct{}) {
-	sweep := time.NewTicker(15 * time.Second)
-	defer sweep.Stop()
+// sweep hands on the parts of long texts that never completed, as
+// fragments for a clerk.
+func (w *Worker) sweep(ctx context.Context, kick chan struct{}) {
+	t := time.NewTicker(15 * time.Second)
+	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-w.Wakeups:
-			for range cap(kick) {
-				select {
-				case kick <- struct{}{}:
-				default:
-				}
-			}
-		case <-sweep.C:
+		case <-t.C:
 			n, err := w.Store.HandOnStaleParts(ctx, w.PartsAge, Join)
 			if err != nil && ctx.Err() == nil {
 				w.Log.Error("hand on incomplete long texts", slog.Any("err", err))
 			} else if n > 0 {
 				w.Log.Info("incomplete long texts handed to clerks", slog.Int("count", n))
-				kick <- struct{}{}
+				select {
+				case kick <- struct{}{}:
+				default:
+				}
 			}
 		}
 	}

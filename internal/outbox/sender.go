@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"huamu/internal/startstop"
 	"huamu/internal/store"
 	"huamu/smsgw"
 )
@@ -24,9 +25,7 @@ type Sender struct {
 	Log     *slog.Logger
 	Workers int // goroutines; default 4 (one per submit in flight)
 
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	once   sync.Once
+	group startstop.Group
 }
 
 // Start runs the senders until Stop.
@@ -37,40 +36,15 @@ func (s *Sender) Start(ctx context.Context) {
 	if s.Workers <= 0 {
 		s.Workers = 4
 	}
-	ctx, s.cancel = context.WithCancel(ctx)
 	kick := make(chan struct{}, s.Workers)
 	for range s.Workers {
-		s.wg.Add(1)
-		go func() { defer s.wg.Done(); s.loop(ctx, kick) }()
+		s.group.Start(ctx, func(ctx context.Context) { s.loop(ctx, kick) })
 	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-s.Wakeups:
-				for range cap(kick) {
-					select {
-					case kick <- struct{}{}:
-					default:
-					}
-				}
-			}
-		}
-	}()
+	s.group.Start(ctx, func(ctx context.Context) { startstop.Fanout(ctx, s.Wakeups, kick) })
 }
 
 // Stop finishes the submits in flight, then stops. It is idempotent.
-func (s *Sender) Stop() {
-	s.once.Do(func() {
-		if s.cancel != nil {
-			s.cancel()
-		}
-		s.wg.Wait()
-	})
-}
+func (s *Sender) Stop() { s.group.Stop() }
 
 func (s *Sender) loop(ctx context.Context, kick <-chan struct{}) {
 	for ctx.Err() == nil {
