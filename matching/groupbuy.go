@@ -34,12 +34,13 @@ type GroupBuyState string
 
 // Group-buy states.
 const (
-	GroupOpen      GroupBuyState = "open"      // taking commitments
-	GroupClosed    GroupBuyState = "closed"    // went ahead: tipped at the deadline or reached the cap
-	GroupAllocated GroupBuyState = "allocated" // a clerk confirmed the allocation; orders placed
-	GroupFailed    GroupBuyState = "failed"    // deadline passed below the tipping point
-	GroupCancelled GroupBuyState = "cancelled" // a clerk called it off
-	GroupDelivered GroupBuyState = "delivered" // goods handed over
+	GroupOpen       GroupBuyState = "open"       // taking commitments
+	GroupClosed     GroupBuyState = "closed"     // went ahead: tipped at the deadline or reached the cap
+	GroupPurchasing GroupBuyState = "purchasing" // ordered from growers, waiting for them to confirm
+	GroupAllocated  GroupBuyState = "allocated"  // a clerk confirmed the allocation; orders placed
+	GroupFailed     GroupBuyState = "failed"     // deadline passed below the tipping point
+	GroupCancelled  GroupBuyState = "cancelled"  // a clerk called it off
+	GroupDelivered  GroupBuyState = "delivered"  // goods handed over
 )
 
 // GroupBuy is a pooled order a clerk runs.
@@ -348,52 +349,35 @@ func Assign(cs []Commitment, alloc []int64, draws []Draw) []Line {
 	return lines
 }
 
-// EntryGroupBuy records an allocated group-buy in one entry.
+// EntryGroupBuy records the sale side of an allocated group-buy.
 const EntryGroupBuy EntryKind = "groupbuy_allocated"
 
-// GroupBuyEntry is the ledger entry of an allocated group-buy, as one
-// balanced set of postings: each participant owes the group-buy's price ×
-// allocation (the association is the seller of record), each grower is owed
-// their ask × quantity drawn (the association is the buyer of record), and
-// the difference — the association's margin — goes to assoc:fees (a debit
-// when the association sells below cost). It returns the entry and the
-// margin. Amounts are line totals rounded to the fen (money.go), summed per
-// account, so the entry sums to zero exactly.
-func GroupBuyEntry(g GroupBuy, cs []Commitment, alloc []int64, draws []Draw, at time.Time) (Entry, decimal.Decimal, error) {
-	sums := map[Account]decimal.Decimal{}
-	var order []Account
-	add := func(a Account, amt decimal.Decimal) {
-		if _, ok := sums[a]; !ok {
-			order = append(order, a)
-		}
-		sums[a] = sums[a].Add(amt)
-	}
-	income, cost := decimal.Zero, decimal.Zero
+// GroupBuyEntry is the sale side of an allocated group-buy, as one
+// balanced entry. The association bought from each grower through an
+// ordinary order the grower confirmed, which posted the cost to the
+// association's own member account (assoc) and the grower's payable. Here
+// each participant owes the group-buy's price × allocation (the association
+// is the seller of record), the cost is cleared from the association's
+// account, and the difference — its margin — goes to assoc:fees (a debit
+// when it sells below cost). Amounts are line totals rounded to the fen
+// (money.go), so the entry sums to zero exactly. It returns the entry and
+// the margin.
+func GroupBuyEntry(g GroupBuy, assoc int64, cs []Commitment, alloc []int64, cost decimal.Decimal, at time.Time) (Entry, decimal.Decimal, error) {
+	e := Entry{Kind: EntryGroupBuy, Ref: "groupbuy:" + itoa(g.ID), At: at}
+	income := decimal.Zero
 	for i, c := range cs {
 		if alloc[i] > 0 {
 			amt := LineTotal(g.Price, alloc[i])
 			income = income.Add(amt)
-			add(Receivable(c.MemberID), amt)
+			e.Postings = append(e.Postings, Posting{Account: Receivable(c.MemberID), Amount: amt})
 		}
 	}
-	for _, d := range draws {
-		ask, ok := d.Offer.Ask()
-		if !ok || d.Qty <= 0 {
-			continue
-		}
-		amt := LineTotal(ask, d.Qty)
-		cost = cost.Add(amt)
-		add(Payable(d.Offer.MemberID), amt.Neg())
+	if cost.IsPositive() {
+		e.Postings = append(e.Postings, Posting{Account: Receivable(assoc), Amount: cost.Neg()})
 	}
 	margin := income.Sub(cost)
 	if !margin.IsZero() {
-		add(AssocFees, margin.Neg())
-	}
-	e := Entry{Kind: EntryGroupBuy, Ref: "groupbuy:" + itoa(g.ID), At: at}
-	for _, a := range order {
-		if !sums[a].IsZero() {
-			e.Postings = append(e.Postings, Posting{Account: a, Amount: sums[a]})
-		}
+		e.Postings = append(e.Postings, Posting{Account: AssocFees, Amount: margin.Neg()})
 	}
 	return e, margin, e.Validate()
 }
@@ -405,6 +389,8 @@ func (s GroupBuyState) Chinese() string {
 		return "进行中"
 	case GroupClosed:
 		return "成团"
+	case GroupPurchasing:
+		return "向种植户下单中"
 	case GroupAllocated:
 		return "已分配"
 	case GroupFailed:

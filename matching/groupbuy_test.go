@@ -201,7 +201,13 @@ func TestDrawSupplyAssignAndLedger_SumToZeroAndMatchPickLists(t *testing.T) {
 			t.Fatalf("offer %d picks %d, drawn %d", d.Offer.ID, perOffer[d.Offer.ID], d.Qty)
 		}
 	}
-	e, margin, err := GroupBuyEntry(g, cs, alloc, draws, t0)
+	cost := decimal.Zero
+	for _, d := range draws {
+		ask, _ := d.Offer.Ask()
+		cost = cost.Add(LineTotal(ask, d.Qty))
+	}
+	const assoc = 9999
+	e, margin, err := GroupBuyEntry(g, assoc, cs, alloc, cost, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +215,21 @@ func TestDrawSupplyAssignAndLedger_SumToZeroAndMatchPickLists(t *testing.T) {
 	if !margin.Equal(decimal.RequireFromString("27945")) {
 		t.Fatalf("margin %s, want 27945.00", margin)
 	}
-	if len(Balances([]Entry{e})) != 3+3+1 {
-		t.Fatalf("postings %+v: want 3 participants, 3 growers and the fee account", e.Postings)
+	if len(e.Postings) != 3+1+1 {
+		t.Fatalf("postings %+v: want 3 participants, the association's cost and its margin", e.Postings)
+	}
+	// With the growers' confirmed orders, the association's own account clears.
+	var orders []Entry
+	for _, d := range draws {
+		ask, _ := d.Offer.Ask()
+		o, err := ConfirmedOrderEntry(Order{ID: d.Offer.ID, BuyerID: assoc, SellerID: d.Offer.MemberID, Qty: d.Qty,
+			UnitPrice: ask, State: OrderConfirmed}, decimal.Zero)
+		if err != nil {
+			t.Fatal(err)
+		}
+		orders = append(orders, o)
+	}
+	if b := Balances(append(orders, e))[Receivable(assoc)]; !b.IsZero() {
+		t.Fatalf("association's account %s after the sale, want 0", b)
 	}
 }

@@ -122,11 +122,18 @@ func TestGroupBuyBySMS_FromInvitationToAllocation(t *testing.T) {
 	for _, b := range buyers[:2] {
 		waitText(t, x, b, "已成团")
 	}
-	p, err := x.app.GroupBuys.Confirm(ctx, g.ID, nil, 0)
-	if err != nil || p.Supply != 160 {
-		t.Fatalf("allocated %d (%v), want 160", p.Supply, err)
+	// The association orders from the grower, who confirms by SMS.
+	if _, err := x.app.GroupBuys.Purchase(ctx, g.ID, nil, 0); err != nil {
+		t.Fatal(err)
 	}
-	waitText(t, x, "13900000001", "请备货")
+	waitText(t, x, "13900000001", "买家协会(团购"+id+")")
+	if r := x.text(t, "13900000001", "确认"); !strings.Contains(r[0].Text, "确认") {
+		t.Fatalf("grower's confirmation reply %q", r[0].Text)
+	}
+	p, err := x.app.GroupBuys.Allocate(ctx, g.ID, 0)
+	if err != nil || p.Confirmed != 160 {
+		t.Fatalf("allocated %d (%v), want 160", p.Confirmed, err)
+	}
 	waitText(t, x, buyers[0], "分配给您100株")
 	waitText(t, x, buyers[1], "应付37200.00元")
 	imbalance, bad, err := x.app.Store.LedgerImbalance(ctx)

@@ -22,6 +22,9 @@ type Service struct {
 	Store *store.Store
 	Log   *slog.Logger
 	Every time.Duration // how often deadlines are checked; default 2 s
+	// OrderTTL is how long a grower has to confirm a purchase
+	// (matching.DefaultOrderTTL when zero).
+	OrderTTL time.Duration
 
 	group startstop.Group
 }

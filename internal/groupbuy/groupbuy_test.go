@@ -3,6 +3,7 @@ package groupbuy_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -10,10 +11,12 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"huamu/internal/exchange"
 	"huamu/internal/groupbuy"
 	"huamu/internal/pgtest"
 	"huamu/internal/store"
 	"huamu/matching"
+	"huamu/smsgw/grammar"
 )
 
 type clock struct {
@@ -232,7 +235,35 @@ func offer(t *testing.T, st *store.Store, phone string, qty int64, ask string) i
 	return id
 }
 
-func TestConfirm_AllocatesAcrossGrowersReservesStockAndBalancesTheLedger(t *testing.T) {
+// settle answers a group-buy's purchase orders as growers (or a clerk for
+// them) would: confirmed for the listings in yes, cancelled for the rest.
+func settle(t *testing.T, st *store.Store, id int64, yes ...int64) {
+	t.Helper()
+	ctx := context.Background()
+	clerk, err := st.UpsertUser(ctx, "clerk", "职员", store.RoleClerk, "correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := exchange.New(grammar.Default, "【花木通】", nil)
+	orders, err := st.GroupBuyOrders(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range orders {
+		if o.State != matching.OrderProposed {
+			continue
+		}
+		act, reason := exchange.ClerkCancel, "种植户来电说货不够"
+		if slices.Contains(yes, o.ListingID) {
+			act, reason = exchange.ClerkConfirm, ""
+		}
+		if _, err := ex.ActOnOrder(ctx, st, clerk.ID, o.ID, act, reason); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestPurchaseAndAllocate_GrowersConfirmThenParticipantsShareWhatCame(t *testing.T) {
 	st, c, _ := setup(t)
 	ctx := context.Background()
 	svc := &groupbuy.Service{Store: st}
@@ -253,53 +284,76 @@ func TestConfirm_AllocatesAcrossGrowersReservesStockAndBalancesTheLedger(t *test
 	if err != nil {
 		t.Fatal(err)
 	}
-	if preview.Supply != 550 || preview.Short() != 100 {
-		t.Fatalf("supply %d short %d, want 550 and 100", preview.Supply, preview.Short())
+	if len(preview.Draws) != 3 || preview.Short() != 100 {
+		t.Fatalf("%d draws short %d, want 3 and 100", len(preview.Draws), preview.Short())
 	}
 	// A grower phoned in: only 100 of the dear offer after all.
-	p, err := svc.Confirm(ctx, g.ID, map[int64]int64{dear: 100}, 0)
+	if _, err := svc.Purchase(ctx, g.ID, map[int64]int64{dear: 100}, 0); err != nil {
+		t.Fatal(err)
+	}
+	for id, left := range map[int64]int64{cheap: 0, mid: 0, dear: 50} {
+		if l, _ := st.Listing(ctx, id); l.Remaining != left {
+			t.Fatalf("listing %d has %d left, want %d reserved by the purchase", id, l.Remaining, left)
+		}
+	}
+	var asked int
+	for _, m := range outbox(t, st) {
+		if strings.Contains(m.Body, "买家协会(团购") && strings.Contains(m.Body, "回\"确认") {
+			asked++
+		}
+	}
+	if asked != 3 {
+		t.Fatalf("%d growers asked to confirm, want 3", asked)
+	}
+	if _, err := svc.Allocate(ctx, g.ID, 0); matching.ErrorCodeOf(err) != matching.CodeConflict {
+		t.Fatalf("allocating with growers yet to answer: %v, want a conflict", err)
+	}
+	settle(t, st, g.ID, cheap, mid) // the dear grower declines
+	if l, _ := st.Listing(ctx, dear); l.Remaining != 150 {
+		t.Fatalf("declined purchase left %d of the dear offer, want its 150 back", l.Remaining)
+	}
+	p, err := svc.Allocate(ctx, g.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Supply != 500 {
-		t.Fatalf("confirmed supply %d, want 500", p.Supply)
-	}
-	for _, id := range []int64{cheap, mid} {
-		l, _ := st.Listing(ctx, id)
-		if l.Remaining != 0 || l.State != matching.ListingFilled {
-			t.Fatalf("listing %d remaining %d state %s, want drawn in full", id, l.Remaining, l.State)
-		}
-	}
-	if l, _ := st.Listing(ctx, dear); l.Remaining != 50 {
-		t.Fatalf("dear offer has %d left, want 50", l.Remaining)
+	if p.Confirmed != 400 || p.Alloc[0] != 190 || p.Alloc[1] != 150 || p.Alloc[2] != 60 {
+		t.Fatalf("confirmed %d allocated %v, want 400 as [190 150 60]", p.Confirmed, p.Alloc)
 	}
 	imbalance, bad, err := st.LedgerImbalance(ctx)
 	if err != nil || !imbalance.IsZero() || len(bad) != 0 {
 		t.Fatalf("ledger imbalance %s in %v (%v)", imbalance, bad, err)
 	}
 	e, err := st.EntryByRef(ctx, matching.EntryGroupBuy, fmt.Sprintf("groupbuy:%d", g.ID))
-	if err != nil || len(e.Postings) != 3+3+1 {
-		t.Fatalf("entry %+v (%v), want 3 participants, 3 growers, fees", e, err)
+	if err != nil || len(e.Postings) != 3+1+1 {
+		t.Fatalf("entry %+v (%v), want 3 participants, the association's cost, its margin", e, err)
+	}
+	var assoc int64
+	_ = st.Pool().QueryRow(ctx, `SELECT id FROM members WHERE association`).Scan(&assoc)
+	if _, bal, err := st.MemberStatement(ctx, assoc); err != nil || !bal.IsZero() {
+		t.Fatalf("the association's own account is %s after buying and selling (%v), want 0", bal, err)
 	}
 	lines, err := st.GroupBuyLines(ctx, g.ID)
 	var sum int64
 	for _, l := range lines {
 		sum += l.Qty
 	}
-	if err != nil || sum != 500 {
-		t.Fatalf("lines sum to %d (%v), want 500", sum, err)
+	if err != nil || sum != 400 {
+		t.Fatalf("lines sum to %d (%v), want 400", sum, err)
 	}
-	var texts int
+	var told int
 	for _, m := range outbox(t, st) {
-		if strings.Contains(m.Body, "分配给您") || strings.Contains(m.Body, "请备货") {
-			texts++
+		if strings.Contains(m.Body, "分配给您") {
+			told++
+		}
+		if m.Recipient == "association" {
+			t.Fatalf("a text went to the association's pseudo-number: %+v", m)
 		}
 	}
-	if texts != 6 {
-		t.Fatalf("%d allocation texts, want 3 growers + 3 participants", texts)
+	if told != 3 {
+		t.Fatalf("%d allocation texts, want one per participant", told)
 	}
-	if _, err := svc.Confirm(ctx, g.ID, nil, 0); matching.ErrorCodeOf(err) != matching.CodeConflict {
-		t.Fatalf("second confirm: %v, want a conflict", err)
+	if _, err := svc.Allocate(ctx, g.ID, 0); matching.ErrorCodeOf(err) != matching.CodeConflict {
+		t.Fatalf("second allocation: %v, want a conflict", err)
 	}
 }
 
@@ -324,7 +378,11 @@ func TestDeliveredAndPayments_SettleTheGroupBuyInTheLedger(t *testing.T) {
 	if _, err := svc.FireDue(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Confirm(ctx, g.ID, nil, 0); err != nil {
+	if _, err := svc.Purchase(ctx, g.ID, nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, st, g.ID, grower)
+	if _, err := svc.Allocate(ctx, g.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	growerID := member(t, st, "13900000001")

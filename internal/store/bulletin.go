@@ -28,15 +28,15 @@ type Audience struct {
 func audienceWhere(a Audience) (string, error) {
 	switch a.Kind {
 	case AudienceAll:
-		return `m.stopped_at IS NULL AND $1 = $1`, nil
+		return `m.stopped_at IS NULL AND NOT m.association AND $1 = $1`, nil
 	case AudienceTown:
-		return `m.stopped_at IS NULL AND m.town = $1`, nil
+		return `m.stopped_at IS NULL AND NOT m.association AND m.town = $1`, nil
 	case AudienceGrowers, AudienceBuyers:
 		side := "supply"
 		if a.Kind == AudienceBuyers {
 			side = "demand"
 		}
-		return `m.stopped_at IS NULL AND EXISTS (SELECT 1 FROM listings l WHERE l.member_id = m.id
+		return `m.stopped_at IS NULL AND NOT m.association AND EXISTS (SELECT 1 FROM listings l WHERE l.member_id = m.id
 			AND l.side = '` + side + `' AND l.species = $1)`, nil
 	}
 	return "", matching.Errorf(matching.CodeInvalid, "请选择发送对象")

@@ -258,23 +258,6 @@ func (s *Store) GroupBuyLines(ctx context.Context, id int64) ([]GroupBuyLine, er
 	})
 }
 
-// ReserveForGroupBuy takes qty off a supply listing's remaining for a
-// group-buy, in one conditional update that never goes below zero; when
-// less remains the error carries what does.
-func (tx *Tx) ReserveForGroupBuy(ctx context.Context, listingID, qty int64) error {
-	var left int64
-	err := tx.tx.QueryRow(ctx, `UPDATE listings SET remaining = remaining - $2,
-			state = CASE WHEN remaining - $2 = 0 THEN 'filled' ELSE state END
-		WHERE id = $1 AND state = 'open' AND side = 'supply' AND remaining >= $2 RETURNING remaining`,
-		listingID, qty).Scan(&left)
-	if err == pgx.ErrNoRows {
-		_ = tx.tx.QueryRow(ctx, `SELECT remaining FROM listings WHERE id = $1`, listingID).Scan(&left)
-		return matching.Wrapf(&matching.Shortage{Want: qty, Remaining: left}, matching.CodeInsufficientStock,
-			"%d号信息仅剩%d，不够%d", listingID, left, qty)
-	}
-	return interpret(err, "信息")
-}
-
 // OpenListingsAll returns every open, unexpired listing of one side, for
 // proposing group-buys across species.
 func (tx *Tx) OpenListingsAll(ctx context.Context, side matching.Side, limit int) ([]matching.Listing, error) {
@@ -300,4 +283,36 @@ func (tx *Tx) GroupBuyParty(ctx context.Context, id, memberID int64) (GroupBuyRo
 		EXISTS (SELECT 1 FROM group_buy_lines WHERE group_buy_id = $1 AND grower_id = $2)`, id, memberID).
 		Scan(&r.Participant, &r.Grower)
 	return r, interpret(err, "团购")
+}
+
+// AssociationID is the member row that stands for the association: the
+// buyer of record of every group-buy's purchase orders.
+func (tx *Tx) AssociationID(ctx context.Context) (int64, error) {
+	var id int64
+	err := tx.tx.QueryRow(ctx, `SELECT id FROM members WHERE association`).Scan(&id)
+	return id, interpret(err, "协会账户")
+}
+
+// TagGroupBuyOrder marks an order as one of a group-buy's purchases.
+func (tx *Tx) TagGroupBuyOrder(ctx context.Context, orderID, groupBuyID int64) error {
+	_, err := tx.tx.Exec(ctx, `UPDATE orders SET group_buy_id = $2 WHERE id = $1`, orderID, groupBuyID)
+	return interpret(err, "订单")
+}
+
+// GroupBuyOrders returns a group-buy's purchase orders, oldest first.
+func (tx *Tx) GroupBuyOrders(ctx context.Context, id int64) ([]OrderInfo, error) {
+	return groupBuyOrders(ctx, tx.tx, id)
+}
+
+// GroupBuyOrders returns a group-buy's purchase orders, oldest first.
+func (s *Store) GroupBuyOrders(ctx context.Context, id int64) ([]OrderInfo, error) {
+	return groupBuyOrders(ctx, s.pool, id)
+}
+
+func groupBuyOrders(ctx context.Context, q querier, id int64) ([]OrderInfo, error) {
+	rows, err := q.Query(ctx, `SELECT `+orderCols+orderFrom+` WHERE o.group_buy_id = $1 ORDER BY o.id`, id)
+	if err != nil {
+		return nil, interpret(err, "订单")
+	}
+	return pgx.CollectRows(rows, scanOrder)
 }

@@ -36,9 +36,12 @@ type MT struct {
 var unsolicited = map[string]bool{"match": true, "digest": true, "bulletin": true, "invite": true}
 
 // Enqueue writes an outbound text in tx, so it commits with the change that
-// causes it. Unsolicited texts to a stopped number are not written; queued
-// reports whether the text was.
+// causes it. Unsolicited texts to a stopped number, and any text to what is
+// not a mobile number, are not written; queued reports whether the text was.
 func (tx *Tx) Enqueue(ctx context.Context, inboundID *int64, recipient, body, kind string) (queued bool, err error) {
+	if !mobileNumber.MatchString(recipient) {
+		return false, nil // the association itself, or a service number: nobody to text
+	}
 	if unsolicited[kind] {
 		var stopped bool
 		err := tx.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM members WHERE phone = $1 AND stopped_at IS NOT NULL)`,

@@ -47,7 +47,7 @@ func (s *Server) groupBuyShow(w http.ResponseWriter, r *http.Request) {
 		}
 		data["Fitting"] = n
 	}
-	if g.State == matching.GroupClosed {
+	if g.State == matching.GroupClosed || g.State == matching.GroupPurchasing {
 		override, err := overrides(r.URL.Query())
 		if err == nil {
 			var plan groupbuy.Plan
@@ -105,21 +105,35 @@ func overrides(v url.Values) (map[int64]int64, error) {
 	return out, nil
 }
 
-// groupBuyAllocate confirms the allocation as previewed with the same adjustments.
-func (s *Server) groupBuyAllocate(w http.ResponseWriter, r *http.Request) {
+// groupBuyPurchase orders from the growers as previewed (with the same
+// adjustments); each grower is texted the order to confirm or decline.
+func (s *Server) groupBuyPurchase(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.idAndForm(w, r)
 	if !ok {
 		return
 	}
 	override, err := overrides(r.PostForm)
 	if err == nil {
-		_, err = s.groupbuys.Confirm(r.Context(), id, override, sessionFrom(r.Context()).User.ID)
+		_, err = s.groupbuys.Purchase(r.Context(), id, override, sessionFrom(r.Context()).User.ID)
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, "/groupbuys/"+itoa(id), "团购"+itoa(id)+"已分配，已短信通知种植户和参团人")
+	done(w, r, "/groupbuys/"+itoa(id), "已向种植户下单，等他们回短信确认")
+}
+
+// groupBuyAllocate shares what the growers confirmed among the participants.
+func (s *Server) groupBuyAllocate(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idAndForm(w, r)
+	if !ok {
+		return
+	}
+	if _, err := s.groupbuys.Allocate(r.Context(), id, sessionFrom(r.Context()).User.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, "/groupbuys/"+itoa(id), "团购"+itoa(id)+"已分配，已短信通知参团人")
 }
 
 // groupBuyExtend moves the deadline.

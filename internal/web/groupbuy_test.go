@@ -98,18 +98,41 @@ func TestGroupBuyPages_CreateFillAllocatePrintAndExport(t *testing.T) {
 		}
 	}
 	page = clerk.get(t, "/groupbuys/"+itoa(id))
-	for _, want := range []string{"分配预览", "缺 50株", "ov_", "确认分配"} {
+	for _, want := range []string{"向种植户采购", "还缺 50株", "ov_", "向以上种植户下单"} {
 		if !strings.Contains(page.body, want) {
 			t.Fatalf("closed group-buy page lacks %q:\n%.2000s", want, page.body)
 		}
 	}
-	// Readonly may look but not allocate.
+	// Readonly may look but not order or allocate.
 	ro := s.as(t, "view", store.RoleReadonly)
+	if r := ro.post(t, "/groupbuys/"+itoa(id)+"/purchase", url.Values{}); r.code != 403 {
+		t.Fatalf("readonly purchase: %d", r.code)
+	}
+	if r := clerk.post(t, "/groupbuys/"+itoa(id)+"/purchase", url.Values{"ov_999999": {"-3"}}); r.code != 400 {
+		t.Fatalf("negative adjustment: %d, want 400", r.code)
+	}
+	if r := clerk.post(t, "/groupbuys/"+itoa(id)+"/purchase", url.Values{}); r.code != 303 {
+		t.Fatalf("purchase: %d %s", r.code, r.body)
+	}
+	if r := clerk.post(t, "/groupbuys/"+itoa(id)+"/allocate", url.Values{}); r.code != 409 {
+		t.Fatalf("allocate before the growers answered: %d, want 409", r.code)
+	}
+	// The growers phone in; the clerk confirms their orders on the orders page.
+	orders, err := s.store.GroupBuyOrders(ctx, id)
+	if err != nil || len(orders) != 2 {
+		t.Fatalf("%d purchase orders (%v), want one per grower", len(orders), err)
+	}
+	for _, o := range orders {
+		if r := clerk.post(t, "/orders/"+itoa(o.ID)+"/confirm", url.Values{}); r.code != 303 {
+			t.Fatalf("confirm order %d: %d %s", o.ID, r.code, r.body)
+		}
+	}
+	page = clerk.get(t, "/groupbuys/"+itoa(id))
+	if !strings.Contains(page.body, "分配预览") || !strings.Contains(page.body, "确认分配") {
+		t.Fatalf("page after the growers confirmed lacks the allocation:\n%.2000s", page.body)
+	}
 	if r := ro.post(t, "/groupbuys/"+itoa(id)+"/allocate", url.Values{}); r.code != 403 {
 		t.Fatalf("readonly allocate: %d", r.code)
-	}
-	if r := clerk.post(t, "/groupbuys/"+itoa(id)+"/allocate", url.Values{"ov_999999": {"-3"}}); r.code != 400 {
-		t.Fatalf("negative adjustment: %d, want 400", r.code)
 	}
 	if r := clerk.post(t, "/groupbuys/"+itoa(id)+"/allocate", url.Values{}); r.code != 303 {
 		t.Fatalf("allocate: %d %s", r.code, r.body)
@@ -125,8 +148,8 @@ func TestGroupBuyPages_CreateFillAllocatePrintAndExport(t *testing.T) {
 		t.Fatalf("export: %d %s", x.code, x.header.Get("Content-Type"))
 	}
 	entries, err := s.store.AllEntries(ctx)
-	if err != nil || len(entries) != 1 {
-		t.Fatalf("ledger %v (%v), want the group-buy's one entry", entries, err)
+	if err != nil || len(entries) != 3 {
+		t.Fatalf("ledger %v (%v), want the two growers' orders and the group-buy's sale", entries, err)
 	}
 }
 

@@ -91,6 +91,7 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/bulletins", s.bulletinSend)
 			r.Get("/groupbuys/new", s.groupBuyNew)
 			r.Post("/groupbuys", s.groupBuyCreate)
+			r.Post("/groupbuys/{id}/purchase", s.groupBuyPurchase)
 			r.Post("/groupbuys/{id}/allocate", s.groupBuyAllocate)
 			r.Post("/groupbuys/{id}/extend", s.groupBuyExtend)
 			r.Post("/groupbuys/{id}/cancel", s.groupBuyCancel)
