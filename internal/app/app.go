@@ -106,7 +106,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 		cancel()
 		return nil, err
 	}
-	a.GroupBuys = &groupbuy.Service{Store: a.Store, Log: log}
+	a.GroupBuys = &groupbuy.Service{Store: a.Store, Log: log, OrderTTL: cfg.OrderTTL}
 	ex := exchange.New(a.lexicon.Grammar, cfg.Signature, log)
 	ex.OrderTTL = cfg.OrderTTL
 	ex.GroupBuys = a.GroupBuys
