@@ -91,3 +91,40 @@ func TestAPI_TokensScopesAndBadBodies(t *testing.T) {
 		t.Fatalf("revoked token: %d", code)
 	}
 }
+
+func TestAPI_GroupBuysWithTheirProgress(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	boss := s.as(t, "boss", store.RoleAdmin)
+	reader, _, err := s.store.CreateAPIClient(ctx, boss.id(t), "看板", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clerk := s.as(t, "zhang", store.RoleClerk)
+	if r := clerk.post(t, "/groupbuys", groupBuyForm(nil)); r.code != 303 {
+		t.Fatalf("create: %d", r.code)
+	}
+	if code, _ := apiCall(t, s, "GET", "/api/v1/groupbuys", "", ""); code != http.StatusUnauthorized {
+		t.Fatalf("no token: %d", code)
+	}
+	code, body := apiCall(t, s, "GET", "/api/v1/groupbuys?state=open", reader, "")
+	var got struct {
+		GroupBuys []struct {
+			Species   string `json:"species"`
+			Price     string `json:"price"`
+			MinTotal  int64  `json:"min_total"`
+			Committed int64  `json:"committed"`
+			State     string `json:"state"`
+		} `json:"groupbuys"`
+	}
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &got) != nil || len(got.GroupBuys) != 1 {
+		t.Fatalf("groupbuys: %d %s", code, body)
+	}
+	g := got.GroupBuys[0]
+	if g.Species != "桂花" || g.Price != "650.00" || g.MinTotal != 300 || g.Committed != 0 || g.State != "open" {
+		t.Fatalf("group-buy %+v", g)
+	}
+	if code, body := apiCall(t, s, "GET", "/api/v1/groupbuys?state=failed", reader, ""); code != http.StatusOK || strings.Contains(body, "桂花") {
+		t.Fatalf("filtered by state: %d %s", code, body)
+	}
+}

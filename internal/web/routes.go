@@ -36,6 +36,7 @@ func (s *Server) Handler() http.Handler {
 		r.Use(s.requireAPIClient)
 		r.Get("/listings", s.apiListingList)
 		r.Get("/orders", s.apiOrderList)
+		r.Get("/groupbuys", s.apiGroupBuyList)
 		r.With(s.requireAPIWrite).Post("/listings", s.apiListingCreate)
 	})
 
