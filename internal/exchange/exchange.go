@@ -176,8 +176,27 @@ func (s *Service) junk(ctx context.Context, tx *store.Tx, in store.Inbound, r gr
 }
 
 func (s *Service) reply(ctx context.Context, tx *store.Tx, inboundID int64, to, text, kind string) error {
-	_, err := tx.Enqueue(ctx, &inboundID, to, text, kind)
+	_, err := tx.Enqueue(ctx, cause(inboundID), to, text, kind)
 	return err
+}
+
+// cause is the inbound row an outbound text answers; 0 (a clerk's or a
+// program's action) is none.
+func cause(inboundID int64) *int64 {
+	if inboundID == 0 {
+		return nil
+	}
+	return &inboundID
+}
+
+// MatchNew finds the other side for a listing posted without a text of its
+// own — by a clerk for a member who phoned in, from the needs-a-person
+// queue, or through the API — and writes the texts in tx, as for a listing
+// that came by SMS (inboundID 0 when no text caused it). It returns how
+// many matches it found.
+func (s *Service) MatchNew(ctx context.Context, tx *store.Tx, inboundID int64, l matching.Listing) (int, error) {
+	n, _, err := s.match(ctx, tx, inboundID, l)
+	return n, err
 }
 
 func idList(ids []int64) string {

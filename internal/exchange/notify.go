@@ -71,7 +71,7 @@ func (s *Service) announce(ctx context.Context, tx *store.Tx, inboundID int64, l
 			held++
 			continue
 		}
-		queued, err := tx.Enqueue(ctx, &inboundID, n.Phone, text, kindMatch)
+		queued, err := tx.Enqueue(ctx, cause(inboundID), n.Phone, text, kindMatch)
 		if err != nil {
 			return 0, "", err
 		}

@@ -61,8 +61,9 @@ func (tx *Tx) correction(ctx context.Context, userID int64, inboundID, listingID
 // ResolveAsListing turns a text waiting for a clerk into the listing it
 // meant: the listing is stored for the sender, the sender gets receipt, and
 // the text is marked resolved with the correction kept — all in one
-// transaction. alias is the word the grammar did not know ("" for none).
-func (s *Store) ResolveAsListing(ctx context.Context, userID, inboundID int64, l matching.Listing, alias string, receipt func(matching.Listing) string) (matching.Listing, error) {
+// transaction, with then (when given) — the exchange matching the new
+// listing. alias is the word the grammar did not know ("" for none).
+func (s *Store) ResolveAsListing(ctx context.Context, userID, inboundID int64, l matching.Listing, alias string, receipt func(matching.Listing) string, then func(*Tx, matching.Listing) error) (matching.Listing, error) {
 	err := s.InTx(ctx, func(tx *Tx) error {
 		in, err := tx.lockNeedsClerk(ctx, inboundID)
 		if err != nil {
@@ -78,6 +79,11 @@ func (s *Store) ResolveAsListing(ctx context.Context, userID, inboundID int64, l
 		}
 		if _, err := tx.Enqueue(ctx, &inboundID, m.Phone, receipt(l), "receipt"); err != nil {
 			return err
+		}
+		if then != nil {
+			if err := then(tx, l); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.tx.Exec(ctx, `UPDATE inbound SET state = 'resolved', outcome = $2, processed_at = $3 WHERE id = $1`,
 			inboundID, fmt.Sprintf("人工登记#%d", l.ID), tx.Now); err != nil {

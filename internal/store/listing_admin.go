@@ -150,8 +150,9 @@ func (a Actor) client() *int64 {
 
 // PostOnBehalf stores a listing a clerk (or an API client) enters for a
 // member who phoned in (代发布), creating the member if needed, and texts
-// them its receipt.
-func (s *Store) PostOnBehalf(ctx context.Context, by Actor, phone string, l matching.Listing, receipt func(matching.Listing) string) (matching.Listing, error) {
+// them its receipt; then, when given, runs in the same transaction (the
+// exchange matches the new listing there).
+func (s *Store) PostOnBehalf(ctx context.Context, by Actor, phone string, l matching.Listing, receipt func(matching.Listing) string, then func(*Tx, matching.Listing) error) (matching.Listing, error) {
 	err := s.InTx(ctx, func(tx *Tx) error {
 		m, err := tx.EnsureMember(ctx, phone)
 		if err != nil {
@@ -168,6 +169,11 @@ func (s *Store) PostOnBehalf(ctx context.Context, by Actor, phone string, l matc
 		}
 		if _, err := tx.Enqueue(ctx, nil, m.Phone, receipt(l), "receipt"); err != nil {
 			return err
+		}
+		if then != nil {
+			if err := then(tx, l); err != nil {
+				return err
+			}
 		}
 		detail := matching.OfferLine(l)
 		if by.APIClientID != 0 {

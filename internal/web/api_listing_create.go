@@ -118,7 +118,7 @@ func (s *Server) apiListingCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := r.Context().Value(apiKey{}).(*store.APIClient)
-	l, err = s.store.PostOnBehalf(r.Context(), store.Actor{APIClientID: c.ID}, phone, l, receiptText)
+	l, err = s.store.PostOnBehalf(r.Context(), store.Actor{APIClientID: c.ID}, phone, l, receiptText, s.matchNew(r.Context(), 0))
 	if err != nil {
 		s.apiFail(w, r, err)
 		return

@@ -80,9 +80,14 @@ func TestAPI_TokensScopesAndBadBodies(t *testing.T) {
 	if code != http.StatusCreated || !strings.Contains(body, `"price_min":"55.50"`) {
 		t.Fatalf("post: %d %s", code, body)
 	}
+	// The member gets the receipt, and the demand is matched like a texted one.
 	out, _ := s.store.ListOutbox(ctx, store.OutboxFilter{Recipient: "13900000002"})
-	if len(out) != 1 {
-		t.Fatalf("the member was not told: %+v", out)
+	kinds := map[string]bool{}
+	for _, m := range out {
+		kinds[m.Kind] = true
+	}
+	if len(out) != 2 || !kinds["receipt"] || !kinds["match_reply"] {
+		t.Fatalf("the member was not told, or the demand not matched: %+v", out)
 	}
 	if r := boss.post(t, "/api-clients/"+itoa(wc.ID)+"/revoke", url.Values{}); r.code != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", r.code)

@@ -96,7 +96,7 @@ func seed(t *testing.T, st *store.Store) {
 	q := int64(100)
 	if _, err := st.PostOnBehalf(ctx, store.Actor{UserID: 1}, "13800000001", matching.Listing{Side: matching.Supply, Species: "桂花",
 		Qty: matching.Qty{Min: &q, Max: &q, Unit: "株"}, CreatedAt: st.Now(), ExpiresAt: st.Now().AddDate(0, 0, 30)},
-		func(matching.Listing) string { return "ok" }); err != nil {
+		func(matching.Listing) string { return "ok" }, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := st.SendBulletin(ctx, 1, "通知", store.Audience{Kind: store.AudienceAll}, 1); err != nil {

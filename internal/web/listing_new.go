@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -34,7 +35,7 @@ func (s *Server) listingCreate(w http.ResponseWriter, r *http.Request) {
 		s.listingNewAgain(w, r, r.PostForm, err)
 		return
 	}
-	l, err = s.store.PostOnBehalf(r.Context(), store.Actor{UserID: sessionFrom(r.Context()).User.ID}, phone, l, receiptText)
+	l, err = s.store.PostOnBehalf(r.Context(), store.Actor{UserID: sessionFrom(r.Context()).User.ID}, phone, l, receiptText, s.matchNew(r.Context(), 0))
 	if err != nil {
 		s.listingNewAgain(w, r, r.PostForm, err)
 		return
@@ -55,4 +56,15 @@ func phoneField(v url.Values) (string, error) {
 		}
 	}
 	return p, nil
+}
+
+// matchNew is the exchange matching a listing a clerk or a program posted,
+// in the transaction that stores it: the buyers it fits hear of it, or the
+// buyer gets the best offers, as if the member had texted it (inboundID 0
+// when no text caused it).
+func (s *Server) matchNew(ctx context.Context, inboundID int64) func(*store.Tx, matching.Listing) error {
+	return func(tx *store.Tx, l matching.Listing) error {
+		_, err := s.exchange.MatchNew(ctx, tx, inboundID, l)
+		return err
+	}
 }

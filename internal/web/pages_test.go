@@ -7,10 +7,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"huamu/internal/store"
+	"huamu/matching"
 )
 
 func TestListings_EditTellsTheMemberAndRefusesANegativeQuantity(t *testing.T) {
@@ -196,5 +198,32 @@ func TestLexiconPage_AClerkAddsAWordThatCountsAtOnce(t *testing.T) {
 	id := needsClerk(t, s.store, "k1", "13800000001", "出售蓝莓苗", "no_side")
 	if r := li.post(t, "/queue/"+itoa(id)+"/listing", listingForm("species", "蓝莓", "spec_key", "")); r.code != http.StatusSeeOther {
 		t.Fatalf("listing of the new species: %d %s", r.code, r.body)
+	}
+}
+
+func TestListings_PostOnBehalfIsMatchedAtOnce(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	li := s.as(t, "li", store.RoleClerk)
+	// A buyer's open demand for the stock the grower phones in.
+	if err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		m, err := tx.EnsureMember(ctx, "13800000077")
+		if err != nil {
+			return err
+		}
+		q := int64(50)
+		_, err = tx.InsertListing(ctx, nil, matching.Listing{MemberID: m.ID, Side: matching.Demand, Species: "桂花",
+			Spec: matching.Spec{matching.SpecDia: matching.Exactly(8)}, Qty: matching.Qty{Min: &q, Unit: "株"},
+			ExpiresAt: tx.Now.Add(720 * time.Hour)})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if r := li.post(t, "/listings", listingForm("phone", "13900000009")); r.code != http.StatusSeeOther {
+		t.Fatalf("post on behalf: %d %s", r.code, r.body)
+	}
+	out, _ := s.store.ListOutbox(ctx, store.OutboxFilter{Recipient: "13800000077"})
+	if len(out) != 1 || !strings.Contains(out[0].Body, "13900000009") {
+		t.Fatalf("the buyer was not told of the new offer: %+v", out)
 	}
 }

@@ -31,9 +31,8 @@ func (s *Server) addAlias(ctx context.Context, userID int64, species, word strin
 
 // queueResolve turns a text into the listing the clerk's form describes.
 // The word the grammar did not know, when given, becomes an alias first.
-// The listing is stored directly (store.ResolveAsListing), not through the
-// exchange, so it is not matched against the book at once: it is found by
-// the next demand or offer that matches it.
+// The listing is matched against the book in the same transaction, as if
+// the member had texted it right.
 func (s *Server) queueResolve(w http.ResponseWriter, r *http.Request) {
 	id, err := idParam(r)
 	if err != nil {
@@ -49,7 +48,7 @@ func (s *Server) queueResolve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err == nil {
-		l, err = s.store.ResolveAsListing(ctx, user.ID, id, l, r.PostForm.Get("alias"), receiptText)
+		l, err = s.store.ResolveAsListing(ctx, user.ID, id, l, r.PostForm.Get("alias"), receiptText, s.matchNew(ctx, id))
 	}
 	if err != nil {
 		if code := matching.ErrorCodeOf(err); code == matching.CodeInvalid || code == matching.CodeConflict || code == matching.CodeNotFound {

@@ -16,7 +16,7 @@ func openListing(t *testing.T, st *store.Store, phone string) int64 {
 	q := int64(100)
 	l, err := st.PostOnBehalf(context.Background(), store.Actor{UserID: 1}, phone, matching.Listing{Side: matching.Supply, Species: "桂花",
 		Qty: matching.Qty{Min: &q, Max: &q, Unit: "株"}, CreatedAt: st.Now(), ExpiresAt: st.Now().AddDate(0, 0, 30)},
-		func(matching.Listing) string { return "ok" })
+		func(matching.Listing) string { return "ok" }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
