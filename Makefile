@@ -26,13 +26,7 @@ unit:
 	go test -count=1 -timeout 15m ./...
 
 fuzz-short: ## run each fuzz target for FUZZTIME (default 5s)
-	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
-		d=$$(dirname $$f); \
-		for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$f | sed 's/^func //'); do \
-			echo "fuzz $$d $$t ($(FUZZTIME))"; \
-			go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./$$d > /tmp/huamu-fuzz.log 2>&1 || { cat /tmp/huamu-fuzz.log; exit 1; }; \
-		done; \
-	done
+	@internal/devenv/fuzz.sh $(FUZZTIME)
 
 fuzz: ## fuzz each target for a minute
 	@$(MAKE) --no-print-directory fuzz-short FUZZTIME=60s
