@@ -127,8 +127,9 @@ func TestGroupBuyBySMS_FromInvitationToAllocation(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitText(t, x, "13900000001", "买家协会(团购"+id+")")
-	if r := x.text(t, "13900000001", "确认"); !strings.Contains(r[0].Text, "确认") {
-		t.Fatalf("grower's confirmation reply %q", r[0].Text)
+	if r := x.text(t, "13900000001", "确认"); !strings.Contains(r[0].Text, "已确认") ||
+		!strings.Contains(r[0].Text, "请按协会通知交货") || strings.Contains(r[0].Text, "association") {
+		t.Fatalf("grower's confirmation reply %q, want it to name the association as the buyer", r[0].Text)
 	}
 	p, err := x.app.GroupBuys.Allocate(ctx, g.ID, 0)
 	if err != nil || p.Confirmed != 160 {

@@ -7,6 +7,7 @@ import (
 
 	"huamu/internal/store"
 	"huamu/matching"
+	"huamu/smsgw"
 	"huamu/smsgw/grammar"
 )
 
@@ -111,6 +112,16 @@ func (s *Service) Transition(ctx context.Context, tx *store.Tx, inboundID *int64
 
 type text struct{ to, text string }
 
+// deliverTo tells the grower whom to deliver to: the buyer's number, or for
+// a group-buy purchase (the association is the buyer, with no number of
+// its own) the association.
+func deliverTo(o store.OrderInfo) string {
+	if _, err := smsgw.NormalizeMSISDN(o.BuyerPhone); err != nil {
+		return "，请按协会通知交货"
+	}
+	return "，请联系买家" + o.BuyerPhone + "发货"
+}
+
 // orderTexts are the texts an order's change sends to its parties.
 func (s *Service) orderTexts(o store.OrderInfo, next matching.Order, via Via) []text {
 	id := "订单" + strconv.FormatInt(next.ID, 10)
@@ -118,9 +129,9 @@ func (s *Service) orderTexts(o store.OrderInfo, next matching.Order, via Via) []
 	byClerk := via.ClerkID != 0
 	switch next.State {
 	case matching.OrderConfirmed:
-		grower := "已确认" + id + ":" + line + "，请联系买家" + o.BuyerPhone + "发货"
+		grower := "已确认" + id + ":" + line + deliverTo(o)
 		if byClerk {
-			grower = "协会已代您确认" + id + ":" + line + "，请联系买家" + o.BuyerPhone
+			grower = "协会已代您确认" + id + ":" + line + deliverTo(o)
 		}
 		return []text{
 			{o.SellerPhone, grower},

@@ -197,6 +197,7 @@ var funcs = template.FuncMap{
 	"stateName":  stateName,
 	"reasonName": reasonName,
 	"gbState":    func(s string) string { return matching.GroupBuyState(s).Chinese() },
+	"seq":        func(i int) int { return i + 1 },
 	"sideName": func(s matching.Side) string {
 		if s == matching.Supply {
 			return "供"
