@@ -3,8 +3,9 @@ package grammar
 // Pronunciation matching. A text word matches a lexicon word of the same
 // length when every character is the same or sounds the same (toneless,
 // any reading), at least one character is written exactly as in the lexicon
-// (two for words of four or more), and for words of three or more at most
-// one character is only a Sichuan-loose match (zh/z, n/l, -ng/-n).
+// (two for words of four or more), and at most one character is only a
+// Sichuan-loose match (zh/z, n/l, -ng/-n); two-character words allow that
+// only for plant names (银信 → 银杏).
 
 type fuzzyWord struct {
 	runes []rune
@@ -77,7 +78,7 @@ func (g *Grammar) fuzzyMatch(rs []rune, i int) (int, []role) {
 					}
 				}
 			}
-			if !ok || ident == 0 || ident == L || (L >= 4 && ident < 2) || loose > 1 || (L == 2 && loose > 0) {
+			if !ok || ident == 0 || ident == L || (L >= 4 && ident < 2) || loose > 1 || (L == 2 && loose > 0 && !onlyKind(fw.roles, rSpecies)) {
 				continue
 			}
 			if L > bestLen || ident > bestIdent {

@@ -7,7 +7,7 @@ type itemB struct {
 	species, variety string
 	formAttrs        []string // 球/柱 written onto the name (海桐球)
 	spec             Spec
-	primary          string // the first spec key given, reused by the next size
+	primary          string // the diameter, else the first length given: reused by the next size
 	qty              *Qty
 	price            *Price
 	priceUnit        string // the unit named with the price (元/盆, 一丛)
@@ -67,6 +67,9 @@ func (p *parser) word(i int) int {
 				p.basis = r.val
 			}
 		case rPriceWord:
+			if p.lateTerms(i, r.val) {
+				continue
+			}
 			p.pPrice = true
 			if r.val != "" {
 				p.pTerms = r.val

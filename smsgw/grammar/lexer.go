@@ -1,5 +1,7 @@
 package grammar
 
+import "strings"
+
 // The lexer cuts a normalized text into tokens: dictionary words (longest
 // match, with a pronunciation fallback for typos), numbers, phone numbers,
 // separators and leftovers. It knows nothing about listings.
@@ -139,13 +141,20 @@ func (g *Grammar) lex(rs []rune) []token {
 				continue
 			}
 		}
+		if nl > 0 {
+			if ml := g.listMarker(rs, i, nl); ml > 0 {
+				toks = append(toks, token{kind: tkSep, start: i, end: i + ml, sep: ','})
+				i += ml
+				continue
+			}
+		}
 		switch {
 		case nl > 0 && nl > dl:
 			toks = append(toks, token{kind: tkNum, start: i, end: i + nl, text: string(rs[i : i+nl]), num: num})
 			i += nl
 			continue
 		case isHan(r):
-			if fl, froles := g.fuzzyMatch(rs, i); fl > dl && (!onlyKind(froles, rSpecKey) || numberAhead(rs, i+fl)) {
+			if fl, froles := g.fuzzyMatch(rs, i); fl > dl && (!onlyKind(froles, rSpecKey) || numberAhead(rs, i+fl)) && !g.exactCovers(rs, i, dl, fl) {
 				toks = append(toks, token{kind: tkWord, start: i, end: i + fl, text: string(rs[i : i+fl]), roles: froles})
 				i += fl
 				continue
@@ -281,4 +290,55 @@ func phoneDigits(ds string, rs []rune, start int) (string, bool) {
 		return ds, true
 	}
 	return "", false
+}
+
+// listMarker returns the length of an item marker such as (1), 2) or 1.
+// before a plant name, or 0. A marker is a small number at the start of a
+// clause closed by a bracket or a dot and followed by a word; "1、" counts
+// only before a plant or a side word, since 8、10公分 and 200、香樟 are values.
+func (g *Grammar) listMarker(rs []rune, i, nl int) int {
+	if nl > 2 || !isDigit(rs[i]) || !isDigit(rs[i+nl-1]) {
+		return 0
+	}
+	open := i > 0 && rs[i-1] == '('
+	if i > 0 && !open && !strings.ContainsRune(" ,:", rs[i-1]) {
+		return 0
+	}
+	k := i + nl
+	if k >= len(rs) {
+		return 0
+	}
+	closer := rs[k]
+	switch {
+	case closer == ')':
+	case closer == '.' && !open:
+	case closer == ',' && !open && nl == 1:
+	default:
+		return 0
+	}
+	h := k + 1
+	for h < len(rs) && rs[h] == ' ' {
+		h++
+	}
+	if h >= len(rs) || !isHan(rs[h]) {
+		return 0
+	}
+	if closer == ',' {
+		_, roles := g.dict.longest(rs, h)
+		if !hasKind(roles, rSpecies) && !hasKind(roles, rSide) {
+			return 0
+		}
+	}
+	return k + 1 - i
+}
+
+// exactCovers says whether the exact words at i (length dl) and right after
+// it reach past a sound-alike match of length fl: 供 + 迎春花 is read as
+// written, not as 供应 + 春花.
+func (g *Grammar) exactCovers(rs []rune, i, dl, fl int) bool {
+	if dl == 0 {
+		return false
+	}
+	n, _ := g.dict.longest(rs, i+dl)
+	return i+dl+n > i+fl
 }

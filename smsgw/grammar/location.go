@@ -12,9 +12,12 @@ type locHit struct {
 	start    int // rune offsets of the words, with an unknown 村 after a town
 	end      int
 	village  string
-	delivery bool // after 送, 送到, 运: where the goods should go
+	town     string // an unknown town after a district outside 温江 (大邑安仁镇)
+	delivery bool   // after 送, 送到, 运: where the goods should go
 }
 
+// location records a place word. The numerals of an unknown village or
+// town written right after it (二郎村, 三江镇) are part of the name, not values.
 func (p *parser) location(i int, r role) {
 	t := &p.toks[i]
 	if r.kind == rPlace {
@@ -29,8 +32,11 @@ func (p *parser) location(i int, r role) {
 		}
 	}
 	h := locHit{r: r, tok: i, start: t.start, end: t.end}
-	if r.kind == rTown {
+	switch {
+	case r.kind == rTown:
 		h.village, h.end = p.villageAfter(t.end, h.end)
+	case r.kind == rPlace && p.g.places[r.n].District != "" && p.g.places[r.n].Town == "":
+		h.town, h.end = p.townAfter(t.end, h.end)
 	}
 	for k := i - 1; k >= 0 && k >= i-3; k-- {
 		if strings.ContainsAny(p.toks[k].text, "送运往") || p.toks[k].text == "发" {
@@ -38,6 +44,23 @@ func (p *parser) location(i int, r role) {
 		}
 	}
 	p.locs = append(p.locs, h)
+	for k := i + 1; k < len(p.toks) && p.toks[k].start < h.end; k++ {
+		if p.toks[k].kind == tkNum {
+			p.toks[k].kind = tkOther // 二郎村, 三江镇: part of the name
+		}
+	}
+}
+
+// townAfter reads an unknown town written right after a district outside
+// 温江: 大邑县安仁镇, 崇州市三江镇. It returns the town and the new end.
+func (p *parser) townAfter(from, end int) (string, int) {
+	rs := p.rs
+	for j := from + 1; j < len(rs) && j < from+5 && isHan(rs[j]); j++ {
+		if rs[j] == '镇' || rs[j] == '乡' {
+			return string(rs[from : j+1]), j + 1
+		}
+	}
+	return "", end
 }
 
 func hasAdminSuffix(s string) bool {
@@ -155,6 +178,8 @@ func (p *parser) applyHit(loc *Location, h locHit) {
 		}
 		if pl.Town != "" {
 			loc.Town = ptr(pl.Town)
+		} else if h.town != "" {
+			loc.Town = ptr(h.town)
 		}
 	}
 }

@@ -34,6 +34,7 @@ type parser struct {
 	pDensity  bool // 一平方
 	pEach     bool // 各
 	pBound    roleKind
+	priceEnd  int    // the last token of the last per-unit price set
 	pVariety  []role // 小叶 before 罗汉松
 
 	// facts for commands and junk

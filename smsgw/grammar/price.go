@@ -130,7 +130,18 @@ func (p *parser) setPrice(k int, lo, hi decimal.Decimal, v value) int {
 		return k // a second price for the same item: keep the first
 	}
 	it.price, it.priceUnit = pr, per
+	p.priceEnd = k
 	return k
+}
+
+// lateTerms applies 上车价/到货价 written right after the amount (单价1500
+// 上车价) and says whether it did.
+func (p *parser) lateTerms(i int, terms string) bool {
+	if terms == "" || p.cur == nil || p.cur.price == nil || p.cur.price.Terms != nil || p.priceEnd == 0 || p.prev(i) != p.priceEnd {
+		return false
+	}
+	p.cur.price.Terms = ptr(terms)
+	return true
 }
 
 // bareKuai reads 块一 (1.10): 块 with no number before it.

@@ -64,6 +64,9 @@ func (p *parser) decideSide() (string, string) {
 		return SideSupply, ""
 	case best[1] > 0 && best[0] == 0:
 		return SideDemand, ""
+	case best[0] >= 2 && best[1] >= 2:
+		// 出售桂花…求购香樟: two listings of opposite sides in one text
+		return "", ReasonConflictingSide
 	case best[0] > 0 && best[1] > 0:
 		if best[0] > best[1] {
 			return SideSupply, ""

@@ -143,7 +143,9 @@ func (p *parser) setSpec(key string, r Range) {
 		it = p.cur
 	}
 	it.spec.set(key, r)
-	if it.primary == "" && isLengthKey(key) {
+	// the size that varies between items is the diameter when one is given
+	// (高3米 米径8公分200株 10公分100株), else the first length
+	if isLengthKey(key) && (it.primary == "" || isDiameter(key) && !isDiameter(it.primary)) {
 		it.primary = key
 	}
 	p.valueCount++

@@ -139,8 +139,12 @@ var builtinWords = []builtin{
 
 	// Junk markers.
 	{"退订回t 回t退订 回td退订 回n退订 退订回td 退订回n 拒收请回复r 回复td退订 退订请回复 回复t退订 回复退订", role{kind: rJunk, val: ReasonSpam, n: 3}},
-	{"开业 新店开业 八折 九折 五折 七折 打折 特惠 优惠活动 欢迎光临 大促 促销 全场 折起 秒杀 优惠券 领券 免费领 领取 中奖 恭喜您 贷款 额度 信用卡 网贷 积分兑换 积分 兑换 红包 点击 链接 官网 澳门 博彩 彩票 发票 代开 开发票 会员 商城 专享 限时 包邮 下单立减 直播间 抽奖", role{kind: rJunk, val: ReasonSpam, n: 1}},
+	{"开业 新店开业 八折 九折 五折 七折 打折 特惠 优惠活动 欢迎光临 大促 促销 全场 折起 秒杀 优惠券 领券 免费领 领取 中奖 恭喜您 额度 信用卡 积分兑换 积分 兑换 红包 点击 链接 官网 澳门 博彩 彩票 发票 代开 开发票 会员 商城 专享 限时 包邮 下单立减 直播间 抽奖", role{kind: rJunk, val: ReasonSpam, n: 1}},
+	{"了解一下 保险 理财 兼职 招聘 楼盘 装修 贷款 网贷 代办", role{kind: rJunk, val: ReasonSpam, n: 2}},
+	{"加微信 加我微信 加v 扫码 关注公众号 公众号 免费送 送资料 微信群", role{kind: rJunk, val: ReasonSpam, n: 1}},
+	{"你是不是 您是不是", role{kind: rJunk, val: ReasonWrongNumber, n: 1}},
 	{"已登记 登记成功", role{kind: rJunk, val: ReasonSystemMessage, n: 3}},
+	{"通知 公告 温馨提示 提醒 预警 天气预报 气象 降温 大风 暴雨 寒潮 霜冻 停电 停水 防冻 请注意 广大 农户 种植户 农业农村局 人民政府 街道办 村委会", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
 	{"花木通", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
 	{"验证码 校验码 动态码 动态密码 验证短信 登录密码 尾号 账户 支出 收入 交易 转账 话费 余额 流量 套餐 欠费 停机 缴费 账单 10086 10010 10000 尊敬的客户 尊敬的用户 已到账 快递 取件码 取件 您的包裹", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
 	{"妈 爸 老婆 老公 儿子 女儿 宝贝 亲爱的 回家 吃饭 放学 接孩子 开会 打错了 发错了 发错 打错 你是谁 你是哪个 不认识 作业 上班 下班 家长会", role{kind: rJunk, val: ReasonWrongNumber, n: 1}},
