@@ -355,6 +355,11 @@ func TestPurchaseAndAllocate_GrowersConfirmThenParticipantsShareWhatCame(t *test
 	if _, err := svc.Allocate(ctx, g.ID, 0); matching.ErrorCodeOf(err) != matching.CodeConflict {
 		t.Fatalf("second allocation: %v, want a conflict", err)
 	}
+	// The dashboard keeps group-buys apart from the SMS trade.
+	f, err := st.DashboardFigures(ctx, t0, c.now().Add(time.Hour))
+	if err != nil || !f.GroupBuyTurnover.Equal(decimal.NewFromInt(400*650)) || !f.Turnover.IsZero() || f.Orders != 0 {
+		t.Fatalf("figures %+v (%v): want group-buy turnover 260000.00 and no SMS trade", f, err)
+	}
 }
 
 func TestDeliveredAndPayments_SettleTheGroupBuyInTheLedger(t *testing.T) {

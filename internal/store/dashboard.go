@@ -11,11 +11,11 @@ import (
 // Figures are the dashboard's counts for one period.
 type Figures struct {
 	TextsIn, TextsOut    int64
-	Parsed, NeedsClerk   int64 // texts settled by the grammar, and handed to a clerk
-	NewListings, Matches int64 // Matches: texts that carried matches (match, match_reply, digest)
-	Orders               int64 // confirmed or delivered orders
-	Turnover             decimal.Decimal
-	GroupBuyTurnover     decimal.Decimal // 0 until group-buys keep their own book
+	Parsed, NeedsClerk   int64           // texts settled by the grammar, and handed to a clerk
+	NewListings, Matches int64           // Matches: texts that carried matches (match, match_reply, digest)
+	Orders               int64           // confirmed or delivered orders
+	Turnover             decimal.Decimal // confirmed SMS-trade orders
+	GroupBuyTurnover     decimal.Decimal // what group-buy participants were charged
 }
 
 // ParseRate is the share of texts the grammar settled, in percent (0 when none).
@@ -41,18 +41,20 @@ func (s *Store) DashboardFigures(ctx context.Context, from, to time.Time) (Figur
 	if err != nil {
 		return f, interpret(err, "统计")
 	}
-	// Orders belong to the exchange's migration; count them when it is there.
-	var hasOrders bool
-	if err := s.pool.QueryRow(ctx, `SELECT to_regclass('orders') IS NOT NULL`).Scan(&hasOrders); err != nil {
+	// SMS trade and group-buys apart, as the association reports them: a
+	// group-buy's purchases from growers are orders too, but its turnover
+	// is what participants were charged (the sale entry's receivables).
+	err = s.pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM orders WHERE created_at >= $1 AND created_at < $2
+			AND state IN ('confirmed', 'delivered') AND group_buy_id IS NULL),
+		(SELECT coalesce(sum(total), 0) FROM orders WHERE created_at >= $1 AND created_at < $2
+			AND state IN ('confirmed', 'delivered') AND group_buy_id IS NULL),
+		(SELECT coalesce(sum(p.amount), 0) FROM ledger_postings p JOIN ledger_entries e ON e.id = p.entry_id
+			WHERE e.kind = 'groupbuy_allocated' AND e.at >= $1 AND e.at < $2
+			AND p.amount > 0 AND p.member_id IS NOT NULL)`, from, to).
+		Scan(&f.Orders, &f.Turnover, &f.GroupBuyTurnover)
+	if err != nil {
 		return f, interpret(err, "统计")
-	}
-	if hasOrders {
-		err = s.pool.QueryRow(ctx, `SELECT count(*), coalesce(sum(total), 0) FROM orders
-			WHERE created_at >= $1 AND created_at < $2 AND state IN ('confirmed', 'delivered')`, from, to).
-			Scan(&f.Orders, &f.Turnover)
-		if err != nil {
-			return f, interpret(err, "统计")
-		}
 	}
 	return f, nil
 }
