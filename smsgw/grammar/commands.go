@@ -149,6 +149,10 @@ func (p *parser) command() (Result, bool) {
 	listingLike := p.valueCount > 0
 	species := p.firstSpecies()
 
+	// 取消 订阅, typed apart, is still an unsubscribe
+	if c, u := p.hasClass(tCancel), p.hasClass(tSubscr); c >= 0 && u == p.adj(c) && p.onlyClasses(false, tCancel, tSubscr) {
+		return cmd(CmdUnsubscribe, Args{}), true
+	}
 	if p.hasClass(tUnsubscribe) >= 0 && p.onlyClasses(false, tUnsubscribe) {
 		return cmd(CmdUnsubscribe, Args{}), true
 	}
@@ -194,13 +198,15 @@ func (p *parser) command() (Result, bool) {
 		}
 	}
 	id, _ := p.idAfter(-1)
-	if decline >= 0 && !listingLike && (species == "" || fc == tDecline) {
+	// 你打错了 我不卖树: a refusal with no id in a wrong-number reply
+	if decline >= 0 && (!listingLike && (species == "" || fc == tDecline) || fc == tDecline && species == "") &&
+		(id != "" || p.junkScore[ReasonWrongNumber] == 0) {
 		return withID(CmdDecline, Args{}, id, func(a *Args, s *string) { a.MatchID = s }), true
 	}
 	if cancel >= 0 && (fc == tCancel || !listingLike) || soft >= 0 && !listingLike && (!p.strongSide(3) || p.sideRefersBack()) {
 		return withID(CmdCancel, Args{Species: species}, id, func(a *Args, s *string) { a.ListingID = s }), true
 	}
-	if accept >= 0 && (fc == tAccept || species == "" && !listingLike) {
+	if accept >= 0 && (fc == tAccept || species == "" && (!listingLike || fc == tAcceptSoft)) {
 		return withID(CmdAccept, Args{}, id, func(a *Args, s *string) { a.MatchID = s }), true
 	}
 	if p.hasClass(tAcceptSoft) >= 0 && p.onlyClasses(true, tAcceptSoft, tAccept) {

@@ -49,6 +49,12 @@ func (p *parser) word(i int) int {
 		p.species(i, *sp)
 		return i
 	}
+	// 高米五, 冠幅米二: spoken 一米五 without the 一
+	if u := t.role(rLenUnit); u != nil && u.val == "m" && p.pKey != "" && (i == 0 || p.toks[i-1].kind != tkNum) {
+		if nx := p.tok(i + 1); nx.kind == tkNum && nx.start == t.end && !nx.num.isRange && nx.num.lo < 10 && nx.num.isInt() {
+			return p.length(i, i, "m", value{lo: 1, hi: 1, n: numTok{lo: 1, hi: 1}})
+		}
+	}
 	if t.has(rVariety) {
 		p.variety(i)
 		return i

@@ -83,6 +83,10 @@ func (p *parser) spamOrSystem(norm string, hasListing bool) string {
 		score++
 	}
 	if score >= 4 || score >= 2 && !hasListing {
+		// 【建设银行】您的信用卡本期账单: a notice about the reader's own account
+		if s[ReasonSystemMessage] >= s[ReasonSpam] && brand && !hasURL(norm) && !hasListing && p.firstSpecies() == "" {
+			return ReasonSystemMessage
+		}
 		return ReasonSpam
 	}
 	if s[ReasonSystemMessage] >= 1 && !hasListing && p.firstSpecies() == "" {

@@ -1,6 +1,9 @@
 package grammar
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Places: 温江 towns by today's official name, their villages, and places
 // outside 温江 from the lexicon. A run of place words next to each other
@@ -35,6 +38,12 @@ func (p *parser) location(i int, r role) {
 	switch {
 	case r.kind == rTown:
 		h.village, h.end = p.villageAfter(t.end, h.end)
+		if h.village == "" {
+			h.village, h.end = p.villageStemAfter(r.val, t.end, h.end)
+			for k := i + 1; h.village != "" && k < len(p.toks) && p.toks[k].end <= h.end; k++ {
+				p.toks[k].kind, p.toks[k].roles = tkOther, nil // 石牛 is not 石榴
+			}
+		}
 	case r.kind == rPlace && p.g.places[r.n].District != "" && p.g.places[r.n].Town == "":
 		h.town, h.end = p.townAfter(t.end, h.end)
 	}
@@ -97,6 +106,26 @@ func (p *parser) villageAfter(from, end int) (string, int) {
 			return string(rs[from : j+2]), j + 2
 		}
 		j++
+	}
+	return "", end
+}
+
+// villageStemAfter reads a known village of the town written right after
+// it without its 村/社区: 寿安镇百花, 和盛镇石牛3组. It returns the bare stem
+// (the scorer compares stems) and the new end.
+func (p *parser) villageStemAfter(town string, from, end int) (string, int) {
+	rs := p.rs
+	for k := 4; k >= 2; k-- {
+		e := from + k
+		if e > len(rs) || e < len(rs) && isHan(rs[e]) && rs[e] != '组' {
+			continue
+		}
+		stem := string(rs[from:e])
+		for _, suf := range [...]string{"村", "社区"} {
+			if slices.Contains(p.g.villages[stem+suf], town) {
+				return stem, e
+			}
+		}
 	}
 	return "", end
 }

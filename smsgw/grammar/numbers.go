@@ -23,7 +23,8 @@ func (p *parser) number(i int) int {
 			open, approx, j = true, true, p.adj(j)
 			continue
 		}
-		if m.has(rApprox) && p.isUnit(p.adj(j)) {
+		// 两百左右一棵: a rough price per piece
+		if m.has(rApprox) && (p.isUnit(p.adj(j)) || p.isOneNum(p.adj(j)) && p.tok(p.adj(p.adj(j))).has(rQtyUnit)) {
 			approx, j = true, p.adj(j)
 			continue
 		}
@@ -41,6 +42,9 @@ func (p *parser) number(i int) int {
 		}
 	}
 	if u.has(rMoney) {
+		if p.pDensity { // 每平方5块: a price per 平方米, not a density
+			p.pDensity, p.pPer = false, "平方米"
+		}
 		return p.money(i, j, v)
 	}
 	if lu := u.role(rLenUnit); lu != nil {
@@ -87,7 +91,9 @@ func (p *parser) number(i int) int {
 		return p.quantity(i, j, qu.val, v)
 	}
 	// 160一棵, 一百二一棵: a price per piece without 元
-	if p.isOneNum(j) && p.tok(p.adj(j)).has(rQtyUnit) && !p.pDensity {
+	// but 胸径12 一棵650: the label's value, then a price with its unit first
+	if p.isOneNum(j) && p.tok(p.adj(j)).has(rQtyUnit) && !p.pDensity &&
+		!(p.pKey != "" && p.tok(p.adj(p.adj(j))).kind == tkNum) {
 		return p.price(i, j-1, v)
 	}
 	if p.pKey != "" {

@@ -95,7 +95,7 @@ var builtinWords = []builtin{
 	{"到货价 到位价 送到价 包到价 到场价", role{kind: rPriceWord, val: "到货价"}},
 	{"预算 出价", role{kind: rPriceWord}},
 	{"一起走 打包 打包价 一口价 总价 全部一起 一起 整体 整批 总共价 一共", role{kind: rLump}},
-	{"面议 可议 可谈 价格可谈 好说 价格好说 商量 好商量 可商量 价格商量 价格电联 价格电话 电话谈 电话详谈 价格私聊 你开个价 开个价 价格从优 议价 面谈 价格面谈 价格详谈 价格另议 另议 可小刀 看货论价 看货定价 价格好谈 价格优惠可谈 价格美丽", role{kind: rNegotiable}},
+	{"面议 可议 可谈 价格可谈 好说 价格好说 商量 好商量 可商量 价格商量 价格电联 价格电话 电话谈 电话详谈 价格私聊 你开个价 开个价 价格从优 议价 面谈 价格面谈 价格详谈 价格另议 另议 可小刀 看货论价 看货定价 价格好谈 价格优惠可谈 价格美丽 可以谈 可以商量 价格可以谈 价钱可以谈 价钱好说 价钱面议", role{kind: rNegotiable}},
 
 	// Urgency and validity.
 	{"急售 急卖 急出 急转 急 速 加急 尽快 火急 速联 速来 紧急 马上要 着急 急需 急求 急购 急收 急要 有货速联", role{kind: rUrgent}},
@@ -146,7 +146,7 @@ var builtinWords = []builtin{
 	{"已登记 登记成功", role{kind: rJunk, val: ReasonSystemMessage, n: 3}},
 	{"通知 公告 温馨提示 提醒 预警 天气预报 气象 降温 大风 暴雨 寒潮 霜冻 停电 停水 防冻 请注意 广大 农户 种植户 农业农村局 人民政府 街道办 村委会", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
 	{"花木通", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
-	{"验证码 校验码 动态码 动态密码 验证短信 登录密码 尾号 账户 支出 收入 交易 转账 话费 余额 流量 套餐 欠费 停机 缴费 账单 10086 10010 10000 尊敬的客户 尊敬的用户 已到账 快递 取件码 取件 您的包裹", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
+	{"验证码 校验码 动态码 动态密码 验证短信 登录密码 尾号 账户 支出 收入 交易 转账 话费 余额 流量 套餐 欠费 停机 缴费 账单 10086 10010 10000 尊敬的客户 尊敬的用户 已到账 快递 取件码 取件 您的包裹 快件 已签收 签收 派送 派件 运单 物流信息", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
 	{"妈 爸 老婆 老公 儿子 女儿 宝贝 亲爱的 回家 吃饭 放学 接孩子 开会 打错了 发错了 发错 打错 你是谁 你是哪个 不认识 作业 上班 下班 家长会", role{kind: rJunk, val: ReasonWrongNumber, n: 1}},
 	{"哥子 巴适 安逸 你好 您好 在不在 在吗 在么 谢谢 多谢 好的 嗯 哈哈 早上好 晚上好 晚安 新年好 过年好 吃了吗 忙不忙 在忙吗 拜年 节日快乐 收到了 知道了 哦 哈 呵呵 ok hi hello 喂 谢了 辛苦了", role{kind: rJunk, val: ReasonChitchat, n: 1}},
 }
@@ -168,6 +168,7 @@ const (
 	tOrder       = "order"       // 订, 订购: with an id
 	tJoin        = "join"        // 参团, 团购: with an id
 	tDecline     = "decline"     // 拒绝, 不接受
+	tSubscr      = "subscr"      // 订阅: 取消 订阅 is an unsubscribe
 )
 
 var commandWords = []builtin{
@@ -182,6 +183,7 @@ var commandWords = []builtin{
 	{"确认 确定 接受 同意 成交 确认成交 确认订单 同意成交 确认收货", role{kind: rCmd, val: tAccept}},
 	{"要得 可以 行 好 ok 没问题 可以的 要得嘛", role{kind: rCmd, val: tAcceptSoft}},
 	{"退订 td t 取消订阅 取消订阅短信 取消短信订阅 我要退订 请退订 退订谢谢 不想收短信了 不想收短信 别发了 不要再发了 不要发了 退订短信 取消短信 不要再发 别再发了 停止发送 退出", role{kind: rCmd, val: tUnsubscribe}},
+	{"订阅 订阅短信 短信订阅", role{kind: rCmd, val: tSubscr}},
 	{"注册 我要注册 申请注册 登记会员 入会", role{kind: rCmd, val: tRegister}},
 	{"订 订购 订货 下单 预订 预定 我要订 要订", role{kind: rCmd, val: tOrder}},
 	{"参团 团购 加入 加入团购 参加团购 拼团 参加", role{kind: rCmd, val: tJoin}},
