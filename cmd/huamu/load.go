@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -37,13 +35,9 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	base := strings.TrimSuffix(*sim, "/")
 	client := &http.Client{Timeout: 10 * time.Second}
-	var before []smsc.Message
-	if err := getJSON(ctx, client, base+"/mt", &before); err != nil {
+	after, err := mtCursor(ctx, client, base)
+	if err != nil {
 		return fmt.Errorf("simulator at %s: %w (is `huamu demo` running?)", base, err)
-	}
-	after := 0
-	if n := len(before); n > 0 {
-		after = before[n-1].Index + 1
 	}
 
 	var (
@@ -101,7 +95,7 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			mu.Lock()
 			sentAt[from] = time.Now()
 			mu.Unlock()
-			if err := postMO(ctx, client, base, from, *text); err != nil {
+			if err := postMO(ctx, client, base, from, "10690000", *text); err != nil {
 				mu.Lock()
 				delete(sentAt, from)
 				errs++
@@ -142,25 +136,6 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		pct(0.90).Round(time.Millisecond), pct(0.99).Round(time.Millisecond), pct(1).Round(time.Millisecond))
 	if len(sentAt) > 0 {
 		return fmt.Errorf("%d MOs got no reply within %v", len(sentAt), *wait)
-	}
-	return nil
-}
-
-func postMO(ctx context.Context, c *http.Client, base, from, text string) error {
-	body, _ := json.Marshal(map[string]string{"from": from, "to": "10690000", "text": text})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/mo", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("POST /mo: %s", resp.Status)
 	}
 	return nil
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -32,25 +30,12 @@ func smsSend(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	base := strings.TrimSuffix(*sim, "/")
 	client := &http.Client{Timeout: 5 * time.Second}
-	var before []smsc.Message
-	if err := getJSON(ctx, client, base+"/mt", &before); err != nil {
+	after, err := mtCursor(ctx, client, base)
+	if err != nil {
 		return fmt.Errorf("simulator at %s: %w (is `make run` running?)", base, err)
 	}
-	after := 0
-	if n := len(before); n > 0 {
-		after = before[n-1].Index + 1
-	}
-	body, _ := json.Marshal(map[string]string{"from": *from, "to": *to, "text": text})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/mo", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := client.Do(req)
-	if err != nil {
+	if err := postMO(ctx, client, base, *from, *to, text); err != nil {
 		return fmt.Errorf("simulator at %s: %w", base, err)
-	}
-	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("simulator refused the text: %s", strings.TrimSpace(string(msg)))
 	}
 	fmt.Fprintf(stdout, "%s → %s: %s\n", *from, *to, text)
 	deadline := time.Now().Add(*wait)
@@ -78,17 +63,4 @@ func smsSend(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintln(stdout, "(no reply yet: see the back office or the simulator page)")
 	}
 	return nil
-}
-
-func getJSON(ctx context.Context, c *http.Client, url string, v any) error {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	return json.NewDecoder(resp.Body).Decode(v)
 }
