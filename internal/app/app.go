@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -58,6 +59,7 @@ type App struct {
 	GroupBuys *groupbuy.Service
 	http      *http.Server
 	ln        net.Listener
+	pprof     *http.Server // HUAMU_PPROF_ADDR; nil when not asked for
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -135,6 +137,13 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 	a.http = &http.Server{Handler: site.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 
+	if cfg.PprofAddr != "" {
+		if err = a.startPprof(cfg.PprofAddr); err != nil {
+			cancel()
+			_ = a.ln.Close()
+			return nil, err
+		}
+	}
 	a.Gateway.Start(runCtx)
 	a.intake.Start(runCtx)
 	a.expirer.Start(runCtx)
@@ -169,11 +178,37 @@ func (a *App) Stop() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = a.http.Shutdown(ctx)
+		if a.pprof != nil {
+			_ = a.pprof.Close()
+		}
 		<-a.done
 		a.cancel()
 		a.closeConns()
 		a.log.Info("huamu stopped")
 	})
+}
+
+// startPprof serves net/http/pprof on addr (a loopback address, checked by
+// config) for an operator finding where the time goes.
+func (a *App) startPprof(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("HUAMU_PPROF_ADDR %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	a.pprof = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := a.pprof.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("pprof", slog.Any("err", err))
+		}
+	}()
+	a.log.Info("profiling", slog.String("pprof", "http://"+ln.Addr().String()+"/debug/pprof/"))
+	return nil
 }
 
 func (a *App) closeConns() {

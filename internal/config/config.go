@@ -25,6 +25,7 @@ type Config struct {
 	Signature   string        // HUAMU_SMS_SIGNATURE: carrier signature counted in every Chinese MT
 	OrderTTL    time.Duration // HUAMU_ORDER_TTL: how long an order proposal waits for the grower
 	LogLevel    string        // HUAMU_LOG_LEVEL: debug, info, warn, error
+	PprofAddr   string        // HUAMU_PPROF_ADDR: net/http/pprof on a loopback address; "" serves none
 }
 
 // Bind is one SMPP transceiver bind to a carrier SMSC.
@@ -81,6 +82,11 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			c.OrderTTL = d
 		}
 	}
+	if c.PprofAddr = get("HUAMU_PPROF_ADDR"); c.PprofAddr != "" {
+		if err := checkLoopback(c.PprofAddr); err != nil {
+			errs = append(errs, fmt.Errorf("HUAMU_PPROF_ADDR: %w", err))
+		}
+	}
 	switch c.LogLevel {
 	case "":
 		c.LogLevel = "info"
@@ -94,6 +100,22 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	}
 	c.Binds = binds
 	return c, errors.Join(errs...)
+}
+
+// checkLoopback accepts host:port only on a loopback address: profiles show
+// what the process holds in memory and must not leave the machine.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port", addr)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("%q is not a loopback address (use 127.0.0.1:PORT)", addr)
+	}
+	return nil
 }
 
 func checkURL(raw string, schemes ...string) error {

@@ -58,6 +58,8 @@ func TestLoad_ErrorsNameTheVariable(t *testing.T) {
 		{"BindBadSource", with("HUAMU_SMPP_BINDS", "smpp://a:b@127.0.0.1:2775?source=HUAMU"), "source"},
 		{"BadOrderTTL", with("HUAMU_ORDER_TTL", "tomorrow"), "HUAMU_ORDER_TTL"},
 		{"BadLogLevel", with("HUAMU_LOG_LEVEL", "loud"), "HUAMU_LOG_LEVEL"},
+		{"PprofNotLoopback", with("HUAMU_PPROF_ADDR", "0.0.0.0:6060"), "loopback"},
+		{"PprofNotHostPort", with("HUAMU_PPROF_ADDR", "6060"), "HUAMU_PPROF_ADDR"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -66,6 +68,18 @@ func TestLoad_ErrorsNameTheVariable(t *testing.T) {
 				t.Fatalf("error %v, want one naming %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestLoad_PprofOnLoopbackOnly(t *testing.T) {
+	for _, addr := range []string{"127.0.0.1:6060", "[::1]:6060", "localhost:6060"} {
+		c, err := Load(env(with("HUAMU_PPROF_ADDR", addr)))
+		if err != nil || c.PprofAddr != addr {
+			t.Errorf("%s: %v, PprofAddr %q", addr, err, c.PprofAddr)
+		}
+	}
+	if c, err := Load(env(good)); err != nil || c.PprofAddr != "" {
+		t.Fatalf("unset: %v, PprofAddr %q, want none served", err, c.PprofAddr)
 	}
 }
 

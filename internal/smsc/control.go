@@ -2,6 +2,7 @@ package smsc
 
 import (
 	"encoding/json"
+	"errors"
 	"html/template"
 	"net/http"
 	"sort"
@@ -64,6 +65,7 @@ func (s *Server) Messages() []Message {
 //	POST /mo   from, to, text (form or JSON) → the queued MO
 //	GET  /mo   every MO and how many parts were acknowledged
 //	GET  /mt   messages sent to handsets; ?to=NUMBER&after=INDEX to poll
+//	POST /load a load run (LoadSpec as JSON); GET /load its report; DELETE /load stops it
 //	GET  /     a page with both
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
@@ -96,6 +98,37 @@ func (s *Server) Handler() http.Handler {
 		writeJSON(w, mo)
 	})
 	mux.HandleFunc("GET /mo", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, s.MOs()) })
+	mux.HandleFunc("POST /load", func(w http.ResponseWriter, r *http.Request) {
+		var spec LoadSpec
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&spec); err != nil {
+			http.Error(w, "bad JSON: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		if !utf8.ValidString(spec.Text) || utf8.RuneCountInString(spec.Text) > 2000 {
+			http.Error(w, "text must be UTF-8 and at most 2000 characters", http.StatusBadRequest)
+			return
+		}
+		if err := s.StartLoad(spec); errors.Is(err, ErrLoadRunning) {
+			http.Error(w, err.Error(), http.StatusConflict)
+			return
+		} else if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+	})
+	mux.HandleFunc("GET /load", func(w http.ResponseWriter, r *http.Request) {
+		rep, ok := s.LoadReport()
+		if !ok {
+			http.Error(w, "no load run yet", http.StatusNotFound)
+			return
+		}
+		writeJSON(w, rep)
+	})
+	mux.HandleFunc("DELETE /load", func(w http.ResponseWriter, r *http.Request) {
+		s.StopLoad()
+		w.WriteHeader(http.StatusNoContent)
+	})
 	mux.HandleFunc("GET /mt", func(w http.ResponseWriter, r *http.Request) {
 		to := r.URL.Query().Get("to")
 		after, _ := strconv.Atoi(r.URL.Query().Get("after"))

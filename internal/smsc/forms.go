@@ -92,12 +92,3 @@ func (s *Server) Throttled() []time.Time {
 	defer s.mu.Unlock()
 	return append([]time.Time(nil), s.throttledAt...)
 }
-
-// rawPDU frames body as a deliver_sm with sequence number seq.
-func rawPDU(seq int32, body []byte) []byte {
-	b := make([]byte, 16, 16+len(body))
-	binary.BigEndian.PutUint32(b[0:], uint32(16+len(body)))
-	binary.BigEndian.PutUint32(b[4:], 0x00000005)
-	binary.BigEndian.PutUint32(b[12:], uint32(seq))
-	return append(b, body...)
-}

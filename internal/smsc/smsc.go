@@ -10,14 +10,18 @@
 package smsc
 
 import (
+	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/linxGnu/gosmpp/data"
@@ -57,7 +61,10 @@ type Config struct {
 	Addr         string            // SMPP listen address, e.g. 127.0.0.1:2775 (":0" in tests)
 	Accounts     map[string]string // system_id → password; empty accepts any
 	ReceiptDelay time.Duration     // time before a delivery receipt; default 100 ms
-	Log          *slog.Logger
+	// Window is how many deliver_sm (texts and receipts) may await their
+	// deliver_sm_resp on one connection; default 64.
+	Window int
+	Log    *slog.Logger
 }
 
 // Server is a running simulator.
@@ -78,9 +85,13 @@ type Server struct {
 	throttledAt []time.Time
 	wake        chan struct{}
 	changed     chan struct{} // closed and replaced whenever state changes
+	seq         atomic.Uint32 // sequence numbers of the deliver_sm it sends
+	load        *loadRun      // the current or last load run (load.go)
 
-	wg     sync.WaitGroup
-	cancel context.CancelFunc
+	wg       sync.WaitGroup
+	cancel   context.CancelFunc
+	stopped  chan struct{} // closed by Stop
+	stopOnce sync.Once
 }
 
 type moPart struct {
@@ -92,12 +103,18 @@ type moPart struct {
 	dlr  bool // a delivery receipt, not a handset text
 	tlvs map[pdu.Tag][]byte
 	raw  []byte // a deliver_sm body sent as is (InjectRaw)
+	// load and idx name the load-run MO this part belongs to (load.go).
+	load *loadRun
+	idx  int32
 }
 
 // Start listens on cfg.Addr and serves until Stop.
 func Start(cfg Config) (*Server, error) {
 	if cfg.ReceiptDelay == 0 {
 		cfg.ReceiptDelay = 100 * time.Millisecond
+	}
+	if cfg.Window <= 0 {
+		cfg.Window = 64
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -108,7 +125,7 @@ func Start(cfg Config) (*Server, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{cfg: cfg, log: cfg.Log, ln: ln, conns: map[*conn]bool{}, nextMsgID: 100000,
-		wake: make(chan struct{}, 1), changed: make(chan struct{}), cancel: cancel}
+		wake: make(chan struct{}, 1), changed: make(chan struct{}), cancel: cancel, stopped: make(chan struct{})}
 	s.wg.Add(2)
 	go func() { defer s.wg.Done(); s.accept() }()
 	go func() { defer s.wg.Done(); s.deliverLoop(ctx) }()
@@ -120,6 +137,7 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Stop closes every connection and waits for the simulator's goroutines.
 func (s *Server) Stop() {
+	s.stopOnce.Do(func() { close(s.stopped) })
 	s.cancel()
 	_ = s.ln.Close()
 	s.DropConnections()
@@ -146,6 +164,7 @@ func (s *Server) DropConnections() {
 		s.mu.Lock()
 		c.dropped = true // handle accepts nothing more
 		s.mu.Unlock()
+		_ = c.bw.Flush()
 		tc, ok := c.nc.(*net.TCPConn)
 		if ok {
 			_ = tc.CloseWrite()
@@ -244,7 +263,8 @@ func (s *Server) accept() {
 		if err != nil {
 			return
 		}
-		c := &conn{s: s, nc: nc, pending: map[int32]*moPart{}}
+		c := &conn{s: s, nc: nc, br: bufio.NewReaderSize(nc, 64<<10), bw: bufio.NewWriterSize(nc, 64<<10),
+			pending: map[uint32]*moPart{}}
 		s.mu.Lock()
 		s.conns[c] = true
 		s.mu.Unlock()
@@ -264,28 +284,50 @@ func (s *Server) deliverLoop(ctx context.Context) {
 		case <-s.wake:
 		case <-tick.C:
 		}
-		for {
-			s.mu.Lock()
-			var target *conn
-			for c := range s.conns {
-				if c.receiver() && len(c.pending) < 20 {
-					target = c
-					break
-				}
-			}
-			if target == nil || len(s.queue) == 0 {
-				s.mu.Unlock()
-				break
-			}
-			p := s.queue[0]
-			s.queue = s.queue[1:]
-			s.mu.Unlock()
-			if err, requeue := target.deliver(p); err != nil {
-				if requeue {
-					s.requeue(p)
-				}
-				break
-			}
+		for s.deliverSome() {
+		}
+	}
+}
+
+// deliverSome moves queued parts to the receivers with room in their
+// window and writes them, one flush per connection, and reports whether it
+// moved any.
+func (s *Server) deliverSome() bool {
+	type batch struct {
+		c    *conn
+		seqs []uint32
+		ps   []*moPart
+	}
+	var out []batch
+	s.mu.Lock()
+	for c := range s.conns {
+		if len(s.queue) == 0 {
+			break
+		}
+		room := s.cfg.Window - len(c.pending)
+		if !c.receiver() || c.pending == nil || c.dropped || room <= 0 {
+			continue
+		}
+		b := batch{c: c, ps: s.queue[:min(room, len(s.queue))]}
+		for _, p := range b.ps {
+			seq := s.nextSeq()
+			c.pending[seq] = p
+			b.seqs = append(b.seqs, seq)
+		}
+		s.queue = s.queue[len(b.ps):]
+		out = append(out, b)
+	}
+	s.mu.Unlock()
+	for _, b := range out {
+		b.c.deliver(b.seqs, b.ps)
+	}
+	return len(out) > 0
+}
+
+func (s *Server) nextSeq() uint32 {
+	for {
+		if n := s.seq.Add(1) & 0x7fffffff; n != 0 {
+			return n
 		}
 	}
 }
@@ -304,18 +346,22 @@ func (s *Server) requeue(ps ...*moPart) {
 type conn struct {
 	s        *Server
 	nc       net.Conn
-	wmu      sync.Mutex
+	br       *bufio.Reader
+	wmu      sync.Mutex    // guards bw
+	bw       *bufio.Writer // flushed when no more input waits, and after each batch of deliveries
 	systemID string
 	bindType pdu.BindingType
 	bound    bool
-	pending  map[int32]*moPart // deliver_sm awaiting deliver_sm_resp, guarded by s.mu
-	dropped  bool              // DropConnections: accept nothing more, guarded by s.mu
+	pending  map[uint32]*moPart // deliver_sm awaiting deliver_sm_resp, guarded by s.mu
+	dropped  bool               // DropConnections: accept nothing more, guarded by s.mu
 }
 
 func (c *conn) receiver() bool {
 	return c.bound && (c.bindType == pdu.Receiver || c.bindType == pdu.Transceiver)
 }
 
+// write queues p for the ESME; serve flushes once it has read all the
+// input waiting, so that a burst of requests is answered in one write.
 func (c *conn) write(p pdu.PDU) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
@@ -326,8 +372,15 @@ func (c *conn) writeLocked(p pdu.PDU) error {
 	buf := pdu.NewBuffer(make([]byte, 0, 64))
 	p.Marshal(buf)
 	_ = c.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
-	_, err := c.nc.Write(buf.Bytes())
+	_, err := c.bw.Write(buf.Bytes())
 	return err
+}
+
+func (c *conn) flush() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_ = c.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	return c.bw.Flush()
 }
 
 func (c *conn) serve() {
@@ -349,11 +402,16 @@ func (c *conn) serve() {
 		dropped := c.dropped
 		c.s.mu.Unlock()
 		if dropped { // drain what the ESME still sends until it closes
-			_, _ = io.Copy(io.Discard, c.nc)
+			_, _ = io.Copy(io.Discard, c.br)
 			return
 		}
+		if c.br.Buffered() == 0 {
+			if err := c.flush(); err != nil {
+				return
+			}
+		}
 		_ = c.nc.SetReadDeadline(time.Now().Add(5 * time.Minute))
-		p, err := pdu.Parse(c.nc)
+		p, err := pdu.Parse(c.br)
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 				c.s.log.Debug("smsc: read", slog.Any("err", err))
@@ -396,15 +454,22 @@ func (c *conn) handle(p pdu.PDU) (keep bool) {
 		return c.submit(req)
 	case *pdu.DeliverSMResp:
 		c.s.mu.Lock()
-		if mp, ok := c.pending[req.SequenceNumber]; ok {
-			delete(c.pending, req.SequenceNumber)
+		seq := uint32(req.SequenceNumber)
+		if mp, ok := c.pending[seq]; ok {
+			delete(c.pending, seq)
 			if req.CommandStatus == data.ESME_ROK {
 				if mp.mo != nil {
 					mp.mo.Acked++
 				}
+				if mp.load != nil {
+					mp.load.ackedLocked(mp.idx)
+				}
 				c.s.notifyLocked()
 				c.s.mu.Unlock()
 				return true
+			}
+			if mp.load != nil {
+				mp.load.refused++
 			}
 			c.s.mu.Unlock()
 			// A refusal (e.g. the ESME's database is down): try again later.
@@ -450,6 +515,19 @@ func (c *conn) submit(req *pdu.SubmitSM) bool {
 	}
 	c.s.nextMsgID++
 	id := strconv.FormatInt(c.s.nextMsgID, 10)
+	if lr := c.s.load; lr != nil && lr.replyLocked(req.DestAddr.Address()) {
+		// A reply to a load run's handset: counted, not kept in the log.
+		sub := Submit{MessageID: id, From: req.SourceAddr.Address(), To: req.DestAddr.Address(), At: time.Now()}
+		c.s.mu.Unlock()
+		resp.MessageID = id
+		if err := c.writeLocked(resp); err != nil {
+			return false
+		}
+		if req.RegisteredDelivery&0x01 != 0 {
+			time.AfterFunc(c.s.cfg.ReceiptDelay, func() { c.s.queueReceipt(sub) })
+		}
+		return true
+	}
 	raw, _ := req.Message.GetMessageData()
 	var udh []byte
 	if u := req.Message.UDH(); len(u) > 0 {
@@ -503,73 +581,86 @@ func (s *Server) queueReceipt(sub Submit) {
 	s.mu.Unlock()
 }
 
-// deliver sends one part. On failure, requeue says whether the caller must
-// put the part back (false when the closing connection already did).
-func (c *conn) deliver(p *moPart) (err error, requeue bool) {
-	d := pdu.NewDeliverSM().(*pdu.DeliverSM)
-	if p.raw != nil {
-		return c.deliverRaw(d.SequenceNumber, p)
-	}
-	_ = d.SourceAddr.SetAddress(p.from)
-	d.SourceAddr.SetTon(1)
-	d.SourceAddr.SetNpi(1)
-	_ = d.DestAddr.SetAddress(p.to)
-	// Only the data_coding byte of enc is used: the bytes go out as given.
-	enc := data.FromDataCoding(p.dc)
-	if enc == nil {
-		enc = data.GSM7BIT
-	}
-	if err := d.Message.SetMessageDataWithEncoding(p.seg.ShortMessage, enc); err != nil {
-		return err, false // cannot be encoded: drop it rather than loop
-	}
-	if p.seg.UDHI {
-		d.EsmClass |= 0x40
-	}
-	if p.dlr {
-		d.EsmClass |= 0x04
-	}
-	for tag, v := range p.tlvs {
-		d.RegisterOptionalParam(pdu.Field{Tag: tag, Data: v})
-	}
-	c.s.mu.Lock()
-	if c.pending == nil { // connection already closed
-		c.s.mu.Unlock()
-		return net.ErrClosed, true
-	}
-	c.pending[d.SequenceNumber] = p
-	c.s.mu.Unlock()
-	if err := c.write(d); err != nil {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		if _, ok := c.pending[d.SequenceNumber]; ok {
-			delete(c.pending, d.SequenceNumber)
-			return err, true
+// deliver writes parts under the sequence numbers deliverSome gave them,
+// in one flush. Parts a failed write leaves unsent go back to the queue
+// (unless the closing connection put them back already).
+func (c *conn) deliver(seqs []uint32, ps []*moPart) {
+	c.wmu.Lock()
+	var err error
+	buf := make([]byte, 0, 256)
+	for i, p := range ps {
+		buf = appendDeliverSM(buf[:0], seqs[i], p)
+		if _, err = c.bw.Write(buf); err != nil {
+			break
 		}
-		return err, false
 	}
-	return nil, false
+	if err == nil {
+		_ = c.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
+		err = c.bw.Flush()
+	}
+	c.wmu.Unlock()
+	c.s.mu.Lock()
+	var back []*moPart
+	for i, p := range ps {
+		if err != nil {
+			if _, ok := c.pending[seqs[i]]; ok {
+				delete(c.pending, seqs[i])
+				back = append(back, p)
+			}
+			continue
+		}
+		if p.load != nil {
+			p.load.sentLocked(p.idx)
+		}
+	}
+	c.s.mu.Unlock()
+	c.s.requeue(back...)
 }
 
-func (c *conn) deliverRaw(seq int32, p *moPart) (err error, requeue bool) {
-	c.s.mu.Lock()
-	if c.pending == nil {
-		c.s.mu.Unlock()
-		return net.ErrClosed, true
-	}
-	c.pending[seq] = p
-	c.s.mu.Unlock()
-	c.wmu.Lock()
-	_ = c.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
-	_, err = c.nc.Write(rawPDU(seq, p.raw))
-	c.wmu.Unlock()
-	if err != nil {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		if _, ok := c.pending[seq]; ok {
-			delete(c.pending, seq)
-			return err, true
+// appendDeliverSM appends the deliver_sm carrying p with sequence number
+// seq: the raw body of InjectRaw as given, else a text or receipt from
+// p.from to p.to, its bytes as they are.
+func appendDeliverSM(b []byte, seq uint32, p *moPart) []byte {
+	start := len(b)
+	b = binary.BigEndian.AppendUint32(b, 0) // length, set below
+	b = binary.BigEndian.AppendUint32(b, 0x00000005)
+	b = binary.BigEndian.AppendUint32(b, 0)
+	b = binary.BigEndian.AppendUint32(b, seq)
+	if p.raw != nil {
+		b = append(b, p.raw...)
+	} else {
+		var esm byte
+		if p.seg.UDHI {
+			esm |= 0x40
 		}
-		return err, false
+		if p.dlr {
+			esm |= 0x04
+		}
+		b = append(b, 0, 1, 1) // service_type "", source TON international, NPI ISDN
+		b = append(append(b, p.from...), 0)
+		b = append(b, 0, 0) // destination TON, NPI
+		b = append(append(b, p.to...), 0)
+		// esm_class, protocol_id, priority, schedule "", validity "",
+		// registered_delivery, replace_if_present, data_coding, sm_default_msg_id
+		b = append(b, esm, 0, 0, 0, 0, 0, 0, p.dc, 0)
+		sm := p.seg.ShortMessage
+		if len(sm) > 254 {
+			sm = sm[:254]
+		}
+		b = append(b, byte(len(sm)))
+		b = append(b, sm...)
+		tags := make([]pdu.Tag, 0, len(p.tlvs))
+		for t := range p.tlvs {
+			tags = append(tags, t)
+		}
+		slices.Sort(tags)
+		for _, t := range tags {
+			v := p.tlvs[t]
+			b = binary.BigEndian.AppendUint16(b, uint16(t))
+			b = binary.BigEndian.AppendUint16(b, uint16(len(v)))
+			b = append(b, v...)
+		}
 	}
-	return nil, false
+	binary.BigEndian.PutUint32(b[start:], uint32(len(b)-start))
+	return b
 }
