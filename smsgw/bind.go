@@ -64,19 +64,24 @@ const (
 
 // bind owns one SMPP session and keeps it bound: it rebinds with backoff
 // and jitter, tracks its own state (gosmpp's OnClosed is not called on every
-// close), correlates submit_sm_resp by sequence number, and holds submits
-// while the window is full instead of dropping them.
+// close), and pipelines submits: parts wait in its queue until the window
+// has room and the bind's rate allows, many go out at once, and each
+// submit_sm_resp is matched to its part by sequence number.
 type bind struct {
-	cfg     BindConfig
-	g       *Gateway
-	log     *slog.Logger
-	state   atomic.Int32
-	window  chan struct{}
-	mu      sync.Mutex
-	sess    *gosmpp.Session
-	tee     *teeConn
-	pending map[int32]chan pdu.PDU
-	down    chan struct{} // signalled when the session fails
+	cfg   BindConfig
+	g     *Gateway
+	log   *slog.Logger
+	state atomic.Int32
+	mu    sync.Mutex
+	sess  *gosmpp.Session
+	tee   *teeConn
+	down  chan struct{} // signalled when the session fails
+
+	// Guarded by mu: parts waiting to go out, and parts out awaiting
+	// their submit_sm_resp by sequence number (at most cfg.Window).
+	queue   []*outPart
+	pending map[int32]*outPart
+	kick    chan struct{} // wakes the sender: parts queued, room in the window, bind up
 
 	// pausedUntil (unix ns) holds every submit on this bind after the SMSC
 	// answered ESME_RTHROTTLED or ESME_RMSGQFUL; throttles counts how many
@@ -135,7 +140,38 @@ func newBind(cfg BindConfig, g *Gateway) *bind {
 		cfg.Window = 10
 	}
 	return &bind{cfg: cfg, g: g, log: g.log.With(slog.String("bind", cfg.Name)),
-		window: make(chan struct{}, cfg.Window), pending: map[int32]chan pdu.PDU{}, down: make(chan struct{}, 1)}
+		pending: map[int32]*outPart{}, down: make(chan struct{}, 1), kick: make(chan struct{}, 1)}
+}
+
+// busy is how many parts the bind holds, queued or in flight: the route
+// prefers the least busy bind of a carrier.
+func (b *bind) busy() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.queue) + len(b.pending)
+}
+
+func (b *bind) wake() {
+	select {
+	case b.kick <- struct{}{}:
+	default:
+	}
+}
+
+// enqueue queues parts to go out. On a bind that is not up they fail at
+// once, unsent, so that the outbox can try again elsewhere or later.
+func (b *bind) enqueue(parts []*outPart) {
+	b.mu.Lock()
+	if b.State() != BindUp || b.sess == nil {
+		b.mu.Unlock()
+		for _, p := range parts {
+			p.finish("", false, ErrBindDown)
+		}
+		return
+	}
+	b.queue = append(b.queue, parts...)
+	b.mu.Unlock()
+	b.wake()
 }
 
 // State is the bind's current state.
@@ -148,8 +184,13 @@ func (b *bind) setState(s BindState) {
 	}
 }
 
-// run keeps the bind up until ctx ends.
+// run keeps the bind up until ctx ends, and sends what is queued on it.
 func (b *bind) run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); b.sendLoop(ctx) }()
+	go func() { defer wg.Done(); b.expireLoop(ctx) }()
+	defer wg.Wait()
 	delay := backoffMin
 	for ctx.Err() == nil {
 		b.setState(BindConnecting)
@@ -167,6 +208,7 @@ func (b *bind) run(ctx context.Context) {
 		}
 		delay = backoffMin
 		b.setState(BindUp)
+		b.wake()
 		select {
 		case <-ctx.Done():
 		case <-b.down:
@@ -235,14 +277,19 @@ func (b *bind) closeSession() {
 	b.mu.Lock()
 	sess := b.sess
 	b.sess = nil
-	// Every submit still waiting learns that its answer will not come.
-	for seq, ch := range b.pending {
-		close(ch)
-		delete(b.pending, seq)
-	}
+	// Every part out learns that its answer will not come (the SMSC may
+	// have it); every part queued, that it did not go.
+	pending, queue := b.pending, b.queue
+	b.pending, b.queue = map[int32]*outPart{}, nil
 	b.mu.Unlock()
 	if sess != nil {
 		_ = sess.Close() // sends unbind, then closes
+	}
+	for _, p := range pending {
+		p.finish("", true, ErrBindDown)
+	}
+	for _, p := range queue {
+		p.finish("", false, ErrBindDown)
 	}
 }
 
@@ -252,15 +299,12 @@ func (b *bind) closeSession() {
 func (b *bind) onPDU(p pdu.PDU) (pdu.PDU, bool) {
 	switch req := p.(type) {
 	case *pdu.DeliverSM:
-		return b.g.receive(b, req), false
-	case *pdu.SubmitSMResp:
 		b.mu.Lock()
-		ch, ok := b.pending[req.SequenceNumber]
-		delete(b.pending, req.SequenceNumber)
+		sess := b.sess
 		b.mu.Unlock()
-		if ok {
-			ch <- req
-		}
+		return b.g.receive(b, sess, req), false
+	case *pdu.SubmitSMResp:
+		b.answered(req.SequenceNumber, req)
 		return nil, false
 	case *pdu.EnquireLink:
 		return req.GetResponse(), false
@@ -268,13 +312,7 @@ func (b *bind) onPDU(p pdu.PDU) (pdu.PDU, bool) {
 		b.fail("unbind", errors.New("SMSC unbound"))
 		return req.GetResponse(), true
 	case *pdu.GenericNack:
-		b.mu.Lock()
-		ch, ok := b.pending[req.SequenceNumber]
-		delete(b.pending, req.SequenceNumber)
-		b.mu.Unlock()
-		if ok {
-			ch <- req
-		}
+		b.answered(req.SequenceNumber, req)
 		return nil, false
 	default:
 		if p.CanResponse() {
@@ -288,71 +326,178 @@ func (b *bind) onPDU(p pdu.PDU) (pdu.PDU, bool) {
 	}
 }
 
-// submit sends one submit_sm and waits for its response, holding a window
-// slot meanwhile. It returns the SMSC's message id; on error, sent reports
-// whether the PDU went out, i.e. whether the SMSC may have taken it.
-func (b *bind) submit(ctx context.Context, sm *pdu.SubmitSM) (id string, sent bool, err error) {
-	if err := b.waitPause(ctx); err != nil {
-		return "", false, err
+// throttleRetries is how often one part is offered again after the SMSC
+// throttled it, each time after the bind's backoff pause, before its MT goes
+// back to the outbox to wait its turn.
+const throttleRetries = 4
+
+// sendLoop submits queued parts while the window has room, the bind is up
+// and not paused, and the Limiter grants them: one Limiter round trip for
+// as many parts as can go at once.
+func (b *bind) sendLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-b.kick:
+		}
+		for ctx.Err() == nil {
+			if err := b.waitPause(ctx); err != nil {
+				return
+			}
+			b.mu.Lock()
+			n := min(len(b.queue), b.cfg.Window-len(b.pending))
+			up := b.sess != nil && b.State() == BindUp
+			b.mu.Unlock()
+			if n <= 0 || !up {
+				break
+			}
+			var wait time.Duration
+			if l := b.g.opts.Limiter; l != nil && b.cfg.TPS > 0 {
+				granted, w, err := l.Take(ctx, b.cfg.Name, b.cfg.TPS, n)
+				if err != nil && ctx.Err() != nil {
+					return
+				}
+				if granted == 0 {
+					if sleep(ctx, w) != nil {
+						return
+					}
+					continue
+				}
+				n, wait = min(n, granted), w
+			}
+			b.send(n)
+			if wait > 0 && sleep(ctx, wait) != nil {
+				return
+			}
+		}
 	}
-	select {
-	case b.window <- struct{}{}:
-	case <-ctx.Done():
-		return "", false, ctx.Err()
-	}
-	defer func() { <-b.window }()
+}
+
+// send puts up to n queued parts on the wire.
+func (b *bind) send(n int) {
 	b.mu.Lock()
 	sess := b.sess
 	if sess == nil || b.State() != BindUp {
 		b.mu.Unlock()
-		return "", false, ErrBindDown
+		return
 	}
-	// Each part gets its own sequence number (gosmpp's Split reuses one).
-	sm.AssignSequenceNumber()
-	ch := make(chan pdu.PDU, 1)
-	b.pending[sm.SequenceNumber] = ch
+	n = min(n, len(b.queue))
+	out := b.queue[:n:n]
+	b.queue = b.queue[n:]
+	now := time.Now().UnixNano()
+	for _, p := range out {
+		// Each part gets its own sequence number (gosmpp's Split reuses one).
+		p.sm.AssignSequenceNumber()
+		p.sentAt = now
+		b.pending[p.sm.SequenceNumber] = p
+	}
 	b.mu.Unlock()
-	forget := func() {
+	for _, p := range out {
+		if err := sess.Transceiver().Submit(p.sm); err != nil {
+			// gosmpp refused to queue it (closing): it never reached the wire.
+			if b.forget(p.sm.SequenceNumber) {
+				p.finish("", false, fmt.Errorf("%w: %v", ErrBindDown, err))
+			}
+		}
+	}
+}
+
+// forget takes seq out of the parts in flight and reports whether it was
+// there (a closing session may have answered for it already).
+func (b *bind) forget(seq int32) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	_, ok := b.pending[seq]
+	delete(b.pending, seq)
+	return ok
+}
+
+// answered handles the SMSC's answer to the part with sequence number seq.
+func (b *bind) answered(seq int32, resp pdu.PDU) {
+	b.mu.Lock()
+	p, ok := b.pending[seq]
+	delete(b.pending, seq)
+	b.mu.Unlock()
+	if !ok {
+		return
+	}
+	defer b.wake() // room in the window
+	b.g.metrics.submitLatency(b.cfg, time.Duration(time.Now().UnixNano()-p.sentAt))
+	r, ok := resp.(*pdu.SubmitSMResp)
+	if !ok {
+		b.g.metrics.submitted(b.cfg, ErrRejected)
+		p.finish("", false, fmt.Errorf("%w: generic_nack", ErrRejected))
+		return
+	}
+	var err error
+	switch r.CommandStatus {
+	case data.ESME_ROK:
+		b.throttles.Store(0)
+		b.g.metrics.submitted(b.cfg, nil)
+		p.finish(r.MessageID, true, nil)
+		return
+	case data.ESME_RTHROTTLED, data.ESME_RMSGQFUL:
+		b.throttled()
+		if p.tries < throttleRetries {
+			// Offered again first, once the pause is over.
+			p.tries++
+			b.mu.Lock()
+			b.queue = append([]*outPart{p}, b.queue...)
+			b.mu.Unlock()
+			return
+		}
+		err = fmt.Errorf("%w (%s)", ErrThrottled, r.CommandStatus)
+	case data.ESME_RSYSERR, data.ESME_RX_T_APPN:
+		err = fmt.Errorf("%w: %s", ErrBindDown, r.CommandStatus)
+	default:
+		err = fmt.Errorf("%w: %s", ErrRejected, r.CommandStatus)
+	}
+	b.g.metrics.submitted(b.cfg, err)
+	p.finish("", false, err)
+}
+
+// expireLoop ends the wait of parts the SMSC has not answered within
+// submitTimeout: their fate is unknown.
+func (b *bind) expireLoop(ctx context.Context) {
+	t := time.NewTicker(submitTimeout / 10)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		limit := time.Now().Add(-submitTimeout).UnixNano()
+		var late []*outPart
 		b.mu.Lock()
-		delete(b.pending, sm.SequenceNumber)
+		for seq, p := range b.pending {
+			if p.sentAt < limit {
+				late = append(late, p)
+				delete(b.pending, seq)
+			}
+		}
 		b.mu.Unlock()
+		for _, p := range late {
+			b.g.metrics.submitted(b.cfg, ErrTimeout)
+			p.finish("", true, ErrTimeout)
+		}
+		if len(late) > 0 {
+			b.wake()
+		}
 	}
-	start := time.Now()
-	if err := sess.Transceiver().Submit(sm); err != nil {
-		// gosmpp refused to queue it (closing): it never reached the wire.
-		forget()
-		return "", false, fmt.Errorf("%w: %v", ErrBindDown, err)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
 	}
-	timer := time.NewTimer(submitTimeout)
-	defer timer.Stop()
+	t := time.NewTimer(d)
+	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		forget()
-		return "", true, ctx.Err()
-	case <-timer.C:
-		forget()
-		return "", true, ErrTimeout
-	case resp, ok := <-ch:
-		if !ok {
-			return "", true, ErrBindDown
-		}
-		b.g.metrics.submitLatency(b.cfg, time.Since(start))
-		switch r := resp.(type) {
-		case *pdu.SubmitSMResp:
-			switch r.CommandStatus {
-			case data.ESME_ROK:
-				b.throttles.Store(0)
-				return r.MessageID, true, nil
-			case data.ESME_RTHROTTLED, data.ESME_RMSGQFUL:
-				b.throttled()
-				return "", false, fmt.Errorf("%w (%s)", ErrThrottled, r.CommandStatus)
-			case data.ESME_RSYSERR, data.ESME_RX_T_APPN:
-				return "", false, fmt.Errorf("%w: %s", ErrBindDown, r.CommandStatus)
-			default:
-				return "", false, fmt.Errorf("%w: %s", ErrRejected, r.CommandStatus)
-			}
-		default:
-			return "", false, fmt.Errorf("%w: generic_nack", ErrRejected)
-		}
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }

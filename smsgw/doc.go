@@ -7,6 +7,6 @@
 //
 // The package stores nothing: received texts go to an Inbox that must
 // commit before the SMSC is acknowledged, receipts to a ReceiptSink, and the
-// outbox (in internal/) calls Send. Its subpackage grammar turns Chinese
+// outbox (in internal/) calls Enqueue. Its subpackage grammar turns Chinese
 // free text into listings and commands.
 package smsgw

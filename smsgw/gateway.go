@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/linxGnu/gosmpp"
 	"github.com/linxGnu/gosmpp/data"
 	"github.com/linxGnu/gosmpp/pdu"
 )
@@ -43,22 +44,28 @@ func (m MO) Text() (string, error) {
 	return s, err
 }
 
-// Inbox stores received texts. Deliver must return only after the MO is
-// committed: the gateway acknowledges the SMSC after it returns nil, and asks
-// the SMSC to redeliver when it returns an error.
+// Inbox stores received texts. The gateway hands it what every bind has
+// received since its last call — texts and parts of long texts, from any
+// bind — and Deliver returns one error per MO: nil once that MO is
+// committed. The gateway acknowledges each committed MO to the SMSC and
+// asks the SMSC to redeliver the others.
 type Inbox interface {
-	Deliver(ctx context.Context, mo MO) error
+	Deliver(ctx context.Context, mos []MO) []error
 }
 
-// ReceiptSink records delivery receipts.
+// ReceiptSink records delivery receipts, a batch at a time like Inbox: one
+// error per receipt, nil once it is recorded.
 type ReceiptSink interface {
-	Receipt(ctx context.Context, r Receipt) error
+	Receipts(ctx context.Context, rs []Receipt) []error
 }
 
-// Limiter spaces submits on a bind to its TPS, across every process sharing
-// the bind. Wait blocks until parts may be sent.
+// Limiter spaces submits on a bind to its TPS, counted in parts, across
+// every process sharing the bind.
 type Limiter interface {
-	Wait(ctx context.Context, bind string, tps, parts int) error
+	// Take asks for up to n parts on bind. It grants some of them now, or
+	// none and says how long to wait before asking again. After sending
+	// what it was granted, the caller also waits wait before asking again.
+	Take(ctx context.Context, bind string, tps, n int) (granted int, wait time.Duration, err error)
 }
 
 // Options configure a Gateway.
@@ -84,6 +91,17 @@ type Gateway struct {
 	ctx     context.Context
 	wg      sync.WaitGroup
 	stop    sync.Once
+
+	mos      *batcher[MO]
+	receipts *batcher[Receipt]
+	// gate guards taking new work into the batchers against Stop, which
+	// closes it (closed) and then waits for what they hold.
+	gate   sync.RWMutex
+	closed bool
+	// batchCancel ends the batchers, after they have emptied.
+	batchCancel context.CancelFunc
+	batchWG     sync.WaitGroup
+
 	// draining is set by Drain: new MOs are refused (the SMSC keeps and
 	// redelivers them) while submits in flight and receipts still finish.
 	draining atomic.Bool
@@ -105,6 +123,24 @@ func New(o Options) *Gateway {
 	}
 	g := &Gateway{opts: o, log: o.Log, metrics: o.Metrics}
 	g.ref.Store(uint32(time.Now().UnixNano()))
+	g.mos = newBatcher(func(ctx context.Context, mos []MO) []error {
+		if o.Inbox == nil {
+			return errorsFor(len(mos), errors.New("no inbox"))
+		}
+		errs := o.Inbox.Deliver(ctx, mos)
+		for i, mo := range mos {
+			if i < len(errs) && errs[i] == nil && mo.Hold == "" {
+				g.metrics.mo(mo.Carrier)
+			}
+		}
+		return errs
+	})
+	g.receipts = newBatcher(func(ctx context.Context, rs []Receipt) []error {
+		if o.Receipts == nil {
+			return nil
+		}
+		return o.Receipts.Receipts(ctx, rs)
+	})
 	for _, c := range o.Binds {
 		g.binds = append(g.binds, newBind(c, g))
 	}
@@ -114,15 +150,31 @@ func New(o Options) *Gateway {
 // Start binds every configured SMSC in the background.
 func (g *Gateway) Start(ctx context.Context) {
 	g.ctx, g.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	var bctx context.Context
+	bctx, g.batchCancel = context.WithCancel(context.WithoutCancel(ctx))
+	g.batchWG.Add(2)
+	go func() { defer g.batchWG.Done(); g.mos.run(bctx) }()
+	go func() { defer g.batchWG.Done(); g.receipts.run(bctx) }()
 	for _, b := range g.binds {
 		g.wg.Add(1)
 		go func() { defer g.wg.Done(); b.run(g.ctx) }()
 	}
 }
 
-// Stop unbinds and closes every bind and waits for them. It is idempotent.
+// Stop takes no more MOs or receipts, commits and answers those it holds,
+// then unbinds and closes every bind and waits for them. Submits still
+// queued or in flight end with ErrBindDown. It is idempotent.
 func (g *Gateway) Stop() {
 	g.stop.Do(func() {
+		g.gate.Lock()
+		g.closed = true
+		g.gate.Unlock()
+		g.mos.wait()
+		g.receipts.wait()
+		if g.batchCancel != nil {
+			g.batchCancel()
+		}
+		g.batchWG.Wait()
 		if g.cancel != nil {
 			g.cancel()
 		}
@@ -163,148 +215,6 @@ func (g *Gateway) WaitUp(ctx context.Context) error {
 	}
 }
 
-// SentPart is one accepted part of an MT.
-type SentPart struct {
-	Seq       int
-	MessageID string
-}
-
-// Send submits text to one number: routed to a bind of the number's carrier
-// (carrier overrides the prefix table when a clerk or experience says the
-// number was ported), split into parts that share one reference, each part
-// waiting for its submit_sm_resp. skip names parts already accepted by an
-// earlier attempt, which are not sent again. It returns the bind used and the
-// parts the SMSC accepted, which may be some of them when err is not nil.
-func (g *Gateway) Send(ctx context.Context, to, text string, carrier Carrier, skip map[int]bool) (string, []SentPart, error) {
-	r, err := g.Submit(ctx, MT{To: to, Text: text, Carrier: carrier, Skip: skip})
-	return r.Bind, r.Parts, err
-}
-
-// MT is one text to submit.
-type MT struct {
-	To      string
-	Text    string
-	Carrier Carrier // the number's carrier when known better than its prefix; "" otherwise
-	// Ref is the concatenation reference. A caller that may send the rest
-	// of a long text in a later attempt passes the same Ref each time, so
-	// that the handset joins parts from both; 0 lets the gateway pick one.
-	Ref  uint16
-	Skip map[int]bool // parts an earlier attempt got accepted
-	Log  PartLog      // told each part's fate as it happens; may be nil
-}
-
-// PartLog learns each part's fate while Submit runs, so that a process
-// killed mid-text leaves behind which parts the SMSC had.
-type PartLog interface {
-	// Submitting is called before part seq goes out; an error stops the
-	// text before that part is sent.
-	Submitting(ctx context.Context, seq int) error
-	// Accepted is called as soon as the SMSC accepts a part.
-	Accepted(ctx context.Context, p SentPart) error
-	// Refused is called when the SMSC certainly did not take part seq.
-	// When neither Accepted nor Refused follows Submitting, its fate is
-	// unknown (no answer before the link dropped or the wait ended).
-	Refused(ctx context.Context, seq int) error
-}
-
-// Submitted is what Submit achieved.
-type Submitted struct {
-	Bind    string
-	Carrier Carrier    // of the bind
-	Parts   []SentPart // parts the SMSC accepted, possibly some of them on error
-}
-
-// Submit sends m (see Send).
-func (g *Gateway) Submit(ctx context.Context, m MT) (Submitted, error) {
-	text := m.Text
-	if !IsGSM7(text) {
-		text = g.opts.Signature + text
-	}
-	b, err := g.route(m.To, m.Carrier)
-	if err != nil {
-		return Submitted{}, err
-	}
-	res := Submitted{Bind: b.cfg.Name, Carrier: b.cfg.Carrier}
-	ref := m.Ref
-	if ref == 0 {
-		ref = uint16(g.ref.Add(1))
-	}
-	dc, segs, err := Split(text, ref, false)
-	if err != nil {
-		return res, fmt.Errorf("%w: %v", ErrRejected, err)
-	}
-	enc := data.FromDataCoding(dc)
-	for _, seg := range segs {
-		if m.Skip[seg.Seq] {
-			continue
-		}
-		sm := pdu.NewSubmitSM().(*pdu.SubmitSM)
-		if b.cfg.Source != "" {
-			_ = sm.SourceAddr.SetAddress(b.cfg.Source)
-		}
-		sm.DestAddr.SetTon(1)
-		sm.DestAddr.SetNpi(1)
-		if err := sm.DestAddr.SetAddress(m.To); err != nil {
-			return res, fmt.Errorf("%w: %v", ErrRejected, err)
-		}
-		sm.RegisteredDelivery = 1
-		if seg.UDHI {
-			sm.EsmClass |= EsmUDHI
-		}
-		// Only enc's data_coding byte is used; the bytes go out as encoded here.
-		if err := sm.Message.SetMessageDataWithEncoding(seg.ShortMessage, enc); err != nil {
-			return res, fmt.Errorf("%w: %v", ErrRejected, err)
-		}
-		if m.Log != nil {
-			if err := m.Log.Submitting(ctx, seg.Seq); err != nil {
-				return res, fmt.Errorf("%w: record part %d before submit: %v", ErrBindDown, seg.Seq, err)
-			}
-		}
-		id, sent, err := g.submitPart(ctx, b, sm)
-		if err != nil {
-			if !sent && m.Log != nil {
-				if lerr := m.Log.Refused(context.WithoutCancel(ctx), seg.Seq); lerr != nil {
-					g.log.Warn("record refused part", slog.Any("err", lerr))
-				}
-			}
-			return res, fmt.Errorf("submit part %d/%d on %s: %w", seg.Seq, seg.Total, b.cfg.Name, err)
-		}
-		p := SentPart{Seq: seg.Seq, MessageID: id}
-		res.Parts = append(res.Parts, p)
-		if m.Log != nil {
-			if err := m.Log.Accepted(context.WithoutCancel(ctx), p); err != nil {
-				g.log.Warn("record accepted part", slog.Any("err", err))
-			}
-		}
-	}
-	return res, nil
-}
-
-// throttleRetries is how often one part is offered again after the SMSC
-// throttled it, each time after the bind's backoff pause, before the MT goes
-// back to the outbox to wait its turn.
-const throttleRetries = 4
-
-// submitPart submits one part within the bind's rate (counted in parts,
-// shared by every process through the Limiter) and answers throttling with
-// the bind's backoff pause and another try.
-// mayHave reports that the SMSC may have accepted the part although no
-// answer said so. The result is only meaningful with a non-nil err.
-func (g *Gateway) submitPart(ctx context.Context, b *bind, sm *pdu.SubmitSM) (id string, mayHave bool, err error) {
-	for try := 0; ; try++ {
-		if g.opts.Limiter != nil && b.cfg.TPS > 0 {
-			if err := g.opts.Limiter.Wait(ctx, b.cfg.Name, b.cfg.TPS, 1); err != nil {
-				return "", false, err
-			}
-		}
-		id, mayHave, err = b.submit(ctx, sm)
-		g.metrics.submitted(b.cfg, err)
-		if err == nil || !errors.Is(err, ErrThrottled) || try >= throttleRetries {
-			return id, mayHave, err
-		}
-	}
-}
-
 // route picks the bind for a number: the least busy bind of its carrier
 // that is up; when every bind of that carrier is down, any bind that is up
 // (carriers interconnect, at a cost), and the log says so.
@@ -319,10 +229,10 @@ func (g *Gateway) route(to string, override Carrier) (*bind, error) {
 			continue
 		}
 		if b.cfg.Carrier == want || b.cfg.Carrier == "" {
-			if best == nil || len(b.window) < len(best.window) {
+			if best == nil || b.busy() < best.busy() {
 				best = b
 			}
-		} else if fallback == nil || len(b.window) < len(fallback.window) {
+		} else if fallback == nil || b.busy() < fallback.busy() {
 			fallback = b
 		}
 	}
@@ -337,13 +247,23 @@ func (g *Gateway) route(to string, override Carrier) (*bind, error) {
 	return nil, ErrNoRoute
 }
 
-// receive handles a deliver_sm: a receipt is recorded, an MO is handed to
-// the Inbox, and only then is the response built. A failure answers
-// ESME_RX_T_APPN so the SMSC delivers it again later.
-func (g *Gateway) receive(b *bind, req *pdu.DeliverSM) pdu.PDU {
+// receive handles a deliver_sm on the bind's read loop: a receipt or an MO
+// goes to its batcher, and the deliver_sm_resp follows the batch's commit
+// (the nil returned here sends nothing yet). A deliver_sm the gateway
+// cannot take now is answered ESME_RX_T_APPN at once, so the SMSC delivers
+// it again later.
+func (g *Gateway) receive(b *bind, sess *gosmpp.Session, req *pdu.DeliverSM) pdu.PDU {
 	resp := req.GetResponse().(*pdu.DeliverSMResp)
-	ctx, cancel := context.WithTimeout(g.ctx, 15*time.Second)
-	defer cancel()
+	later := func() pdu.PDU {
+		resp.CommandStatus = data.ESME_RX_T_APPN
+		return resp
+	}
+	g.gate.RLock()
+	defer g.gate.RUnlock()
+	if g.closed {
+		return later()
+	}
+	a := ack{b: b, sess: sess, resp: resp}
 	raw, d, err := g.rawDeliver(b, req)
 	if err != nil {
 		if raw == nil {
@@ -353,13 +273,10 @@ func (g *Gateway) receive(b *bind, req *pdu.DeliverSM) pdu.PDU {
 		// Keep the bytes for a clerk rather than lose them or loop on them.
 		g.log.Warn("malformed deliver_sm, stored for a clerk", slog.Any("err", err))
 		sum := sha256.Sum256(raw)
-		mo := MO{DedupKeys: []string{"raw:" + b.cfg.Name + ":" + hex.EncodeToString(sum[:16])}, Bind: b.cfg.Name,
+		g.mos.add(MO{DedupKeys: []string{"raw:" + b.cfg.Name + ":" + hex.EncodeToString(sum[:16])}, Bind: b.cfg.Name,
 			Carrier: b.cfg.Carrier, Sender: "unknown", Hold: HoldMalformed, ReceivedAt: g.opts.Now(),
-			Part: Part{DataCoding: CodingUCS2, Body: encodeUCS2(nil, fmt.Sprintf("[无法解析的短信] %x", raw))}}
-		if err := g.opts.Inbox.Deliver(ctx, mo); err != nil {
-			resp.CommandStatus = data.ESME_RX_T_APPN
-		}
-		return resp
+			Part: Part{DataCoding: CodingUCS2, Body: encodeUCS2(nil, fmt.Sprintf("[无法解析的短信] %x", raw))}}, a)
+		return nil
 	}
 	if IsReceipt(d.EsmClass) {
 		r, err := ParseReceipt(d.ShortMessage, d.TLVs)
@@ -368,17 +285,11 @@ func (g *Gateway) receive(b *bind, req *pdu.DeliverSM) pdu.PDU {
 			return resp
 		}
 		g.metrics.receipt(b.cfg, r.State)
-		if g.opts.Receipts != nil {
-			if err := g.opts.Receipts.Receipt(ctx, r); err != nil {
-				g.log.Error("record receipt", slog.Any("err", err))
-				resp.CommandStatus = data.ESME_RX_T_APPN
-			}
-		}
-		return resp
+		g.receipts.add(r, a)
+		return nil
 	}
 	if g.draining.Load() {
-		resp.CommandStatus = data.ESME_RX_T_APPN
-		return resp
+		return later()
 	}
 	part, err := ParsePart(d.EsmClass, d.DataCoding, d.ShortMessage, d.TLVs)
 	if err != nil {
@@ -398,15 +309,17 @@ func (g *Gateway) receive(b *bind, req *pdu.DeliverSM) pdu.PDU {
 	if c, ok := CarrierByPrefix(sender); ok {
 		carrier = c
 	}
-	mo := MO{DedupKeys: dedupKeys(b.cfg.Name, d, part, g.opts.Now()), Bind: b.cfg.Name, Carrier: carrier,
-		Sender: sender, Recipient: d.Dest, Part: part, ReceivedAt: g.opts.Now()}
-	if err := g.opts.Inbox.Deliver(ctx, mo); err != nil {
-		g.log.Error("store MO, asking SMSC to redeliver", slog.Any("err", err), slog.String("from", MaskNumber(sender)))
-		resp.CommandStatus = data.ESME_RX_T_APPN
-		return resp
+	g.mos.add(MO{DedupKeys: dedupKeys(b.cfg.Name, d, part, g.opts.Now()), Bind: b.cfg.Name, Carrier: carrier,
+		Sender: sender, Recipient: d.Dest, Part: part, ReceivedAt: g.opts.Now()}, a)
+	return nil
+}
+
+func errorsFor(n int, err error) []error {
+	errs := make([]error, n)
+	for i := range errs {
+		errs[i] = err
 	}
-	g.metrics.mo(b.cfg, carrier)
-	return resp
+	return errs
 }
 
 func (g *Gateway) rawDeliver(b *bind, req *pdu.DeliverSM) ([]byte, DeliverSM, error) {

@@ -48,7 +48,7 @@ func (m *Metrics) bindState(c BindConfig, s BindState) {
 	m.bindUp.WithLabelValues(c.Name, string(c.Carrier)).Set(v)
 }
 
-func (m *Metrics) mo(_ BindConfig, carrier Carrier) {
+func (m *Metrics) mo(carrier Carrier) {
 	if m != nil {
 		m.moTotal.WithLabelValues(string(carrier)).Inc()
 	}

@@ -28,6 +28,7 @@ import (
 	"huamu/internal/outbox"
 	"huamu/internal/redisx"
 	"huamu/internal/store"
+	"huamu/internal/upkeep"
 	"huamu/internal/web"
 	"huamu/migrations"
 	"huamu/smsgw"
@@ -38,7 +39,6 @@ type Options struct {
 	Migrate     bool   // apply pending migrations at start (serve does)
 	RedisPrefix string // key prefix, so tests can share one Redis
 	Workers     int    // intake workers; default 2
-	Senders     int    // outbox senders; default 4
 }
 
 // App is one running huamu process.
@@ -47,14 +47,16 @@ type App struct {
 	opts Options
 	log  *slog.Logger
 
-	Pool    *pgxpool.Pool
-	Store   *store.Store
-	Redis   *redisx.Client
-	Gateway *smsgw.Gateway
-	intake  *intake.Worker
-	sender  *outbox.Sender
-	expirer *exchange.Expirer
-	lexicon *lexicon.Provider
+	Pool     *pgxpool.Pool
+	Store    *store.Store
+	Redis    *redisx.Client
+	Gateway  *smsgw.Gateway
+	upkeep   *upkeep.Keeper
+	intake   *intake.Worker
+	sender   *outbox.Sender
+	receipts *outbox.Receipts
+	expirer  *exchange.Expirer
+	lexicon  *lexicon.Provider
 	// GroupBuys runs group-buys: SMS joins, deadlines, allocation.
 	GroupBuys *groupbuy.Service
 	http      *http.Server
@@ -115,15 +117,16 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 	a.expirer = &exchange.Expirer{Store: a.Store, Exchange: ex, Log: log}
 	inbox := &intake.Inbox{Store: a.Store, Wake: func(ctx context.Context) { a.Redis.Wake(ctx, "intake") },
 		Flood: a.Redis.Flood(), Log: log}
+	a.receipts = &outbox.Receipts{Store: a.Store, Log: log}
 	a.Gateway = smsgw.New(smsgw.Options{
-		Binds: cfg.Binds, Inbox: inbox, Receipts: &outbox.Receipts{Store: a.Store, Log: log},
+		Binds: cfg.Binds, Inbox: inbox, Receipts: a.receipts,
 		Signature: cfg.Signature, Log: log, Metrics: smsgw.NewMetrics(reg), Limiter: a.Redis.Limiter(),
 	})
+	a.upkeep = &upkeep.Keeper{Store: a.Store, Log: log}
 	a.intake = &intake.Worker{Store: a.Store, Exchange: ex, Log: log, Workers: opts.Workers,
 		Wakeups:   a.Redis.Wakeups(runCtx, "intake"),
 		Processed: func(ctx context.Context) { a.Redis.Wake(ctx, "outbox") }}
-	a.sender = &outbox.Sender{Store: a.Store, Gateway: a.Gateway, Log: log, Workers: opts.Senders,
-		Wakeups: a.Redis.Wakeups(runCtx, "outbox")}
+	a.sender = &outbox.Sender{Store: a.Store, Gateway: a.Gateway, Log: log, Wakeups: a.Redis.Wakeups(runCtx, "outbox")}
 
 	site, err := web.New(web.Options{Store: a.Store, Gateway: a.Gateway, Log: log,
 		Lexicon: a.lexicon, Redis: a.Redis, Signature: cfg.Signature, GroupBuys: a.GroupBuys, Exchange: ex,
@@ -144,10 +147,12 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 			return nil, err
 		}
 	}
+	a.upkeep.Start(runCtx)
 	a.Gateway.Start(runCtx)
 	a.intake.Start(runCtx)
 	a.expirer.Start(runCtx)
 	a.sender.Start(runCtx)
+	a.receipts.Start(runCtx)
 	a.lexicon.Start(runCtx)
 	a.GroupBuys.Start(runCtx)
 	go func() {
@@ -172,8 +177,10 @@ func (a *App) Stop() {
 		a.GroupBuys.Stop()
 		a.expirer.Stop()
 		a.sender.Stop()
+		a.receipts.Stop()
 		a.intake.Stop()
 		a.lexicon.Stop()
+		a.upkeep.Stop()
 		a.Gateway.Stop()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -23,9 +23,9 @@ type Inbox struct {
 
 // FloodLimit counts texts per sender across processes (redisx.Flood).
 type FloodLimit interface {
-	// Hit counts n texts from sender (0 only asks) and reports whether the
-	// sender is flooding.
-	Hit(ctx context.Context, sender string, n int) (bool, error)
+	// HitMany counts counts[i] texts from senders[i] (0 only asks), a
+	// batch in one go, and reports for each whether the sender floods.
+	HitMany(ctx context.Context, senders []string, counts []int) ([]bool, error)
 }
 
 // ReasonFlood marks texts from a number that sends too many: stored, held
@@ -34,77 +34,112 @@ const ReasonFlood = "flood"
 
 const floodNote = "发送过于频繁，已暂停自动回复，转人工查看"
 
-// flooding counts one text (or looks, for the later parts of a long one)
-// against the sender's flood limit. Without Redis the text goes through:
-// a lost limit must never cost a text.
-func (b *Inbox) flooding(ctx context.Context, sender string, count int) bool {
-	if b.Flood == nil {
-		return false
-	}
-	f, err := b.Flood.Hit(ctx, sender, count)
-	if err != nil {
-		return false
-	}
-	if f && b.Log != nil {
-		b.Log.Warn("sender flooding, text held for a clerk", slog.String("from", smsgw.MaskNumber(sender)))
-	}
-	return f
-}
-
 var _ smsgw.Inbox = (*Inbox)(nil)
 
-// Deliver commits one MO: a whole text as an inbound row, or one part of a
-// long text (joined into an inbound row in the transaction of its last
-// part). It returns only once the commit is done.
-func (b *Inbox) Deliver(ctx context.Context, mo smsgw.MO) error {
-	if mo.Part.Concat {
-		p := store.Part{DedupKey: mo.DedupKeys[0], Bind: mo.Bind, Carrier: string(mo.Carrier), Sender: mo.Sender,
-			Recipient: mo.Recipient, Ref: int(mo.Part.Ref), Total: mo.Part.Total, Seq: mo.Part.Seq,
-			DataCoding: mo.Part.DataCoding, Body: mo.Part.Body, ReceivedAt: mo.ReceivedAt}
-		// A long text counts once, by its first part; whichever part
-		// completes it decides whether the whole is held.
-		count := 0
-		if mo.Part.Seq == 1 {
-			count = 1
-		}
-		if b.flooding(ctx, mo.Sender, count) {
-			p.Hold, p.HoldNote = ReasonFlood, floodNote
-		}
-		_, complete, err := b.Store.AddPart(ctx, p, Join)
-		if err != nil {
-			return fmt.Errorf("store part %d/%d: %w", mo.Part.Seq, mo.Part.Total, err)
-		}
-		if complete {
-			b.wake(ctx)
-		}
-		return nil
-	}
-	text, err := mo.Text()
-	if err != nil {
-		// An alphabet we cannot decode: keep what the bytes were, for a clerk.
-		text = fmt.Sprintf("[无法解码 data_coding=%#02x] %x", mo.Part.DataCoding, mo.Part.Body)
-	}
-	in := store.MO{DedupKey: mo.DedupKeys[0], AltKeys: mo.DedupKeys[1:],
-		Bind: mo.Bind, Carrier: string(mo.Carrier), Sender: mo.Sender, Recipient: mo.Recipient,
-		Body: text, ReceivedAt: mo.ReceivedAt}
+// Deliver commits a batch of MOs in one transaction (store.Receive): whole
+// texts as inbound rows, parts of long texts joined in the transaction of
+// the part that completes them. It returns once the commit is done, one
+// error per MO. When the batch cannot commit because of one row the
+// database refuses, each MO is tried alone, so that the others are stored
+// and only that one is redelivered by the SMSC.
+func (b *Inbox) Deliver(ctx context.Context, mos []smsgw.MO) []error {
+	flood := b.flooding(ctx, mos)
+	errs := make([]error, len(mos))
+	waiting, err := b.store(ctx, mos, flood)
 	switch {
-	case mo.Hold == smsgw.HoldMalformed:
-		in.Hold, in.HoldNote = mo.Hold, "短信中心发来的数据无法解析，原始字节已保存"
-	case b.flooding(ctx, mo.Sender, 1):
-		in.Hold, in.HoldNote = ReasonFlood, floodNote
+	case err == nil:
+	case len(mos) == 1 || store.IsConnectionError(err) || ctx.Err() != nil:
+		for i := range errs {
+			errs[i] = err
+		}
+	default:
+		if b.Log != nil {
+			b.Log.Warn("batch of MOs refused, storing them one by one", slog.Int("mos", len(mos)), slog.Any("err", err))
+		}
+		waiting = 0
+		for i := range mos {
+			n, err := b.store(ctx, mos[i:i+1], flood[i:i+1])
+			errs[i] = err
+			waiting += n
+		}
 	}
-	_, _, err = b.Store.InsertInbound(ctx, in)
-	if err != nil {
-		return fmt.Errorf("store MO: %w", err)
-	}
-	b.wake(ctx)
-	return nil
-}
-
-func (b *Inbox) wake(ctx context.Context) {
-	if b.Wake != nil {
+	if waiting > 0 && b.Wake != nil {
 		b.Wake(ctx)
 	}
+	return errs
+}
+
+// flooding counts the batch's texts against each sender's flood limit, in
+// one round trip: a whole text counts once, a long one by its first part;
+// whichever part completes a long text decides whether it is held. Without
+// Redis every text goes through: a lost limit must never cost a text.
+func (b *Inbox) flooding(ctx context.Context, mos []smsgw.MO) []bool {
+	flags := make([]bool, len(mos))
+	if b.Flood == nil {
+		return flags
+	}
+	var senders []string
+	var counts, at []int
+	for i, mo := range mos {
+		if mo.Hold != "" {
+			continue
+		}
+		n := 1
+		if mo.Part.Concat && mo.Part.Seq != 1 {
+			n = 0
+		}
+		senders, counts, at = append(senders, mo.Sender), append(counts, n), append(at, i)
+	}
+	got, err := b.Flood.HitMany(ctx, senders, counts)
+	if err != nil {
+		return flags
+	}
+	for k, i := range at {
+		flags[i] = got[k]
+		if got[k] && b.Log != nil {
+			b.Log.Warn("sender flooding, text held for a clerk", slog.String("from", smsgw.MaskNumber(mos[i].Sender)))
+		}
+	}
+	return flags
+}
+
+// store commits mos (with their flood flags) in one transaction and
+// returns how many new texts wait for a worker.
+func (b *Inbox) store(ctx context.Context, mos []smsgw.MO, flood []bool) (int, error) {
+	var texts []store.MO
+	var parts []store.Part
+	for i, mo := range mos {
+		if mo.Part.Concat {
+			p := store.Part{DedupKey: mo.DedupKeys[0], Bind: mo.Bind, Carrier: string(mo.Carrier), Sender: mo.Sender,
+				Recipient: mo.Recipient, Ref: int(mo.Part.Ref), Total: mo.Part.Total, Seq: mo.Part.Seq,
+				DataCoding: mo.Part.DataCoding, Body: mo.Part.Body, ReceivedAt: mo.ReceivedAt}
+			if flood[i] {
+				p.Hold, p.HoldNote = ReasonFlood, floodNote
+			}
+			parts = append(parts, p)
+			continue
+		}
+		text, err := mo.Text()
+		if err != nil {
+			// An alphabet we cannot decode: keep what the bytes were, for a clerk.
+			text = fmt.Sprintf("[无法解码 data_coding=%#02x] %x", mo.Part.DataCoding, mo.Part.Body)
+		}
+		in := store.MO{DedupKey: mo.DedupKeys[0], AltKeys: mo.DedupKeys[1:],
+			Bind: mo.Bind, Carrier: string(mo.Carrier), Sender: mo.Sender, Recipient: mo.Recipient,
+			Body: text, ReceivedAt: mo.ReceivedAt}
+		switch {
+		case mo.Hold == smsgw.HoldMalformed:
+			in.Hold, in.HoldNote = mo.Hold, "短信中心发来的数据无法解析，原始字节已保存"
+		case flood[i]:
+			in.Hold, in.HoldNote = ReasonFlood, floodNote
+		}
+		texts = append(texts, in)
+	}
+	n, err := b.Store.Receive(ctx, texts, parts, Join)
+	if err != nil {
+		return 0, fmt.Errorf("store %d MOs: %w", len(mos), err)
+	}
+	return n, nil
 }
 
 // Join decodes the parts of a long text, joined as bytes in seq order. When

@@ -2,7 +2,6 @@ package intake
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -12,16 +11,18 @@ import (
 	"huamu/internal/store"
 )
 
-// Worker claims stored texts one at a time and applies them to the
-// exchange. Several workers, in one process or many, share the queue
-// through row locks (FOR UPDATE SKIP LOCKED).
+// Worker claims stored texts a batch at a time and applies them to the
+// exchange, each text in a savepoint of its own and one commit per batch.
+// Several workers, in one process or many, share the queue through row
+// locks (FOR UPDATE SKIP LOCKED).
 type Worker struct {
 	Store     *store.Store
 	Exchange  *exchange.Service
 	Wakeups   <-chan struct{}           // new texts; may be nil (then it polls)
-	Processed func(ctx context.Context) // called after each commit, e.g. to wake the senders
+	Processed func(ctx context.Context) // called after each commit that handled texts, e.g. to wake the senders
 	Log       *slog.Logger
 	Workers   int           // goroutines; default 2
+	Batch     int           // texts per transaction; default 200
 	PartsAge  time.Duration // hand on incomplete long texts after this; default 2 min
 
 	group startstop.Group
@@ -37,6 +38,9 @@ func (w *Worker) Start(ctx context.Context) {
 	}
 	if w.PartsAge <= 0 {
 		w.PartsAge = 2 * time.Minute
+	}
+	if w.Batch <= 0 {
+		w.Batch = 200
 	}
 	kick := make(chan struct{}, w.Workers)
 	for range w.Workers {
@@ -75,11 +79,16 @@ func (w *Worker) sweep(ctx context.Context, kick chan struct{}) {
 
 func (w *Worker) loop(ctx context.Context, kick <-chan struct{}) {
 	for ctx.Err() == nil {
-		did, err := w.ProcessOne(context.WithoutCancel(ctx))
+		n, err := w.ProcessBatch(context.WithoutCancel(ctx))
 		if err != nil {
 			w.Log.Error("intake", slog.Any("err", err))
+			select { // the database is away: do not spin
+			case <-ctx.Done():
+			case <-time.After(200 * time.Millisecond):
+			}
+			continue
 		}
-		if did {
+		if n > 0 {
 			continue
 		}
 		select {
@@ -90,11 +99,16 @@ func (w *Worker) loop(ctx context.Context, kick <-chan struct{}) {
 	}
 }
 
-// ProcessOne handles the oldest waiting text, if any, and reports whether
-// it found one. A text whose handling fails is handed to a clerk instead
-// of blocking the queue.
-func (w *Worker) ProcessOne(ctx context.Context) (bool, error) {
-	id, err := w.Store.ClaimInbound(ctx, func(tx *store.Tx, in store.Inbound) (err error) {
+// ProcessBatch handles up to Batch of the oldest waiting texts in one
+// transaction and reports how many it took. A text whose handling fails
+// (an error, or a panic) goes to a clerk instead of blocking the queue;
+// the rest of the batch commits.
+func (w *Worker) ProcessBatch(ctx context.Context) (int, error) {
+	batch := w.Batch
+	if batch <= 0 {
+		batch = 200
+	}
+	p, err := w.Store.ProcessInbound(ctx, batch, func(tx *store.Tx, in store.Inbound) (err error) {
 		defer func() {
 			if r := recover(); r != nil {
 				err = fmt.Errorf("panic handling inbound %d: %v", in.ID, r)
@@ -103,24 +117,13 @@ func (w *Worker) ProcessOne(ctx context.Context) (bool, error) {
 		return w.Exchange.HandleInbound(ctx, tx, in)
 	})
 	if err != nil {
-		if id != 0 && !isTransient(err) {
-			if ferr := w.Store.FailInbound(ctx, id, err); ferr != nil {
-				return true, errors.Join(err, ferr)
-			}
-			w.Log.Error("text handed to clerk after error", slog.Int64("inbound", id), slog.Any("err", err))
-			return true, nil
-		}
-		time.Sleep(200 * time.Millisecond) // the database is away: do not spin
-		return false, err
+		return 0, err
 	}
-	if id != 0 && w.Processed != nil {
+	for id, err := range p.Failed {
+		w.Log.Error("text handed to clerk after error", slog.Int64("inbound", id), slog.Any("err", err))
+	}
+	if p.Claimed > p.Deferred && w.Processed != nil {
 		w.Processed(ctx)
 	}
-	return id != 0, nil
-}
-
-// isTransient reports errors worth retrying the same text for: the
-// database or network went away, not the text being wrong.
-func isTransient(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || store.IsConnectionError(err)
+	return p.Claimed, nil
 }

@@ -9,9 +9,9 @@ import (
 	"huamu/internal/store"
 )
 
-// RegisterMetrics adds the queue depths to reg, counted in PostgreSQL at
-// each scrape: MTs waiting to be sent, and texts waiting for an intake
-// worker. A scrape that cannot reach the database reports -1.
+// RegisterMetrics adds the queue depths to reg, counted in PostgreSQL's
+// queue tables at each scrape: MTs waiting to be sent (or being sent), and
+// texts waiting for an intake worker. A scrape that cannot reach the database reports -1.
 func RegisterMetrics(reg prometheus.Registerer, st *store.Store) {
 	count := func(f func(context.Context) (int64, error)) func() float64 {
 		return func() float64 {
@@ -27,9 +27,9 @@ func RegisterMetrics(reg prometheus.Registerer, st *store.Store) {
 	reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "huamu_outbox_queued",
 			Help: "MTs in the outbox waiting to be submitted."},
-			count(func(ctx context.Context) (int64, error) { return st.CountOutbox(ctx, "queued") })),
+			count(func(ctx context.Context) (int64, error) { _, n, err := st.QueueDepth(ctx); return n, err })),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "huamu_inbound_waiting",
 			Help: "Stored MOs waiting for an intake worker."},
-			count(func(ctx context.Context) (int64, error) { return st.CountInbound(ctx, "new") })),
+			count(func(ctx context.Context) (int64, error) { n, _, err := st.QueueDepth(ctx); return n, err })),
 	)
 }

@@ -158,9 +158,10 @@ func TestNodeSMPP_LongTextsBothWaysAndReceipts(t *testing.T) {
 		Binds: []smsgw.BindConfig{{Name: "mobile-1", SystemID: "huamu", Password: "pw",
 			Addr: fmt.Sprintf("127.0.0.1:%d", node.port), Carrier: smsgw.Mobile, Window: 4}}})
 	gw.Start(context.Background())
-	sender := &outbox.Sender{Store: st, Gateway: gw, Workers: 2}
+	sender := &outbox.Sender{Store: st, Gateway: gw}
 	sender.Start(context.Background())
-	t.Cleanup(func() { sender.Stop(); gw.Stop(); rec.Wait() })
+	rec.Start(context.Background())
+	t.Cleanup(func() { sender.Stop(); rec.Stop(); gw.Stop() })
 	select {
 	case <-node.bound:
 	case <-time.After(20 * time.Second):

@@ -1,14 +1,18 @@
-// Package outbox sends what the exchange wrote to the outbox: it claims due
-// MTs, submits them through the gateway and records the SMSC's ids, and it
-// records the delivery receipts that come back.
+// Package outbox sends what the exchange wrote to the outbox: it leases due
+// MTs, hands them to the gateway, which pipelines their parts through each
+// bind's window, and records what the SMSC answered in batched commits; and
+// it records the delivery receipts that come back.
 package outbox
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"huamu/internal/startstop"
@@ -17,57 +21,123 @@ import (
 )
 
 // Sender drains the outbox through the gateway. Several senders, in one
-// process or many, share the outbox through row locks.
+// process or many, share the outbox through leases: no transaction is open
+// while the SMSC is asked.
 type Sender struct {
 	Store   *store.Store
 	Gateway *smsgw.Gateway
 	Wakeups <-chan struct{} // new MTs; may be nil (then it polls)
 	Log     *slog.Logger
-	Workers int // goroutines; default 4 (one per submit in flight)
+	// InFlight bounds the MTs leased and not yet recorded; default 256. A
+	// lease covers what goes out within moments, so that a sender killed
+	// mid-stream leaves few texts whose fate is unknown.
+	InFlight int
+	// Lease is how long a sender may take over an MT before another may
+	// take it over; default one minute, well past the gateway's wait for a
+	// submit_sm_resp.
+	Lease time.Duration
 
-	group startstop.Group
+	group    startstop.Group
+	owner    string
+	key      *store.LeaseKey
+	leases   atomic.Int64
+	inflight atomic.Int64
+	room     chan struct{} // signalled when in-flight MTs are recorded
+	results  chan store.SendOutcome
 }
 
-// Start runs the senders until Stop.
+// Start runs the sender until Stop.
 func (s *Sender) Start(ctx context.Context) {
+	s.group.Start(ctx, s.run)
+}
+
+// run holds the process's lease key, then leases and sends until ctx ends.
+func (s *Sender) run(ctx context.Context) {
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
-	if s.Workers <= 0 {
-		s.Workers = 4
+	if s.InFlight <= 0 {
+		s.InFlight = 256
 	}
-	kick := make(chan struct{}, s.Workers)
-	for range s.Workers {
-		s.group.Start(ctx, func(ctx context.Context) { s.loop(ctx, kick) })
+	if s.Lease <= 0 {
+		s.Lease = time.Minute
 	}
-	s.group.Start(ctx, func(ctx context.Context) { startstop.Fanout(ctx, s.Wakeups, kick) })
-}
-
-// Stop finishes the submits in flight, then stops. It is idempotent.
-func (s *Sender) Stop() { s.group.Stop() }
-
-func (s *Sender) loop(ctx context.Context, kick <-chan struct{}) {
-	for ctx.Err() == nil {
-		if !s.anyBindUp() {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	s.owner = hex.EncodeToString(b)
+	s.room = make(chan struct{}, 1)
+	s.results = make(chan store.SendOutcome, s.InFlight)
+	for s.key == nil {
+		var err error
+		if s.key, err = s.Store.HoldLeaseKey(ctx); err != nil {
+			s.Log.Error("lease key", slog.Any("err", err))
 			select {
 			case <-ctx.Done():
-			case <-time.After(200 * time.Millisecond):
+				return
+			case <-time.After(time.Second):
 			}
-			continue
 		}
-		// An attempt in flight finishes even when asked to stop: its result
-		// must be recorded, or the text would be sent again.
-		did, err := s.SendOne(context.WithoutCancel(ctx))
-		if err != nil {
-			s.Log.Error("send", slog.Any("err", err))
+	}
+	defer s.key.Release()
+	// The recorder outlives the leasing loop: what went out is recorded
+	// even while stopping, or it would be sent again.
+	var rec sync.WaitGroup
+	rec.Add(2)
+	go func() { defer rec.Done(); s.record() }()
+	go func() { defer rec.Done(); s.reap(ctx) }()
+	s.lease(ctx)
+	for s.inflight.Load() > 0 {
+		<-s.room
+	}
+	close(s.results)
+	rec.Wait()
+}
+
+// reap frees, every second, the MTs leased by processes that died, so that
+// they go out again at once rather than when the leases run out.
+func (s *Sender) reap(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
-		if did {
-			continue
+		if n, err := s.Store.ExpireDeadLeases(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("expire dead leases", slog.Any("err", err))
+		} else if n > 0 {
+			s.Log.Warn("took over MTs from a sender that died", slog.Int64("mts", n))
+		}
+	}
+}
+
+// Stop lets the MTs in flight get their answers and be recorded, then
+// stops. It is idempotent.
+func (s *Sender) Stop() { s.group.Stop() }
+
+// lease hands due MTs to the gateway while there is room in flight.
+func (s *Sender) lease(ctx context.Context) {
+	poll := time.NewTicker(500 * time.Millisecond)
+	defer poll.Stop()
+	for ctx.Err() == nil {
+		room := int64(s.InFlight) - s.inflight.Load()
+		n := 0
+		if room > 0 && s.anyBindUp() {
+			var err error
+			n, err = s.SendBatch(ctx, int(room))
+			if err != nil {
+				s.Log.Error("lease MTs", slog.Any("err", err))
+			}
+		}
+		if n > 0 && int64(n) >= room/2 {
+			continue // more may be due: go on while there is room
 		}
 		select {
 		case <-ctx.Done():
-		case <-kick:
-		case <-time.After(500 * time.Millisecond):
+		case <-s.Wakeups:
+		case <-s.room:
+		case <-poll.C:
 		}
 	}
 }
@@ -81,58 +151,92 @@ func (s *Sender) anyBindUp() bool {
 	return false
 }
 
-// SendOne submits the next due MT, if any, and reports whether it found one.
-func (s *Sender) SendOne(ctx context.Context) (bool, error) {
-	return s.Store.SendDue(ctx, func(ctx context.Context, m store.MT) (store.SendResult, error) {
-		ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-		defer cancel()
+// SendBatch leases up to limit due MTs and hands each to the gateway; their
+// outcomes are recorded as the answers come. It reports how many it leased.
+func (s *Sender) SendBatch(ctx context.Context, limit int) (int, error) {
+	owner := fmt.Sprintf("%s/%d", s.owner, s.leases.Add(1))
+	mts, err := s.Store.LeaseDue(ctx, owner, s.key.Key, limit, s.Lease)
+	if err != nil {
+		return 0, err
+	}
+	s.inflight.Add(int64(len(mts)))
+	for _, m := range mts {
 		skip := map[int]bool{}
 		for _, seq := range m.SentSeqs {
 			skip[seq] = true
 		}
-		if len(m.Ambiguous) > 0 {
-			s.Log.Warn("resending parts whose fate a killed attempt left unknown", slog.Int64("outbox", m.ID),
-				slog.Any("parts", m.Ambiguous))
+		if m.Retaken {
+			s.Log.Warn("resending parts whose fate a dead attempt left unknown", slog.Int64("outbox", m.ID))
 		}
 		// The reference follows from the row, so that parts sent in two
 		// attempts still join on the handset.
-		r, err := s.Gateway.Submit(ctx, smsgw.MT{To: m.Recipient, Text: m.Body, Carrier: smsgw.Carrier(m.CarrierOverride),
-			Ref: uint16(m.ID%255) + 1, Skip: skip, Log: partLog{s.Store, m.ID}})
-		res := store.SendResult{Bind: r.Bind, Carrier: string(r.Carrier)}
-		for _, p := range r.Parts {
-			res.Parts = append(res.Parts, store.SentPart{Seq: p.Seq, MessageID: p.MessageID})
+		s.Gateway.Enqueue(smsgw.MT{To: m.Recipient, Text: m.Body, Carrier: smsgw.Carrier(m.CarrierOverride),
+			Ref: uint16(m.ID%255) + 1, Skip: skip}, func(r smsgw.Submitted, err error) {
+			s.results <- outcome(m, r, err)
+		})
+	}
+	return len(mts), nil
+}
+
+// outcome turns the gateway's answer into what the store records.
+func outcome(m store.MT, r smsgw.Submitted, err error) store.SendOutcome {
+	o := store.SendOutcome{MT: m, Bind: r.Bind, Carrier: string(r.Carrier), Total: r.Total, Unknown: r.Unknown}
+	for _, p := range r.Parts {
+		o.Parts = append(o.Parts, store.SentPart{Seq: p.Seq, MessageID: p.MessageID})
+	}
+	switch {
+	case err == nil:
+	case errors.Is(err, smsgw.ErrRejected):
+		err = fmt.Errorf("%w: %v", store.ErrPermanent, err)
+	case !r.Unknown && (errors.Is(err, smsgw.ErrThrottled) || errors.Is(err, smsgw.ErrNoRoute) || errors.Is(err, smsgw.ErrBindDown)):
+		// Not the text's fault: try again soon without spending an attempt.
+		err = fmt.Errorf("%w: %v", store.ErrRetrySoon, err)
+	}
+	o.Err = err
+	return o
+}
+
+// record commits outcomes in batches: whatever has come in when the
+// previous commit returns goes into the next.
+func (s *Sender) record() {
+	ctx := context.Background()
+	batch := make([]store.SendOutcome, 0, 512)
+	for o := range s.results {
+		batch = append(batch[:0], o)
+	more:
+		for len(batch) < cap(batch) {
+			select {
+			case o, ok := <-s.results:
+				if !ok {
+					break more
+				}
+				batch = append(batch, o)
+			default:
+				break more
+			}
 		}
-		switch {
-		case err == nil:
-		case errors.Is(err, smsgw.ErrRejected):
-			err = fmt.Errorf("%w: %v", store.ErrPermanent, err)
-		case errors.Is(err, smsgw.ErrThrottled), errors.Is(err, smsgw.ErrNoRoute), errors.Is(err, smsgw.ErrBindDown):
-			// Not the text's fault: try again soon without spending an attempt.
-			err = fmt.Errorf("%w: %v", store.ErrRetrySoon, err)
+		for {
+			err := s.Store.RecordSends(ctx, batch)
+			if err == nil {
+				break
+			}
+			// Until it is recorded, what the SMSC accepted would be sent
+			// again: keep trying (the lease keeps others off meanwhile).
+			s.Log.Error("record sends", slog.Int("mts", len(batch)), slog.Any("err", err))
+			time.Sleep(500 * time.Millisecond)
 		}
-		if err != nil {
-			s.Log.Warn("MT not sent", slog.Int64("outbox", m.ID), slog.String("to", smsgw.MaskNumber(m.Recipient)), slog.Any("err", err))
+		for _, o := range batch {
+			if o.Err != nil && !errors.Is(o.Err, store.ErrRetrySoon) {
+				s.Log.Warn("MT not sent", slog.Int64("outbox", o.MT.ID), slog.String("to", smsgw.MaskNumber(o.MT.Recipient)),
+					slog.Any("err", o.Err))
+			}
 		}
-		return res, err
-	})
-}
-
-// partLog records each part's fate in the store as the gateway learns it.
-type partLog struct {
-	st *store.Store
-	id int64
-}
-
-func (l partLog) Submitting(ctx context.Context, seq int) error {
-	return l.st.PartSubmitting(ctx, l.id, seq)
-}
-
-func (l partLog) Accepted(ctx context.Context, p smsgw.SentPart) error {
-	return l.st.PartAccepted(ctx, l.id, p.Seq, p.MessageID)
-}
-
-func (l partLog) Refused(ctx context.Context, seq int) error {
-	return l.st.PartRefused(ctx, l.id, seq)
+		s.inflight.Add(-int64(len(batch)))
+		select {
+		case s.room <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // Receipts records delivery receipts. It implements smsgw.ReceiptSink.
@@ -140,39 +244,57 @@ type Receipts struct {
 	Store *store.Store
 	Log   *slog.Logger
 
-	wg sync.WaitGroup
+	group startstop.Group
 }
 
-// Receipt stores r against the part it reports on; a receipt for an id we
-// never sent is logged and dropped. When the MT's sender still holds the
-// row, the MT is settled in the background once it lets go: this runs on
-// the bind's read loop, which that sender may be waiting on.
-func (r *Receipts) Receipt(ctx context.Context, rc smsgw.Receipt) error {
-	res, err := r.Store.RecordReceipt(ctx, smsgw.ReceiptIDCandidates(rc.ID), rc.State.String(), rc.Err)
+var _ smsgw.ReceiptSink = (*Receipts)(nil)
+
+// Receipts stores a batch of receipts in one transaction, each against the
+// part it reports on; a receipt for an id we never sent is kept a day in
+// case its part's record is a moment behind, then dropped.
+func (r *Receipts) Receipts(ctx context.Context, rs []smsgw.Receipt) []error {
+	in := make([]store.ReceiptIn, len(rs))
+	for i, rc := range rs {
+		in[i] = store.ReceiptIn{IDs: smsgw.ReceiptIDCandidates(rc.ID), State: rc.State.String(), ErrCode: rc.Err}
+	}
+	_, err := r.Store.RecordReceipts(ctx, in)
+	errs := make([]error, len(rs))
 	if err != nil {
-		return err
+		for i := range errs {
+			errs[i] = err
+		}
+		r.log().Error("record receipts", slog.Int("receipts", len(rs)), slog.Any("err", err))
 	}
-	log := r.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	if !res.Matched {
-		log.Info("receipt before its part's record, kept for it", slog.String("id", rc.ID), slog.String("state", rc.State.String()))
-		return nil
-	}
-	if !res.Settled && rc.State.Final() {
-		r.wg.Add(1)
-		go func() {
-			defer r.wg.Done()
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
-			defer cancel()
-			if err := r.Store.SettleMT(ctx, res.OutboxID); err != nil {
-				log.Error("settle MT after receipt", slog.Int64("outbox", res.OutboxID), slog.Any("err", err))
-			}
-		}()
-	}
-	return nil
+	return errs
 }
 
-// Wait waits for the MTs being settled in the background.
-func (r *Receipts) Wait() { r.wg.Wait() }
+// Start sweeps, every few seconds until Stop, receipts that came before
+// their part was recorded and were not matched when it was.
+func (r *Receipts) Start(ctx context.Context) {
+	r.group.Start(ctx, func(ctx context.Context) {
+		t := time.NewTicker(5 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if n, err := r.Store.ApplyEarlyReceipts(ctx); err != nil && ctx.Err() == nil {
+				r.log().Error("apply early receipts", slog.Any("err", err))
+			} else if n > 0 {
+				r.log().Info("early receipts applied", slog.Int("parts", n))
+			}
+		}
+	})
+}
+
+// Stop ends the sweep. It is idempotent.
+func (r *Receipts) Stop() { r.group.Stop() }
+
+func (r *Receipts) log() *slog.Logger {
+	if r.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return r.Log
+}

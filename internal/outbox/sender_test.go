@@ -50,9 +50,10 @@ func newRig(t *testing.T, window, tps int) *rig {
 	if err := gw.WaitUp(ctx); err != nil {
 		t.Fatal("bind never came up")
 	}
-	sender := &outbox.Sender{Store: st, Gateway: gw, Workers: 4}
+	sender := &outbox.Sender{Store: st, Gateway: gw}
 	sender.Start(context.Background())
-	t.Cleanup(func() { sender.Stop(); gw.Stop(); rec.Wait() })
+	rec.Start(context.Background())
+	t.Cleanup(func() { sender.Stop(); rec.Stop(); gw.Stop() })
 	return &rig{st: st, sim: sim, gw: gw}
 }
 

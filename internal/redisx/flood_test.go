@@ -69,3 +69,18 @@ func TestFlood_ManySendersCountedApart(t *testing.T) {
 		}
 	}
 }
+
+// A batch is counted in one call, in order: a sender twice in it counts
+// twice, and only the text that goes over the limit is flagged.
+func TestFlood_HitManyCountsABatchInOrder(t *testing.T) {
+	f := open(t, redistest.Prefix(t)).Flood()
+	f.Limit = 2
+	flags, err := f.HitMany(context.Background(),
+		[]string{"13800000001", "13900000002", "13800000001", "13800000001"}, []int{1, 1, 1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(flags) != "[false false false true]" {
+		t.Fatalf("flags %v, want only the third text of 13800000001 (over a limit of 2) flagged", flags)
+	}
+}

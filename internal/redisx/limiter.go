@@ -9,12 +9,11 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// tokenBucket takes n tokens from the bucket at KEYS[1], refilled at
+// tokenBucket takes up to n tokens from the bucket at KEYS[1], refilled at
 // ARGV[1] tokens a second up to ARGV[2], on Redis's own clock so that every
-// process sharing the bucket agrees on time. A request for more tokens than
-// the bucket holds is granted once the bucket holds its capacity, and leaves
-// the bucket in debt: the average rate still holds, counted in parts. It
-// returns 0 when granted, else the microseconds to wait before asking again.
+// process sharing the bucket agrees on time. It returns {granted, wait}:
+// the whole tokens granted now (at most n) and, when none is, the
+// microseconds until one will be.
 var tokenBucket = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -31,22 +30,21 @@ end
 if now > ts then
   tokens = math.min(cap, tokens + (now - ts) * rate / 1000000)
 end
-local need = math.min(n, cap)
-local ttl = math.ceil((cap + n) / rate * 1000) + 1000
-if tokens >= need then
-  redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - n), 'ts', tostring(now))
-  redis.call('PEXPIRE', KEYS[1], ttl)
-  return 0
+local g = math.min(n, math.floor(tokens))
+local wait = 0
+if g < 1 then
+  g = 0
+  wait = math.ceil((1 - tokens) * 1000000 / rate)
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
-redis.call('PEXPIRE', KEYS[1], ttl)
-return math.ceil((need - tokens) * 1000000 / rate)
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - g), 'ts', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(cap / rate * 1000) + 1000)
+return {g, wait}
 `)
 
 // Limiter spaces the submits on each SMPP bind to the bind's TPS, counted in
 // message parts, across every process that shares the bind: one token bucket
-// per bind name in Redis, updated by one Lua script. It implements
-// smsgw.Limiter.
+// per bind name in Redis, taken from by one Lua script per batch of parts.
+// It implements smsgw.Limiter.
 type Limiter struct {
 	c *Client
 	// Burst is the bucket's capacity as a fraction of one second's parts;
@@ -57,36 +55,28 @@ type Limiter struct {
 // Limiter returns the per-bind submit rate limiter.
 func (c *Client) Limiter() *Limiter { return &Limiter{c: c} }
 
-// Wait blocks until parts may be submitted on bind without exceeding tps
-// parts a second, or ctx ends. When Redis does not answer it spaces the
-// parts in this process alone rather than stop sending.
-func (l *Limiter) Wait(ctx context.Context, bind string, tps, parts int) error {
-	if tps <= 0 || parts <= 0 {
-		return ctx.Err()
+// Take grants up to n parts on bind without exceeding tps parts a second
+// (see smsgw.Limiter). When Redis does not answer it grants the n parts
+// and asks the caller to wait as long as they take at tps: each process
+// then spaces its own parts rather than stop sending.
+func (l *Limiter) Take(ctx context.Context, bind string, tps, n int) (int, time.Duration, error) {
+	if tps <= 0 || n <= 0 {
+		return n, 0, ctx.Err()
 	}
 	burst := l.Burst
 	if burst <= 0 {
 		burst = 0.2
 	}
 	capacity := math.Max(1, math.Floor(float64(tps)*burst))
-	key := l.c.key("tps", bind)
-	for {
-		wait, err := tokenBucket.Run(ctx, l.c.rdb, []string{key}, tps, capacity, parts).Int64()
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			l.c.log.Warn("submit rate limit unavailable, spacing locally", slog.String("bind", bind), slog.Any("err", err))
-			wait = int64(parts) * int64(time.Second/time.Microsecond) / int64(tps)
-			return sleep(ctx, time.Duration(wait)*time.Microsecond)
+	res, err := tokenBucket.Run(ctx, l.c.rdb, []string{l.c.key("tps", bind)}, tps, capacity, n).Int64Slice()
+	if err != nil || len(res) != 2 {
+		if ctx.Err() != nil {
+			return 0, 0, ctx.Err()
 		}
-		if wait <= 0 {
-			return nil
-		}
-		if err := sleep(ctx, time.Duration(wait)*time.Microsecond); err != nil {
-			return err
-		}
+		l.c.log.Warn("submit rate limit unavailable, spacing locally", slog.String("bind", bind), slog.Any("err", err))
+		return n, time.Duration(n) * time.Second / time.Duration(tps), nil
 	}
+	return int(res[0]), time.Duration(res[1]) * time.Microsecond, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

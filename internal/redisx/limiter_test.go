@@ -20,6 +20,28 @@ func open(t *testing.T, prefix string) *redisx.Client {
 	return c
 }
 
+// wait takes parts from l's bucket for bind, waiting as Take says, the way a
+// bind's sender does.
+func wait(ctx context.Context, l *redisx.Limiter, bind string, tps, parts int) error {
+	for parts > 0 {
+		granted, d, err := l.Take(ctx, bind, tps, parts)
+		if err != nil {
+			return err
+		}
+		parts -= granted
+		if granted == 0 || (parts > 0 && d > 0) {
+			t := time.NewTimer(d)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			case <-t.C:
+			}
+		}
+	}
+	return nil
+}
+
 // Two processes on one bind share its rate: together they take at least as
 // long as one process alone sending all their parts would.
 func TestLimiter_TwoProcessesShareOneBindRate(t *testing.T) {
@@ -36,7 +58,7 @@ func TestLimiter_TwoProcessesShareOneBindRate(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for range each / 2 {
-					if err := l.Wait(ctx, "mobile-1", tps, 1); err != nil {
+					if err := wait(ctx, l, "mobile-1", tps, 1); err != nil {
 						t.Error(err)
 						return
 					}
@@ -54,54 +76,47 @@ func TestLimiter_TwoProcessesShareOneBindRate(t *testing.T) {
 	}
 }
 
-// A long text counts as many parts as it has: after a 30-part text at 20
-// TPS, the next part waits for the debt to be paid.
+// A long text counts as many parts as it has: 30 parts at 20 TPS, with a
+// bucket of 4, take at least (30-4)/20 s.
 func TestLimiter_CountsPartsNotMessages(t *testing.T) {
 	l := open(t, redistest.Prefix(t)).Limiter()
 	ctx := context.Background()
-	if err := l.Wait(ctx, "unicom-1", 20, 30); err != nil {
-		t.Fatal(err)
-	}
 	start := time.Now()
-	if err := l.Wait(ctx, "unicom-1", 20, 1); err != nil {
+	if err := wait(ctx, l, "unicom-1", 20, 30); err != nil {
 		t.Fatal(err)
 	}
-	// bucket of 4: 30 taken leaves -26; one more part needs 27 tokens = 1.35 s
 	if d := time.Since(start); d < 1250*time.Millisecond {
-		t.Fatalf("part after a 30-part text waited %v, want about 1.35 s", d)
+		t.Fatalf("30 parts at 20 TPS went in %v, want at least 1.3 s", d)
 	}
 }
 
 // Each bind has its own bucket: a drained mobile bind does not hold back a
 // unicom one.
 func TestLimiter_BindsHaveTheirOwnBuckets(t *testing.T) {
-	prefix := redistest.Prefix(t)
-	l := open(t, prefix).Limiter()
+	l := open(t, redistest.Prefix(t)).Limiter()
 	ctx := context.Background()
-	if err := l.Wait(ctx, "mobile-1", 1, 60); err != nil { // a minute of debt
-		t.Fatal(err)
+	if g, _, err := l.Take(ctx, "mobile-1", 1, 1); err != nil || g != 1 {
+		t.Fatalf("first part on mobile-1: granted %d (%v)", g, err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- l.Wait(ctx, "unicom-1", 1, 1) }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("unicom-1 waited on mobile-1's debt")
+	if g, w, err := l.Take(ctx, "mobile-1", 1, 1); err != nil || g != 0 || w <= 0 {
+		t.Fatalf("mobile-1 drained: granted %d, wait %v (%v); want none and a wait", g, w, err)
+	}
+	if g, _, err := l.Take(ctx, "unicom-1", 1, 1); err != nil || g != 1 {
+		t.Fatalf("unicom-1 after mobile-1 drained: granted %d (%v), want 1", g, err)
 	}
 }
 
-// Waiting ends with the context.
-func TestLimiter_WaitEndsWithContext(t *testing.T) {
+// Take grants what the bucket holds, never more, and when it holds less
+// than a part says how long until it does.
+func TestLimiter_TakeGrantsWhatTheBucketHoldsAndSaysHowLongToWait(t *testing.T) {
 	l := open(t, redistest.Prefix(t)).Limiter()
-	if err := l.Wait(context.Background(), "telecom-1", 1, 100); err != nil {
-		t.Fatal(err)
+	ctx := context.Background()
+	g, w, err := l.Take(ctx, "telecom-1", 10, 5) // a bucket of 2 at 10 TPS
+	if err != nil || g != 2 || w != 0 {
+		t.Fatalf("first take of 5: granted %d wait %v (%v), want 2 and no wait", g, w, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	if err := l.Wait(ctx, "telecom-1", 1, 1); err == nil {
-		t.Fatal("Wait returned nil for a part 100 s away with a 100 ms context")
+	g, w, err = l.Take(ctx, "telecom-1", 10, 5)
+	if err != nil || g != 0 || w <= 0 || w > 110*time.Millisecond {
+		t.Fatalf("second take: granted %d wait %v (%v), want none and at most 100 ms", g, w, err)
 	}
 }

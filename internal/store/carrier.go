@@ -27,8 +27,10 @@ func (tx *Tx) noteCarrier(ctx context.Context, phone, carrier string, delivered 
 	}
 	var err error
 	if delivered {
-		_, err = tx.tx.Exec(ctx, `INSERT INTO carrier_evidence (phone, carrier, delivered_at) VALUES ($1, $2, $3)
-			ON CONFLICT (phone, carrier) DO UPDATE SET undeliverable = 0, delivered_at = $3`, phone, carrier, tx.Now)
+		// Only a count to clear is written: a row per number delivered to
+		// would cost a write for every text and teach nothing.
+		_, err = tx.tx.Exec(ctx, `UPDATE carrier_evidence SET undeliverable = 0, delivered_at = $3
+			WHERE phone = $1 AND carrier = $2 AND undeliverable > 0`, phone, carrier, tx.Now)
 	} else {
 		_, err = tx.tx.Exec(ctx, `INSERT INTO carrier_evidence (phone, carrier, undeliverable, failed_at) VALUES ($1, $2, 1, $3)
 			ON CONFLICT (phone, carrier) DO UPDATE SET undeliverable = carrier_evidence.undeliverable + 1, failed_at = $3`,

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -106,5 +108,106 @@ func TestInsertInbound_StoresTextsPostgreSQLCannotHoldAsIs(t *testing.T) {
 	rows, _ := st.ListInbound(ctx, store.InboundFilter{})
 	if len(rows) != 1 || rows[0].ID != id || rows[0].Body != "供 桂花\uFFFD 8公分 \uFFFD200株" {
 		t.Fatalf("stored %q", rows[0].Body)
+	}
+}
+
+// One batch with a redelivery inside it (the same key twice, and a copy
+// across the dedup window's boundary) stores each text once.
+func TestReceive_RedeliveriesInsideOneBatchAreStoredOnce(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	ctx := context.Background()
+	a := store.MO{DedupKey: "h:a:2", AltKeys: []string{"h:a:1"}, Bind: "b", Sender: "13800000001", Body: "帮助"}
+	b := store.MO{DedupKey: "h:b:2", AltKeys: []string{"h:b:1"}, Bind: "b", Sender: "13800000002", Body: "帮助"}
+	bNext := store.MO{DedupKey: "h:b:3", AltKeys: []string{"h:b:2"}, Bind: "b", Sender: "13800000002", Body: "帮助"}
+	waiting, err := st.Receive(ctx, []store.MO{a, b, a, bNext}, nil, nil)
+	if err != nil || waiting != 2 {
+		t.Fatalf("waiting %d (%v), want the two texts once each", waiting, err)
+	}
+	// And again in a later batch.
+	if waiting, err := st.Receive(ctx, []store.MO{bNext, a}, nil, nil); err != nil || waiting != 0 {
+		t.Fatalf("a later redelivery: waiting %d (%v), want none", waiting, err)
+	}
+	if n, _ := st.CountInbound(ctx, ""); n != 2 {
+		t.Fatalf("%d rows, want 2", n)
+	}
+	if in, _, _ := st.QueueDepth(ctx); in != 2 {
+		t.Fatalf("%d texts queued, want 2", in)
+	}
+}
+
+// In a batch, a text whose handling fails has its own work undone and goes
+// to a clerk; the texts before and after it commit.
+func TestProcessInbound_AFailingTextGoesToAClerkTheOthersCommit(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	ctx := context.Background()
+	var texts []store.MO
+	for i := range 3 {
+		texts = append(texts, store.MO{DedupKey: fmt.Sprint(i), Bind: "b", Sender: fmt.Sprintf("1380000000%d", i), Body: fmt.Sprint("text ", i)})
+	}
+	if _, err := st.Receive(ctx, texts, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.ProcessInbound(ctx, 10, func(tx *store.Tx, in store.Inbound) error {
+		if err := tx.FinishInbound(ctx, in.ID, "done", "ok", "", nil); err != nil {
+			return err
+		}
+		if in.Body == "text 1" {
+			return errors.New("broken")
+		}
+		return nil
+	})
+	if err != nil || p.Claimed != 3 || len(p.Failed) != 1 {
+		t.Fatalf("processed %+v (%v), want 3 claimed and 1 failed", p, err)
+	}
+	rows, _ := st.ListInbound(ctx, store.InboundFilter{})
+	for _, r := range rows {
+		want := "done"
+		if r.Body == "text 1" {
+			want = "needs_clerk"
+		}
+		if r.State != want {
+			t.Errorf("%q is %s, want %s", r.Body, r.State, want)
+		}
+	}
+	if in, _, _ := st.QueueDepth(ctx); in != 0 {
+		t.Fatalf("%d texts still queued, want none", in)
+	}
+	// A clerk sends the failed text back to be parsed again: it is queued.
+	if _, err := st.Pool().Exec(ctx, `UPDATE inbound SET state = 'new' WHERE body = 'text 1'`); err != nil {
+		t.Fatal(err)
+	}
+	if in, _, _ := st.QueueDepth(ctx); in != 1 {
+		t.Fatalf("%d texts queued after a clerk's reparse, want 1", in)
+	}
+}
+
+// A batch undone as a whole (the worker's process died before it
+// committed) leaves every text waiting for the next worker.
+func TestProcessInbound_ABatchThatNeverCommitsLeavesItsTextsWaiting(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	ctx := context.Background()
+	if _, err := st.Receive(ctx, []store.MO{{DedupKey: "x", Bind: "b", Sender: "13800000001", Body: "帮助"}}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	dying, kill := context.WithCancel(ctx)
+	_, err := st.ProcessInbound(dying, 10, func(tx *store.Tx, in store.Inbound) error {
+		kill()
+		return nil
+	})
+	if err == nil {
+		t.Fatal("the batch committed after its context ended")
+	}
+	// Its row lock goes when PostgreSQL sees the connection close, a moment later.
+	var p store.Processed
+	for deadline := time.Now().Add(10 * time.Second); p.Claimed == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		p, err = st.ProcessInbound(ctx, 10, func(tx *store.Tx, in store.Inbound) error {
+			return tx.FinishInbound(ctx, in.ID, "done", "ok", "", nil)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p.Claimed != 1 {
+		t.Fatalf("the next worker claimed %d, want the text", p.Claimed)
 	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -70,6 +71,7 @@ func (s *Store) MemberByPhone(ctx context.Context, phone string) (Member, error)
 // StopMember puts phone on the stoplist (退订): nothing unsolicited is sent
 // to it until it texts again.
 func (tx *Tx) StopMember(ctx context.Context, phone string) error {
+	delete(tx.wb.notStopped, phone)
 	_, err := tx.tx.Exec(ctx, `UPDATE members SET stopped_at = $2 WHERE phone = $1`, phone, tx.Now)
 	return interpret(err, "会员")
 }
@@ -77,8 +79,34 @@ func (tx *Tx) StopMember(ctx context.Context, phone string) error {
 // UnstopMember takes phone off the stoplist; any text from a stopped number
 // does. It reports whether the number was stopped.
 func (tx *Tx) UnstopMember(ctx context.Context, phone string) (bool, error) {
+	if tx.wb.notStopped[phone] {
+		return false, nil
+	}
 	tag, err := tx.tx.Exec(ctx, `UPDATE members SET stopped_at = NULL WHERE phone = $1 AND stopped_at IS NOT NULL`, phone)
 	return tag.RowsAffected() > 0, interpret(err, "会员")
+}
+
+// knowStopped reads, in one statement, which of phones are on the
+// stoplist, so that UnstopMember needs no statement for the others in this
+// transaction.
+func (tx *Tx) knowStopped(ctx context.Context, phones []string) error {
+	rows, err := tx.tx.Query(ctx, `SELECT phone FROM members WHERE phone = ANY($1) AND stopped_at IS NOT NULL`, phones)
+	if err != nil {
+		return interpret(err, "会员")
+	}
+	stopped, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return interpret(err, "会员")
+	}
+	if tx.wb.notStopped == nil {
+		tx.wb.notStopped = map[string]bool{}
+	}
+	for _, p := range phones {
+		if !slices.Contains(stopped, p) {
+			tx.wb.notStopped[p] = true
+		}
+	}
+	return nil
 }
 
 // RegisterMember records the name, town and village a member texted (注册);

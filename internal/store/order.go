@@ -211,20 +211,3 @@ func (s *Store) StockMismatches(ctx context.Context) ([]StockCheck, error) {
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[StockCheck])
 }
-
-// Savepoint runs fn inside a savepoint of tx: when fn fails, what it wrote
-// is undone and tx carries on, so a command refused half-way (a domain
-// error) leaves no trace but the reply that explains it.
-func (tx *Tx) Savepoint(ctx context.Context, fn func(*Tx) error) error {
-	sp, err := tx.tx.Begin(ctx)
-	if err != nil {
-		return interpret(err, "事务")
-	}
-	if err := fn(&Tx{tx: sp, Now: tx.Now}); err != nil {
-		if rerr := sp.Rollback(ctx); rerr != nil {
-			return errors.Join(err, rerr)
-		}
-		return err
-	}
-	return interpret(sp.Commit(ctx), "事务")
-}

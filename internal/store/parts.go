@@ -2,14 +2,11 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // Part is one stored part of a long MO.
@@ -34,75 +31,84 @@ type Part struct {
 // Joiner turns a complete, seq-ordered set of parts into text.
 type Joiner func(parts []Part) (string, error)
 
-// AddPart commits one part of a long MO and, when it completes its message,
-// the joined text as an inbound row in the same transaction. A redelivered
-// part is stored once. Parts belong together when sender, reference and
-// total agree and they arrived within partWindow of each other.
+// AddPart commits one part of a long MO (see Receive) and, when it
+// completes its message, the joined text as an inbound row in the same
+// transaction. A redelivered part is stored once. Parts belong together
+// when sender, reference and total agree and they arrived within
+// partWindow of each other.
 func (s *Store) AddPart(ctx context.Context, p Part, join Joiner) (inboundID int64, complete bool, err error) {
 	err = s.InTx(ctx, func(tx *Tx) error {
-		// Serialise the parts of one message so that exactly one of two
-		// parts arriving at once sees the message complete.
-		h := fnv.New64a()
-		fmt.Fprintf(h, "%s|%d|%d", p.Sender, p.Ref, p.Total)
-		if _, err := tx.tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(h.Sum64())); err != nil {
-			return err
-		}
-		if p.ReceivedAt.IsZero() {
-			p.ReceivedAt = tx.Now
-		}
-		tag, err := tx.tx.Exec(ctx, `INSERT INTO inbound_parts (dedup_key, bind, carrier, sender, recipient,
-			ref, total, seq, data_coding, body, received_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
-			ON CONFLICT (dedup_key) DO NOTHING`,
-			p.DedupKey, p.Bind, p.Carrier, p.Sender, p.Recipient, p.Ref, p.Total, p.Seq, int16(p.DataCoding), p.Body, p.ReceivedAt)
-		if err != nil {
-			return interpret(err, "短信分段")
-		}
-		if tag.RowsAffected() == 0 {
-			return nil // a redelivery of a part already stored
-		}
-		rows, err := tx.tx.Query(ctx, `SELECT DISTINCT ON (seq) id, seq, data_coding, body, dedup_key
-			FROM inbound_parts
-			WHERE sender = $1 AND ref = $2 AND total = $3 AND inbound_id IS NULL AND received_at > $4
-			ORDER BY seq, id`, p.Sender, p.Ref, p.Total, p.ReceivedAt.Add(-partWindow))
-		if err != nil {
-			return interpret(err, "短信分段")
-		}
-		var ids []int64
-		var parts []Part
-		for rows.Next() {
-			var (
-				id int64
-				q  = p
-				dc int16
-			)
-			if err := rows.Scan(&id, &q.Seq, &dc, &q.Body, &q.DedupKey); err != nil {
-				rows.Close()
-				return err
-			}
-			q.DataCoding = byte(dc)
-			ids = append(ids, id)
-			parts = append(parts, q)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(parts) < p.Total {
-			return nil
-		}
-		complete = true
-		text, err := join(parts)
-		if err != nil {
-			return fmt.Errorf("join long MO: %w", err)
-		}
-		inboundID, _, err = tx.insertInbound(ctx, MO{DedupKey: "j:" + parts[0].DedupKey, Bind: p.Bind, Carrier: p.Carrier,
-			Sender: p.Sender, Recipient: p.Recipient, Body: text, ReceivedAt: p.ReceivedAt, Hold: p.Hold, HoldNote: p.HoldNote})
-		if err != nil {
-			return err
-		}
-		_, err = tx.tx.Exec(ctx, `UPDATE inbound_parts SET inbound_id = $1 WHERE id = ANY($2)`, inboundID, ids)
-		return interpret(err, "短信分段")
+		inboundID, complete, err = tx.addPart(ctx, p, join)
+		return err
 	})
 	return inboundID, complete, err
+}
+
+// groupLock is the advisory lock that serialises the parts of one message,
+// so that exactly one of two parts arriving at once sees it complete.
+func (p Part) groupLock() int64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s|%d|%d", p.Sender, p.Ref, p.Total)
+	return int64(h.Sum64())
+}
+
+func (tx *Tx) addPart(ctx context.Context, p Part, join Joiner) (inboundID int64, complete bool, err error) {
+	if _, err := tx.tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, p.groupLock()); err != nil {
+		return 0, false, err
+	}
+	if p.ReceivedAt.IsZero() {
+		p.ReceivedAt = tx.Now
+	}
+	tag, err := tx.tx.Exec(ctx, `INSERT INTO inbound_parts (dedup_key, bind, carrier, sender, recipient,
+		ref, total, seq, data_coding, body, received_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+		ON CONFLICT (dedup_key) DO NOTHING`,
+		p.DedupKey, p.Bind, p.Carrier, p.Sender, p.Recipient, p.Ref, p.Total, p.Seq, int16(p.DataCoding), p.Body, p.ReceivedAt)
+	if err != nil {
+		return 0, false, interpret(err, "短信分段")
+	}
+	if tag.RowsAffected() == 0 {
+		return 0, false, nil // a redelivery of a part already stored
+	}
+	rows, err := tx.tx.Query(ctx, `SELECT DISTINCT ON (seq) id, seq, data_coding, body, dedup_key
+		FROM inbound_parts
+		WHERE sender = $1 AND ref = $2 AND total = $3 AND inbound_id IS NULL AND received_at > $4
+		ORDER BY seq, id`, p.Sender, p.Ref, p.Total, p.ReceivedAt.Add(-partWindow))
+	if err != nil {
+		return 0, false, interpret(err, "短信分段")
+	}
+	var ids []int64
+	var parts []Part
+	for rows.Next() {
+		var (
+			id int64
+			q  = p
+			dc int16
+		)
+		if err := rows.Scan(&id, &q.Seq, &dc, &q.Body, &q.DedupKey); err != nil {
+			rows.Close()
+			return 0, false, err
+		}
+		q.DataCoding = byte(dc)
+		ids = append(ids, id)
+		parts = append(parts, q)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, false, err
+	}
+	if len(parts) < p.Total {
+		return 0, false, nil
+	}
+	text, err := join(parts)
+	if err != nil {
+		return 0, false, fmt.Errorf("join long MO: %w", err)
+	}
+	inboundID, _, err = tx.insertInbound(ctx, MO{DedupKey: "j:" + parts[0].DedupKey, Bind: p.Bind, Carrier: p.Carrier,
+		Sender: p.Sender, Recipient: p.Recipient, Body: text, ReceivedAt: p.ReceivedAt, Hold: p.Hold, HoldNote: p.HoldNote})
+	if err != nil {
+		return 0, false, err
+	}
+	_, err = tx.tx.Exec(ctx, `UPDATE inbound_parts SET inbound_id = $1 WHERE id = ANY($2)`, inboundID, ids)
+	return inboundID, true, interpret(err, "短信分段")
 }
 
 // partWindow is how far apart the parts of one message may arrive; a handset
@@ -178,22 +184,11 @@ func (s *Store) HandOnStaleParts(ctx context.Context, olderThan time.Duration, j
 // A fragment stays "new" (a worker answers what it can of it, with its
 // reason); any other hold goes straight to a clerk.
 func (tx *Tx) insertInbound(ctx context.Context, mo MO) (id int64, inserted bool, err error) {
-	// PostgreSQL text holds neither NUL nor invalid UTF-8; a decoded SMS may
-	// carry both. Refusing the row would make the SMSC redeliver it forever.
-	mo.Body, mo.Sender, mo.Recipient = storable(mo.Body), storable(mo.Sender), storable(mo.Recipient)
-	state := "new"
-	if mo.Hold != "" && mo.Hold != "fragment" {
-		state = "needs_clerk"
+	ids, dups, err := tx.insertTexts(ctx, []MO{mo})
+	if err != nil {
+		return 0, false, err
 	}
-	err = tx.tx.QueryRow(ctx, `INSERT INTO inbound (dedup_key, bind, carrier, sender, recipient, body,
-		received_at, state, reason, outcome) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
-		ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-		mo.DedupKey, mo.Bind, mo.Carrier, mo.Sender, mo.Recipient, mo.Body, mo.ReceivedAt, state, mo.Hold, mo.HoldNote).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		err = tx.tx.QueryRow(ctx, `SELECT id FROM inbound WHERE dedup_key = $1`, mo.DedupKey).Scan(&id)
-		return id, false, interpret(err, "短信")
-	}
-	return id, err == nil, interpret(err, "短信")
+	return ids[0], !dups[0], nil
 }
 
 // storable makes s valid UTF-8 without NUL bytes, each offending byte

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -14,20 +15,10 @@ import (
 // carrier, and returns the MTs it saw.
 func sendAll(t *testing.T, st *store.Store, carrier string, prefix string) []store.MT {
 	t.Helper()
-	var seen []store.MT
-	for {
-		did, err := st.SendDue(context.Background(), func(_ context.Context, m store.MT) (store.SendResult, error) {
-			seen = append(seen, m)
-			return store.SendResult{Bind: carrier + "-1", Carrier: carrier,
-				Parts: []store.SentPart{{Seq: 1, MessageID: fmt.Sprintf("%s%d", prefix, m.ID)}}}, nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !did {
-			return seen
-		}
-	}
+	return sendDue(t, st, func(m store.MT) store.SendOutcome {
+		return store.SendOutcome{Bind: carrier + "-1", Carrier: carrier, Total: 1,
+			Parts: []store.SentPart{{Seq: 1, MessageID: fmt.Sprintf("%s%d", prefix, m.ID)}}}
+	})
 }
 
 func receipt(t *testing.T, st *store.Store, id, state string) store.Receipted {
@@ -123,79 +114,82 @@ func TestReceipt_LearnsTheThirdCarrierWhenTheSecondFailsToo(t *testing.T) {
 	}
 }
 
-// A receipt can come while the MT's sender still holds its row (a long text
-// whose first part is delivered before the last is sent). Recording it must
-// not wait for that sender: it runs on the bind's read loop, which the
-// sender is waiting on. The MT is settled when the sender commits.
-func TestReceipt_DoesNotWaitForTheSenderHoldingTheMT(t *testing.T) {
+// A receipt can overtake the record of its part (the SMSC answers the
+// submit and reports the delivery before the sender's batch commits): it
+// waits, and the part gets it when it is recorded.
+func TestReceipt_BeforeItsPartIsRecordedIsKeptAndApplied(t *testing.T) {
 	st := pgtest.Store(t, nil)
 	enqueue(t, st, 1)
 	ctx := context.Background()
-	_, err := st.SendDue(ctx, func(_ context.Context, m store.MT) (store.SendResult, error) {
-		if err := st.PartSubmitting(ctx, m.ID, 1); err != nil {
-			return store.SendResult{}, err
-		}
-		if err := st.PartAccepted(ctx, m.ID, 1, "r1"); err != nil {
-			return store.SendResult{}, err
-		}
-		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		r, err := st.RecordReceipt(rctx, []string{"r1"}, "delivered", "")
-		if err != nil || !r.Matched || r.Settled {
-			t.Errorf("receipt while the sender holds the MT: %+v %v; want matched, not settled, no wait", r, err)
-		}
-		return store.SendResult{Bind: "mobile-1", Carrier: "mobile", Parts: []store.SentPart{{Seq: 1, MessageID: "r1"}}}, nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	r, err := st.RecordReceipt(ctx, []string{"r1"}, "delivered", "")
+	if err != nil || r.Matched {
+		t.Fatalf("receipt before its part: %+v %v, want kept unmatched", r, err)
 	}
+	sendDue(t, st, func(store.MT) store.SendOutcome {
+		return store.SendOutcome{Bind: "mobile-1", Carrier: "mobile", Total: 1, Parts: []store.SentPart{{Seq: 1, MessageID: "r1"}}}
+	})
 	if rows := outboxRows(t, st); rows[0].State != "delivered" {
-		t.Fatalf("state %s, want delivered: the receipt that came mid-send was lost", rows[0].State)
+		t.Fatalf("state %s, want delivered: the receipt that came first was lost", rows[0].State)
 	}
 }
 
-// A process killed after the SMSC accepted part 1 and while part 2 was out:
-// part 1 is never sent again; part 2 is resent and counted as ambiguous.
-func TestSendDue_PartsOfAKilledAttemptAreSkippedOrResentAsAmbiguous(t *testing.T) {
+// The same, when the receipt and the part are recorded at the same moment
+// by transactions that cannot see each other: the sweep applies it.
+func TestApplyEarlyReceipts_MatchesAReceiptThatMissedItsPart(t *testing.T) {
 	st := pgtest.Store(t, nil)
 	enqueue(t, st, 1)
 	ctx := context.Background()
-	killed, kill := context.WithCancel(ctx)
-	_, err := st.SendDue(killed, func(_ context.Context, m store.MT) (store.SendResult, error) {
-		_ = st.PartSubmitting(ctx, m.ID, 1)
-		_ = st.PartAccepted(ctx, m.ID, 1, "k1")
-		_ = st.PartSubmitting(ctx, m.ID, 2)
-		kill() // the transaction that holds the claim dies with the process
-		return store.SendResult{Bind: "mobile-1", Parts: []store.SentPart{{Seq: 1, MessageID: "k1"}}}, nil
+	sendAll(t, st, "mobile", "s")
+	id := outboxRows(t, st)[0].ID
+	// As if recorded while the part's transaction was still open.
+	if _, err := st.Pool().Exec(ctx, `INSERT INTO early_receipts (candidates, state, received_at) VALUES ($1, 'delivered', now())`,
+		[]string{fmt.Sprintf("s%d", id)}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.ApplyEarlyReceipts(ctx); err != nil || n != 1 {
+		t.Fatalf("applied %d (%v), want 1", n, err)
+	}
+	if rows := outboxRows(t, st); rows[0].State != "delivered" {
+		t.Fatalf("state %s, want delivered", rows[0].State)
+	}
+}
+
+// A sender killed mid-attempt records nothing; once its lease runs out the
+// next sender takes the MT over: the part the SMSC had accepted and that was
+// recorded (an earlier attempt's) is never sent again; the others are sent
+// and counted as ambiguous, since the dead sender may have sent them.
+func TestLeaseDue_PartsOfAKilledAttemptAreSkippedOrResentAsAmbiguous(t *testing.T) {
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	st := pgtest.Store(t, func() time.Time { return now })
+	enqueue(t, st, 1)
+	ctx := context.Background()
+	// A first attempt: part 1 accepted, part 2 unanswered when the link dropped.
+	sendDue(t, st, func(store.MT) store.SendOutcome {
+		return store.SendOutcome{Bind: "mobile-1", Total: 3, Parts: []store.SentPart{{Seq: 1, MessageID: "k1"}},
+			Unknown: true, Err: errors.New("link dropped")}
 	})
-	if err == nil {
-		t.Fatal("the killed attempt committed")
+	// A second attempt is killed: it leased the MT and never recorded.
+	now = now.Add(time.Hour)
+	if dead, err := st.LeaseDue(ctx, "dead/1", 0, 10, time.Minute); err != nil || len(dead) != 1 {
+		t.Fatal(dead, err)
 	}
-	// The dead attempt's lock goes when PostgreSQL sees its connection
-	// close, a moment later: take the row over as soon as it is free.
+	if again, _ := st.LeaseDue(ctx, "early/1", 0, 10, time.Minute); len(again) != 0 {
+		t.Fatal("an MT under a live lease was leased again")
+	}
+	now = now.Add(2 * time.Minute)
 	var m store.MT
-	for deadline := time.Now().Add(10 * time.Second); m.ID == 0; {
-		_, err = st.SendDue(ctx, func(_ context.Context, got store.MT) (store.SendResult, error) {
-			m = got
-			return store.SendResult{Bind: "mobile-1", Carrier: "mobile", Parts: []store.SentPart{{Seq: 2, MessageID: "k2"}}}, nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m.ID == 0 {
-			if time.Now().After(deadline) {
-				t.Fatal("the killed attempt's row was never free to take over")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-	if fmt.Sprint(m.SentSeqs) != "[1]" || fmt.Sprint(m.Ambiguous) != "[2]" {
-		t.Fatalf("takeover saw sent %v, unknown %v; want [1] and [2]", m.SentSeqs, m.Ambiguous)
+	sendDue(t, st, func(got store.MT) store.SendOutcome {
+		m = got
+		return store.SendOutcome{Bind: "mobile-1", Carrier: "mobile", Total: 3,
+			Parts: []store.SentPart{{Seq: 2, MessageID: "k2"}, {Seq: 3, MessageID: "k3"}}}
+	})
+	if fmt.Sprint(m.SentSeqs) != "[1]" || !m.Retaken {
+		t.Fatalf("takeover saw sent %v, retaken %v; want [1] and retaken", m.SentSeqs, m.Retaken)
 	}
 	var state string
 	var parts, ambiguous int
-	err = st.Pool().QueryRow(ctx, `SELECT state, parts, ambiguous_parts FROM outbox WHERE id = $1`, m.ID).Scan(&state, &parts, &ambiguous)
-	if err != nil || state != "submitted" || parts != 2 || ambiguous != 1 {
-		t.Fatalf("state %s parts %d ambiguous %d (%v), want submitted, 2, 1", state, parts, ambiguous, err)
+	err := st.Pool().QueryRow(ctx, `SELECT state, parts, ambiguous_parts FROM outbox WHERE id = $1`, m.ID).Scan(&state, &parts, &ambiguous)
+	if err != nil || state != "submitted" || parts != 3 || ambiguous != 2 {
+		t.Fatalf("state %s parts %d ambiguous %d (%v), want submitted, 3, 2", state, parts, ambiguous, err)
 	}
 }

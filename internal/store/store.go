@@ -62,19 +62,6 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
 
-// Tx is one transaction with the time captured when it began.
-type Tx struct {
-	tx  pgx.Tx
-	Now time.Time
-}
-
-// InTx runs fn in one transaction and commits when fn returns nil.
-func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return fn(&Tx{tx: tx, Now: s.now()})
-	})
-}
-
 // interpret turns driver errors into the domain's error codes so that no
 // caller needs to know pgx: no rows → NotFound, unique violation → Conflict,
 // check violation → Invalid. Other errors pass through wrapped.
@@ -140,4 +127,17 @@ func EnsureDatabase(ctx context.Context, url string) error {
 		return fmt.Errorf("create database %q: %w", name, err)
 	}
 	return nil
+}
+
+// isRetryable reports a statement that lost a race it may win on another
+// try: a deadlock, a serialization failure, a lock it could not get.
+func isRetryable(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "40001", "40P01", "55P03":
+			return true
+		}
+	}
+	return false
 }

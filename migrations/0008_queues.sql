@@ -1,0 +1,80 @@
+-- Hot queues apart from the history. A worker claims texts by deleting
+-- them from inbound_queue, and a sender leases MTs in outbox_queue, so that
+-- neither ever walks over the rows already processed: inbound and outbox
+-- keep growing, the queues hold only what is waiting.
+--
+-- Triggers keep the queues complete whatever writes the history (an MO,
+-- a clerk's "parse again", an order's notice, a bulletin to 20,000
+-- numbers): every inbound row in state 'new' and every outbox row in state
+-- 'queued' has its queue row.
+
+CREATE TABLE inbound_queue (
+    inbound_id bigint PRIMARY KEY -- no foreign key: the row is written with its inbound row, and checked for nothing else
+);
+
+-- outbox_queue rows are due at due_at. A sender leases a row by writing
+-- lease_until, lease_owner (a token naming the lease) and lease_key (an
+-- advisory lock its process holds on a connection of its own for as long as
+-- it lives); a row is free again when its lease ends, or at once when its
+-- lease_key's lock is free because the process died with its connection.
+-- The sender deletes the row once the MT's fate is recorded, or sets the
+-- next attempt's due_at and ends the lease. A row leased again while its
+-- lease_owner is still set is one whose sender died or hung mid-attempt: its
+-- parts without an SMSC id may have reached the SMSC, and are resent and
+-- counted as ambiguous.
+CREATE TABLE outbox_queue (
+    outbox_id   bigint PRIMARY KEY,
+    due_at      timestamptz NOT NULL,
+    lease_until timestamptz,
+    lease_owner text NOT NULL DEFAULT '',
+    lease_key   bigint NOT NULL DEFAULT 0
+) WITH (fillfactor = 70); -- room for a lease's update beside the row (HOT: no index touched)
+CREATE INDEX outbox_queue_due ON outbox_queue (due_at, outbox_id);
+
+-- History rows change a few times after they are written (an MT is
+-- submitted, then delivered; a text is answered): leave room on each page
+-- so that those updates stay on it and touch no index.
+ALTER TABLE inbound SET (fillfactor = 85);
+ALTER TABLE outbox SET (fillfactor = 80);
+ALTER TABLE outbox_parts SET (fillfactor = 85);
+-- No query reads it, and it made every change of an MT's state rewrite
+-- the MT's index entries.
+DROP INDEX outbox_submitted;
+
+-- Small tables with a high turnover: vacuum them after a few thousand
+-- dead rows instead of a fraction of their (small) size. The exchange also
+-- vacuums them itself (store.VacuumQueues), for servers that run without
+-- autovacuum.
+ALTER TABLE inbound_queue SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000,
+    autovacuum_vacuum_cost_delay = 0);
+ALTER TABLE outbox_queue SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000,
+    autovacuum_vacuum_cost_delay = 0);
+
+INSERT INTO inbound_queue (inbound_id) SELECT id FROM inbound WHERE state = 'new';
+INSERT INTO outbox_queue (outbox_id, due_at) SELECT id, next_attempt_at FROM outbox WHERE state = 'queued';
+DROP INDEX inbound_new;
+DROP INDEX outbox_due;
+
+CREATE FUNCTION inbound_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO inbound_queue (inbound_id) SELECT id FROM new_rows WHERE state = 'new';
+    RETURN NULL;
+END $$;
+CREATE TRIGGER inbound_enqueue AFTER INSERT ON inbound REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION inbound_enqueue();
+
+CREATE FUNCTION inbound_requeue() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO inbound_queue (inbound_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER inbound_requeue AFTER UPDATE OF state ON inbound
+    FOR EACH ROW WHEN (NEW.state = 'new' AND OLD.state <> 'new') EXECUTE FUNCTION inbound_requeue();
+
+CREATE FUNCTION outbox_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO outbox_queue (outbox_id, due_at) SELECT id, next_attempt_at FROM new_rows WHERE state = 'queued';
+    RETURN NULL;
+END $$;
+CREATE TRIGGER outbox_enqueue AFTER INSERT ON outbox REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION outbox_enqueue();
