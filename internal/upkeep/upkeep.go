@@ -19,7 +19,7 @@ type Keeper struct {
 	Store   *store.Store
 	Log     *slog.Logger
 	Vacuum  time.Duration // between vacuums of the queues; default 5 s
-	Analyze time.Duration // between looks for stale statistics; default 5 s
+	Analyze time.Duration // between looks for stale statistics; default 1 s (the look is cheap)
 
 	group startstop.Group
 }
@@ -33,7 +33,7 @@ func (k *Keeper) Start(ctx context.Context) {
 		k.Vacuum = 5 * time.Second
 	}
 	if k.Analyze <= 0 {
-		k.Analyze = 5 * time.Second
+		k.Analyze = time.Second
 	}
 	k.group.Start(ctx,
 		func(ctx context.Context) {
