@@ -52,10 +52,12 @@ CREATE INDEX outbox_created ON outbox USING brin (created_at) WITH (pages_per_ra
 -- dead rows instead of a fraction of their (small) size. The exchange also
 -- vacuums them itself (store.VacuumQueues), for servers that run without
 -- autovacuum.
+-- Never truncate them: giving the empty pages at the end back takes a lock
+-- that stops every claim while the table is scanned for them.
 ALTER TABLE inbound_queue SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000,
-    autovacuum_vacuum_cost_delay = 0);
+    autovacuum_vacuum_cost_delay = 0, vacuum_truncate = false);
 ALTER TABLE outbox_queue SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000,
-    autovacuum_vacuum_cost_delay = 0);
+    autovacuum_vacuum_cost_delay = 0, vacuum_truncate = false);
 
 INSERT INTO inbound_queue (inbound_id) SELECT id FROM inbound WHERE state = 'new';
 INSERT INTO outbox_queue (outbox_id, due_at) SELECT id, next_attempt_at FROM outbox WHERE state = 'queued';

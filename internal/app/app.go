@@ -127,6 +127,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 		Wakeups:   a.Redis.Wakeups(runCtx, "intake"),
 		Processed: func(ctx context.Context) { a.Redis.Wake(ctx, "outbox") }}
 	a.sender = &outbox.Sender{Store: a.Store, Gateway: a.Gateway, Log: log, Wakeups: a.Redis.Wakeups(runCtx, "outbox")}
+	a.intake.Handoff = a.sender
 
 	site, err := web.New(web.Options{Store: a.Store, Gateway: a.Gateway, Log: log,
 		Lexicon: a.lexicon, Redis: a.Redis, Signature: cfg.Signature, GroupBuys: a.GroupBuys, Exchange: ex,

@@ -19,13 +19,25 @@ type Worker struct {
 	Store     *store.Store
 	Exchange  *exchange.Service
 	Wakeups   <-chan struct{}           // new texts; may be nil (then it polls)
-	Processed func(ctx context.Context) // called after each commit that handled texts, e.g. to wake the senders
+	Processed func(ctx context.Context) // called after a commit that wrote texts no sender took over, e.g. to wake the senders
+	Handoff   Handoff                   // the process's sender, to take the replies over directly; may be nil
 	Log       *slog.Logger
 	Workers   int           // goroutines; default 2
 	Batch     int           // texts per transaction; default 200
 	PartsAge  time.Duration // hand on incomplete long texts after this; default 2 min
 
 	group startstop.Group
+}
+
+// Handoff is a sender that takes MTs over the moment the transaction that
+// wrote them commits (outbox.Sender).
+type Handoff interface {
+	// Offer reserves room for up to max MTs a transaction is about to
+	// commit and returns the lease to write them under, or nil.
+	Offer(max int) *store.Lease
+	// Take sends the MTs written under the lease (none when the
+	// transaction failed).
+	Take(l *store.Lease, mts []store.MT)
 }
 
 // Start runs the workers until Stop.
@@ -108,6 +120,10 @@ func (w *Worker) ProcessBatch(ctx context.Context) (int, error) {
 	if batch <= 0 {
 		batch = 200
 	}
+	var offer func(int) *store.Lease
+	if w.Handoff != nil {
+		offer = w.Handoff.Offer
+	}
 	p, err := w.Store.ProcessInbound(ctx, batch, func(tx *store.Tx, in store.Inbound) (err error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -115,14 +131,20 @@ func (w *Worker) ProcessBatch(ctx context.Context) (int, error) {
 			}
 		}()
 		return w.Exchange.HandleInbound(ctx, tx, in)
-	})
+	}, offer)
+	if p.Lease != nil {
+		if err != nil {
+			p.Leased = nil // rolled back: nothing was leased
+		}
+		w.Handoff.Take(p.Lease, p.Leased) // whatever happened: the room not used goes back
+	}
 	if err != nil {
 		return 0, err
 	}
 	for id, err := range p.Failed {
 		w.Log.Error("text handed to clerk after error", slog.Int64("inbound", id), slog.Any("err", err))
 	}
-	if p.Claimed > p.Deferred && w.Processed != nil {
+	if p.Written > len(p.Leased) && w.Processed != nil {
 		w.Processed(ctx)
 	}
 	return p.Claimed, nil

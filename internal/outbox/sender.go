@@ -40,6 +40,8 @@ type Sender struct {
 	group    startstop.Group
 	owner    string
 	key      *store.LeaseKey
+	mu       sync.Mutex // guards ready against Stop
+	ready    bool       // the key is held and the recorder runs: Offer may lease
 	leases   atomic.Int64
 	inflight atomic.Int64
 	room     chan struct{} // signalled when in-flight MTs are recorded
@@ -66,7 +68,7 @@ func (s *Sender) run(ctx context.Context) {
 	_, _ = rand.Read(b)
 	s.owner = hex.EncodeToString(b)
 	s.room = make(chan struct{}, 1)
-	s.results = make(chan store.SendOutcome, s.InFlight)
+	s.results = make(chan store.SendOutcome, 2*s.InFlight) // room for what Offer and SendBatch race for
 	for s.key == nil {
 		var err error
 		if s.key, err = s.Store.HoldLeaseKey(ctx); err != nil {
@@ -85,7 +87,9 @@ func (s *Sender) run(ctx context.Context) {
 	rec.Add(2)
 	go func() { defer rec.Done(); s.record() }()
 	go func() { defer rec.Done(); s.reap(ctx) }()
+	s.setReady(true)
 	s.lease(ctx)
+	s.setReady(false)
 	for s.inflight.Load() > 0 {
 		<-s.room
 	}
@@ -160,6 +164,54 @@ func (s *Sender) SendBatch(ctx context.Context, limit int) (int, error) {
 		return 0, err
 	}
 	s.inflight.Add(int64(len(mts)))
+	s.send(mts)
+	return len(mts), nil
+}
+
+// Offer reserves room in flight for up to max MTs that an intake worker
+// is about to write, and returns the lease to write them under; nil when
+// there is no room or the sender is not running. Take must follow.
+func (s *Sender) Offer(max int) *store.Lease {
+	if s == nil || max <= 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.ready {
+		return nil
+	}
+	n := min(int64(max), int64(s.InFlight)-s.inflight.Load())
+	if n <= 0 {
+		return nil
+	}
+	s.inflight.Add(n)
+	return &store.Lease{Owner: fmt.Sprintf("%s/%d", s.owner, s.leases.Add(1)), Key: s.key.Key, For: s.Lease, Max: int(n)}
+}
+
+func (s *Sender) setReady(v bool) {
+	s.mu.Lock()
+	s.ready = v
+	s.mu.Unlock()
+}
+
+// Take sends the MTs leased under l (see Offer); the room of those it did
+// not get (none, when the worker's transaction failed) is given back.
+func (s *Sender) Take(l *store.Lease, mts []store.MT) {
+	if l == nil {
+		return
+	}
+	if unused := l.Max - len(mts); unused > 0 {
+		s.inflight.Add(-int64(unused))
+		select {
+		case s.room <- struct{}{}:
+		default:
+		}
+	}
+	s.send(mts)
+}
+
+// send hands leased MTs to the gateway; their outcomes come back to record.
+func (s *Sender) send(mts []store.MT) {
 	for _, m := range mts {
 		skip := map[int]bool{}
 		for _, seq := range m.SentSeqs {
@@ -175,7 +227,6 @@ func (s *Sender) SendBatch(ctx context.Context, limit int) (int, error) {
 			s.results <- outcome(m, r, err)
 		})
 	}
-	return len(mts), nil
 }
 
 // outcome turns the gateway's answer into what the store records.

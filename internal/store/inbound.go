@@ -282,6 +282,9 @@ type Processed struct {
 	Claimed  int             // texts taken from the queue
 	Failed   map[int64]error // texts handed to a clerk because handling them failed
 	Deferred int             // texts put back for a later batch (a deadlock or serialization failure)
+	Written  int             // outbound texts written
+	Leased   []MT            // of those, the ones leased to the offer's sender, to hand it
+	Lease    *Lease          // the lease they were written under, nil when none was offered
 }
 
 // ProcessInbound claims up to limit of the oldest waiting texts and runs fn
@@ -294,7 +297,14 @@ type Processed struct {
 // text waits again. When the batch cannot commit for another reason (a
 // write of one text refused at the end), its texts are taken one at a time,
 // so that only the one at fault goes to a clerk.
-func (s *Store) ProcessInbound(ctx context.Context, limit int, fn func(*Tx, Inbound) error) (Processed, error) {
+//
+// With offer, the texts written to the batch's senders (replies, the usual
+// case) are leased, in the same transaction, under the lease offer gives
+// for that many (or fewer), and returned in Processed.Leased, so that they
+// go out the moment it commits without waiting for a sender to find them.
+// The caller hands them to the sender, or gives the lease back, whatever
+// the error.
+func (s *Store) ProcessInbound(ctx context.Context, limit int, fn func(*Tx, Inbound) error, offer func(n int) *Lease) (Processed, error) {
 	var p Processed
 	var claimed []int64
 	err := s.InTx(ctx, func(tx *Tx) error {
@@ -317,12 +327,19 @@ func (s *Store) ProcessInbound(ctx context.Context, limit int, fn func(*Tx, Inbo
 				return err
 			}
 		}
-		return nil
+		if err := tx.wb.writeUpTo(ctx, tx.tx.(*stmtTx).base, tx.wb.end()); err != nil {
+			return err
+		}
+		p.Written = len(tx.wb.written)
+		if offer != nil {
+			p.Leased, p.Lease, err = tx.leaseWritten(ctx, offer)
+		}
+		return err
 	})
 	if err == nil || len(claimed) == 0 || IsConnectionError(err) || ctx.Err() != nil {
 		return p, err
 	}
-	p = Processed{Claimed: len(claimed)}
+	p = Processed{Claimed: len(claimed), Lease: p.Lease} // the lease given back: nothing was leased
 	for _, id := range claimed {
 		if err := s.processOne(ctx, id, fn, &p); err != nil {
 			return p, err

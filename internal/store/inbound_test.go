@@ -155,7 +155,7 @@ func TestProcessInbound_AFailingTextGoesToAClerkTheOthersCommit(t *testing.T) {
 			return errors.New("broken")
 		}
 		return nil
-	})
+	}, nil)
 	if err != nil || p.Claimed != 3 || len(p.Failed) != 1 {
 		t.Fatalf("processed %+v (%v), want 3 claimed and 1 failed", p, err)
 	}
@@ -193,7 +193,7 @@ func TestProcessInbound_ABatchThatNeverCommitsLeavesItsTextsWaiting(t *testing.T
 	_, err := st.ProcessInbound(dying, 10, func(tx *store.Tx, in store.Inbound) error {
 		kill()
 		return nil
-	})
+	}, nil)
 	if err == nil {
 		t.Fatal("the batch committed after its context ended")
 	}
@@ -202,12 +202,56 @@ func TestProcessInbound_ABatchThatNeverCommitsLeavesItsTextsWaiting(t *testing.T
 	for deadline := time.Now().Add(10 * time.Second); p.Claimed == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		p, err = st.ProcessInbound(ctx, 10, func(tx *store.Tx, in store.Inbound) error {
 			return tx.FinishInbound(ctx, in.ID, "done", "ok", "", nil)
-		})
+		}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
 	if p.Claimed != 1 {
 		t.Fatalf("the next worker claimed %d, want the text", p.Claimed)
+	}
+}
+
+// With a sender's offer, the replies a batch writes to its senders are
+// leased to that sender in the batch's own transaction: no other sender
+// leases them, and a text whose handling failed leaves nothing leased.
+func TestProcessInbound_RepliesAreLeasedToTheOfferingSender(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	ctx := context.Background()
+	var texts []store.MO
+	for i := range 3 {
+		texts = append(texts, store.MO{DedupKey: fmt.Sprint(i), Bind: "b", Sender: fmt.Sprintf("1380000000%d", i), Body: fmt.Sprint("text ", i)})
+	}
+	if _, err := st.Receive(ctx, texts, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	offer := func(n int) *store.Lease { return &store.Lease{Owner: "w/1", Key: 0, For: time.Minute, Max: n} }
+	p, err := st.ProcessInbound(ctx, 10, func(tx *store.Tx, in store.Inbound) error {
+		if _, err := tx.Enqueue(ctx, &in.ID, in.Sender, "回复", "reply"); err != nil {
+			return err
+		}
+		// A notice to a number that did not text in this batch.
+		if _, err := tx.Enqueue(ctx, &in.ID, "13900000009", "通知", "order"); err != nil {
+			return err
+		}
+		if in.Body == "text 1" {
+			return errors.New("broken")
+		}
+		return tx.FinishInbound(ctx, in.ID, "done", "ok", "", nil)
+	}, offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Written != 4 || len(p.Leased) != 2 {
+		t.Fatalf("written %d, leased %d; want 4 written (the failed text's undone) and the 2 replies leased", p.Written, len(p.Leased))
+	}
+	for _, m := range p.Leased {
+		if m.Lease != "w/1" || m.Recipient == "13900000009" || m.Recipient == "13800000001" || m.Body != "回复" {
+			t.Errorf("leased %+v", m)
+		}
+	}
+	others, err := st.LeaseDue(ctx, "other/1", 0, 10, time.Minute)
+	if err != nil || len(others) != 2 {
+		t.Fatalf("another sender leased %d (%v), want only the 2 notices", len(others), err)
 	}
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -87,24 +86,34 @@ func (tx *Tx) UnstopMember(ctx context.Context, phone string) (bool, error) {
 }
 
 // knowStopped reads, in one statement, which of phones are on the
-// stoplist, so that UnstopMember needs no statement for the others in this
-// transaction.
+// stoplist and which carrier each is routed to, so that UnstopMember needs
+// no statement for the others in this transaction, and MTs to them can go
+// to a sender directly (see Lease).
 func (tx *Tx) knowStopped(ctx context.Context, phones []string) error {
-	rows, err := tx.tx.Query(ctx, `SELECT phone FROM members WHERE phone = ANY($1) AND stopped_at IS NOT NULL`, phones)
+	rows, err := tx.tx.Query(ctx, `SELECT phone, stopped_at IS NOT NULL, coalesce(carrier_override, '')
+		FROM members WHERE phone = ANY($1)`, phones)
 	if err != nil {
 		return interpret(err, "会员")
 	}
-	stopped, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	stopped := map[string]bool{}
+	carriers := map[string]string{}
+	var phone, carrier string
+	var stop bool
+	_, err = pgx.ForEachRow(rows, []any{&phone, &stop, &carrier}, func() error {
+		stopped[phone], carriers[phone] = stop, carrier
+		return nil
+	})
 	if err != nil {
 		return interpret(err, "会员")
 	}
 	if tx.wb.notStopped == nil {
-		tx.wb.notStopped = map[string]bool{}
+		tx.wb.notStopped, tx.wb.carriers = map[string]bool{}, map[string]string{}
 	}
 	for _, p := range phones {
-		if !slices.Contains(stopped, p) {
+		if !stopped[p] {
 			tx.wb.notStopped[p] = true
 		}
+		tx.wb.carriers[p] = carriers[p]
 	}
 	return nil
 }

@@ -100,6 +100,48 @@ func (s *Store) ExpireDeadLeases(ctx context.Context) (int64, error) {
 	return n, err
 }
 
+// Lease is what a sender offers to take MTs over directly: the token and
+// key to lease them under, for how long, and how many it has room for.
+type Lease struct {
+	Owner string
+	Key   int64
+	For   time.Duration
+	Max   int
+}
+
+// leaseWritten leases, in tx, the MTs tx wrote to a number whose carrier
+// tx knows (the batch's senders) under the lease offer gives for them, as
+// many as it has room for, and returns them and the lease.
+func (tx *Tx) leaseWritten(ctx context.Context, offer func(n int) *Lease) ([]MT, *Lease, error) {
+	var fit []writtenMT
+	for _, w := range tx.wb.written {
+		if _, known := tx.wb.carriers[w.row.recipient]; known {
+			fit = append(fit, w)
+		}
+	}
+	if len(fit) == 0 {
+		return nil, nil, nil
+	}
+	l := offer(len(fit))
+	if l == nil {
+		return nil, nil, nil
+	}
+	fit = fit[:min(len(fit), l.Max)]
+	out := make([]MT, len(fit))
+	ids := make([]int64, len(fit))
+	for i, w := range fit {
+		out[i] = MT{ID: w.id, InboundID: w.row.inboundID, Recipient: w.row.recipient, Body: w.row.body, Kind: w.row.kind,
+			State: "queued", CreatedAt: w.row.createdAt, Lease: l.Owner, CarrierOverride: tx.wb.carriers[w.row.recipient]}
+		ids[i] = w.id
+	}
+	_, err := tx.tx.Exec(ctx, `UPDATE outbox_queue SET lease_until = $2, lease_owner = $3, lease_key = $4
+		WHERE outbox_id = ANY($1)`, ids, tx.Now.Add(l.For), l.Owner, l.Key)
+	if err != nil {
+		return nil, l, interpret(err, "短信")
+	}
+	return out, l, nil
+}
+
 // LeaseDue leases up to limit due MTs, oldest due first, to owner (a token
 // naming this lease, unique across processes) held by key, until lease
 // from now.

@@ -102,8 +102,20 @@ type writeBehind struct {
 	outbox   pendingRows[outboxRow]
 	finished pendingRows[finishRow]
 	// notStopped holds senders known not to be on the stoplist in this
-	// transaction (ProcessInbound reads them for its whole batch).
+	// transaction, and carriers the carrier override of every sender
+	// looked up ("" for none) (ProcessInbound reads them for its batch).
 	notStopped map[string]bool
+	carriers   map[string]string
+	// written are the outbox rows this transaction wrote, for a sender
+	// that takes them over directly (ProcessInbound's offer).
+	written []writtenMT
+}
+
+// writtenMT is an outbox row written, at its position among the writes.
+type writtenMT struct {
+	pos int
+	id  int64
+	row outboxRow
 }
 
 type outboxRow struct {
@@ -154,11 +166,15 @@ func (wb *writeBehind) end() mark { return mark{wb.outbox.end(), wb.finished.end
 func (wb *writeBehind) truncate(m mark) {
 	wb.outbox.truncate(m.outbox)
 	wb.finished.truncate(m.finished)
+	for len(wb.written) > 0 && wb.written[len(wb.written)-1].pos >= m.outbox {
+		wb.written = wb.written[:len(wb.written)-1]
+	}
 }
 
 // writeUpTo writes, on t, every waiting write before m, one statement per
 // kind.
 func (wb *writeBehind) writeUpTo(ctx context.Context, t pgx.Tx, m mark) error {
+	first := wb.outbox.base
 	if rows := wb.outbox.take(m.outbox); len(rows) > 0 {
 		ids := make([]*int64, len(rows))
 		to, body, kind := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows))
@@ -166,11 +182,21 @@ func (wb *writeBehind) writeUpTo(ctx context.Context, t pgx.Tx, m mark) error {
 		for i, r := range rows {
 			ids[i], to[i], body[i], kind[i], at[i] = r.inboundID, r.recipient, r.body, r.kind, r.createdAt
 		}
-		_, err := t.Exec(ctx, `INSERT INTO outbox (inbound_id, recipient, body, kind, next_attempt_at, created_at)
+		// Rows go in, and their ids come back, in the order given.
+		r, err := t.Query(ctx, `INSERT INTO outbox (inbound_id, recipient, body, kind, next_attempt_at, created_at)
 			SELECT v.i, v.r, v.b, v.k, v.t, v.t FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
-			AS v(i, r, b, k, t)`, ids, to, body, kind, at)
+			AS v(i, r, b, k, t) RETURNING id`, ids, to, body, kind, at)
 		if err != nil {
 			return interpret(err, "短信")
+		}
+		newIDs, err := pgx.CollectRows(r, pgx.RowTo[int64])
+		if err != nil {
+			return interpret(err, "短信")
+		}
+		for i, id := range newIDs {
+			if i < len(rows) {
+				wb.written = append(wb.written, writtenMT{pos: first + i, id: id, row: rows[i]})
+			}
 		}
 	}
 	if rows := wb.finished.take(m.finished); len(rows) > 0 {
