@@ -252,17 +252,19 @@ func (s *Store) ClaimInbound(ctx context.Context, fn func(*Tx, Inbound) error) (
 // skipping those another worker holds, and returns their texts. Until tx
 // commits, the rows stay locked; if it never does, they wait again.
 func (tx *Tx) claimInbound(ctx context.Context, limit int) ([]Inbound, error) {
-	return tx.claim(ctx, `DELETE FROM inbound_queue WHERE inbound_id IN (
-		SELECT inbound_id FROM inbound_queue ORDER BY inbound_id LIMIT $1 FOR UPDATE SKIP LOCKED)
-		RETURNING inbound_id`, limit)
+	return tx.claim(ctx, `WITH c AS (
+			DELETE FROM inbound_queue WHERE inbound_id IN (
+				SELECT inbound_id FROM inbound_queue ORDER BY inbound_id LIMIT $1 FOR UPDATE SKIP LOCKED)
+			RETURNING inbound_id)
+		SELECT i.id, i.sender, i.recipient, i.carrier, i.body, i.received_at, i.state, i.reason
+		FROM inbound i JOIN c ON c.inbound_id = i.id WHERE i.state = 'new' ORDER BY i.id`, limit)
 }
 
-func (tx *Tx) claim(ctx context.Context, del string, arg any) ([]Inbound, error) {
-	rows, err := tx.tx.Query(ctx, `WITH c AS (`+del+`)
-		SELECT i.id, i.sender, i.recipient, i.carrier, i.body, i.received_at, i.state, i.reason
-		FROM inbound i JOIN c ON c.inbound_id = i.id
-		WHERE i.state = 'new'
-		ORDER BY i.id`, arg)
+// claim runs a claiming statement that returns whole inbound rows. The
+// claim and the read of what it claims are one statement: in two, the
+// read's snapshot could miss texts committed after the claim's.
+func (tx *Tx) claim(ctx context.Context, sql string, arg any) ([]Inbound, error) {
+	rows, err := tx.tx.Query(ctx, sql, arg)
 	if err != nil {
 		return nil, fmt.Errorf("claim inbound: %w", err)
 	}
@@ -382,7 +384,9 @@ func (tx *Tx) failInbound(ctx context.Context, id int64, cause error) error {
 // clerk.
 func (s *Store) processOne(ctx context.Context, id int64, fn func(*Tx, Inbound) error, p *Processed) error {
 	err := s.InTx(ctx, func(tx *Tx) error {
-		ins, err := tx.claim(ctx, `DELETE FROM inbound_queue WHERE inbound_id = $1 RETURNING inbound_id`, id)
+		ins, err := tx.claim(ctx, `WITH c AS (DELETE FROM inbound_queue WHERE inbound_id = $1 RETURNING inbound_id)
+			SELECT i.id, i.sender, i.recipient, i.carrier, i.body, i.received_at, i.state, i.reason
+			FROM inbound i JOIN c ON c.inbound_id = i.id WHERE i.state = 'new'`, id)
 		if err != nil || len(ins) == 0 {
 			return err
 		}

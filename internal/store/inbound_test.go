@@ -255,3 +255,55 @@ func TestProcessInbound_RepliesAreLeasedToTheOfferingSender(t *testing.T) {
 		t.Fatalf("another sender leased %d (%v), want only the 2 notices", len(others), err)
 	}
 }
+
+// Texts committed while workers claim are all handled once: none is taken
+// from the queue and then missed (a claim must read the texts it takes in
+// the snapshot it takes them in).
+func TestProcessInbound_TextsCommittedWhileClaimingAreNeverLost(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	ctx := context.Background()
+	const batches, per = 60, 10
+	done := make(chan struct{})
+	var handled sync.Map
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				p, err := st.ProcessInbound(ctx, 7, func(tx *store.Tx, in store.Inbound) error {
+					if _, dup := handled.LoadOrStore(in.ID, true); dup {
+						t.Errorf("text %d handled twice", in.ID)
+					}
+					return tx.FinishInbound(ctx, in.ID, "done", "ok", "", nil)
+				}, nil)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if p.Claimed == 0 {
+					select {
+					case <-done:
+						return
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for b := range batches {
+		var mos []store.MO
+		for i := range per {
+			mos = append(mos, store.MO{DedupKey: fmt.Sprintf("%d-%d", b, i), Bind: "b", Sender: "13800000001", Body: "帮助"})
+		}
+		if _, err := st.Receive(ctx, mos, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	wg.Wait()
+	var left int
+	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM inbound WHERE state <> 'done'`).Scan(&left); err != nil || left != 0 {
+		t.Fatalf("%d texts left unhandled (%v), want none", left, err)
+	}
+}

@@ -148,16 +148,18 @@ func (tx *Tx) leaseWritten(ctx context.Context, offer func(n int) *Lease) ([]MT,
 func (s *Store) LeaseDue(ctx context.Context, owner string, key int64, limit int, lease time.Duration) ([]MT, error) {
 	var out []MT
 	err := s.InTx(ctx, func(tx *Tx) error {
+		// One statement: the lease and the read of what it leased see the
+		// same snapshot.
 		rows, err := tx.tx.Query(ctx, `
 			WITH c AS (
 				SELECT outbox_id, lease_owner FROM outbox_queue
-				WHERE due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
-				ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+				WHERE due_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+				ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED),
 			u AS (
 				UPDATE outbox_queue q SET lease_until = $3, lease_owner = $4, lease_key = $5 FROM c WHERE q.outbox_id = c.outbox_id
 				RETURNING q.outbox_id, c.lease_owner AS prev)
 			SELECT u.outbox_id, coalesce(o.state, ''), o.inbound_id, coalesce(o.recipient, ''), coalesce(o.body, ''),
-				coalesce(o.kind, ''), coalesce(o.attempts, 0), coalesce(o.created_at, $1), u.prev <> '',
+				coalesce(o.kind, ''), coalesce(o.attempts, 0), coalesce(o.created_at, $2), u.prev <> '',
 				-- Only an MT tried before can have parts recorded.
 				CASE WHEN o.attempts > 0 OR u.prev <> '' THEN coalesce((SELECT array_agg(p.seq ORDER BY p.seq) FROM outbox_parts p
 					WHERE p.outbox_id = o.id AND p.smsc_message_id <> ''), '{}') ELSE '{}' END,
@@ -165,7 +167,7 @@ func (s *Store) LeaseDue(ctx context.Context, owner string, key int64, limit int
 					WHERE p.outbox_id = o.id AND p.smsc_message_id = '') ELSE false END,
 				coalesce((SELECT carrier_override FROM members WHERE phone = o.recipient), '')
 			FROM u LEFT JOIN outbox o ON o.id = u.outbox_id
-			ORDER BY u.outbox_id`, tx.Now, limit, tx.Now.Add(lease), owner, key)
+			ORDER BY u.outbox_id`, limit, tx.Now, tx.Now.Add(lease), owner, key)
 		if err != nil {
 			return interpret(err, "短信")
 		}

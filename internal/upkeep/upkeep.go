@@ -18,7 +18,7 @@ import (
 type Keeper struct {
 	Store   *store.Store
 	Log     *slog.Logger
-	Vacuum  time.Duration // between vacuums of the queues; default 5 s
+	Vacuum  time.Duration // between vacuums of the queues; default 1 s
 	Analyze time.Duration // between looks for stale statistics; default 1 s (the look is cheap)
 
 	group startstop.Group
@@ -30,7 +30,7 @@ func (k *Keeper) Start(ctx context.Context) {
 		k.Log = slog.New(slog.DiscardHandler)
 	}
 	if k.Vacuum <= 0 {
-		k.Vacuum = 5 * time.Second
+		k.Vacuum = time.Second
 	}
 	if k.Analyze <= 0 {
 		k.Analyze = time.Second
