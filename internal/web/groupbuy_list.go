@@ -144,5 +144,5 @@ func (s *Server) decodeGroupBuy(v url.Values) (matching.GroupBuy, error) {
 	if town != "" {
 		g.Location = &matching.Location{City: "成都市", District: "温江区", Town: town}
 	}
-	return g, nil
+	return g, g.CheckBounds()
 }

@@ -324,6 +324,8 @@ func reasonName(r string) string {
 		return "系统出错"
 	case "not_a_mobile":
 		return "非手机号"
+	case "out_of_bounds":
+		return "数量或价格超限"
 	}
 	if strings.HasPrefix(r, "command_") {
 		return "指令待办"
