@@ -79,7 +79,7 @@ func (s *Server) groupBuyShow(w http.ResponseWriter, r *http.Request) {
 		}
 		data["Growers"] = gs
 	}
-	s.render(w, r, http.StatusOK, "groupbuy", page{Title: "团购" + itoa(id), Nav: "groupbuys", Flash: takeFlash(w, r),
+	s.render(w, r, http.StatusOK, "groupbuy", page{Title: "团购" + itoa(id), Nav: "groupbuys", Flash: s.takeFlash(w, r),
 		Error: errMsg, Data: data})
 }
 

@@ -59,7 +59,7 @@ func (s *Server) listingEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wake(r.Context(), "outbox")
-	done(w, r, fmt.Sprintf("/listings/%d", id), "已保存更正，并短信通知会员")
+	s.done(w, r, fmt.Sprintf("/listings/%d", id), "已保存更正，并短信通知会员")
 }
 
 // listingCancel closes a listing on a clerk's word; the member is told by SMS.
@@ -80,5 +80,5 @@ func (s *Server) listingCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wake(r.Context(), "outbox")
-	done(w, r, fmt.Sprintf("/listings/%d", id), "已撤销，并短信通知会员")
+	s.done(w, r, fmt.Sprintf("/listings/%d", id), "已撤销，并短信通知会员")
 }

@@ -18,7 +18,7 @@ import (
 // route), and a test walks every route below for every role.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RealIP, middleware.Recoverer, middleware.Timeout(30*time.Second))
+	r.Use(s.realIP, middleware.Recoverer, middleware.Timeout(30*time.Second))
 	r.Use(securityHeaders)
 	r.Use(http.NewCrossOriginProtection().Handler)
 

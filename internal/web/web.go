@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -43,8 +44,8 @@ type Server struct {
 	lexicon   *lexicon.Provider
 	redis     *redisx.Client
 	signature string
-	loginFail *redisx.Failures // per login
-	ipFail    *redisx.Failures // per client address
+	guard     *redisx.LoginGuard
+	proxies   []netip.Prefix // whose forwarded headers name the client
 	groupbuys *groupbuy.Service
 	exchange  *exchange.Service
 }
@@ -61,8 +62,12 @@ type Options struct {
 	Redis *redisx.Client
 	// Signature is the carrier signature counted in a bulletin's length.
 	Signature string
-	// Secure marks cookies HTTPS-only.
+	// Secure marks cookies HTTPS-only: the back office is served over
+	// HTTPS (HUAMU_PUBLIC_URL=https://…).
 	Secure bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Real-IP headers are believed (HUAMU_TRUSTED_PROXIES); none by default.
+	TrustedProxies []netip.Prefix
 	// GroupBuys runs group-buys for the 团购 pages; required.
 	GroupBuys *groupbuy.Service
 	// Exchange carries out clerks' order actions; nil builds one with
@@ -81,7 +86,7 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{store: o.Store, gateway: o.Gateway, log: o.Log, metrics: o.Metrics, pages: map[string]*template.Template{},
 		lexicon: o.Lexicon, redis: o.Redis, signature: o.Signature, secure: o.Secure, groupbuys: o.GroupBuys,
-		loginFail: o.Redis.Failures("login", loginWindow), ipFail: o.Redis.Failures("login_ip", loginWindow)}
+		guard: o.Redis.LoginGuard(), proxies: o.TrustedProxies}
 	if s.exchange = o.Exchange; s.exchange == nil {
 		s.exchange = exchange.New(o.Lexicon.Grammar, o.Signature, o.Log)
 	}
@@ -213,7 +218,14 @@ type page struct {
 	Session *store.Session
 	Flash   string
 	Error   string
+	Secret  *secret // shown once, in this response's body only
 	Data    any
+}
+
+// secret is a generated password or API token, with what it is for.
+type secret struct {
+	Note  string
+	Value string
 }
 
 // Can reports whether the signed-in account holds role or a higher one, so
@@ -227,7 +239,7 @@ func (p page) Can(role string) bool {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Session = sessionFrom(r.Context())
 	if p.Flash == "" {
-		p.Flash = takeFlash(w, r)
+		p.Flash = s.takeFlash(w, r)
 	}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
