@@ -88,12 +88,3 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	s.setCookie(w, sessionCookie, "", -1)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := s.store.Pool().Ping(r.Context()); err != nil {
-		http.Error(w, "database: "+err.Error(), http.StatusServiceUnavailable)
-		return
-	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = w.Write([]byte("ok\n"))
-}

@@ -24,10 +24,6 @@ func (s *Server) Handler() http.Handler {
 
 	static, _ := fs.Sub(staticFS, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", http.FileServerFS(static)))
-	r.Get("/healthz", s.healthz)
-	if s.metrics != nil {
-		r.Handle("/metrics", s.metrics)
-	}
 	r.Get("/login", s.loginShow)
 	r.Post("/login", s.loginSubmit)
 

@@ -38,7 +38,6 @@ type Server struct {
 	gateway *smsgw.Gateway // nil when the process holds no binds
 	log     *slog.Logger
 	pages   map[string]*template.Template
-	metrics http.Handler
 	secure  bool // cookies over HTTPS only
 
 	lexicon   *lexicon.Provider
@@ -55,7 +54,6 @@ type Options struct {
 	Store   *store.Store
 	Gateway *smsgw.Gateway
 	Log     *slog.Logger
-	Metrics http.Handler // served at /metrics; nil for none
 	// Lexicon is the grammar provider clerks edit; required.
 	Lexicon *lexicon.Provider
 	// Redis throttles logins and wakes workers; required.
@@ -84,7 +82,7 @@ func New(o Options) (*Server, error) {
 	if o.Store == nil || o.Lexicon == nil || o.Redis == nil {
 		return nil, fmt.Errorf("web: Store, Lexicon and Redis are required")
 	}
-	s := &Server{store: o.Store, gateway: o.Gateway, log: o.Log, metrics: o.Metrics, pages: map[string]*template.Template{},
+	s := &Server{store: o.Store, gateway: o.Gateway, log: o.Log, pages: map[string]*template.Template{},
 		lexicon: o.Lexicon, redis: o.Redis, signature: o.Signature, secure: o.Secure, groupbuys: o.GroupBuys,
 		guard: o.Redis.LoginGuard(), proxies: o.TrustedProxies}
 	if s.exchange = o.Exchange; s.exchange == nil {
