@@ -116,7 +116,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		c.MetricsAddr = DefaultMetricsAddr
 	} else if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 		errs = append(errs, fmt.Errorf("HUAMU_METRICS_ADDR: %q is not host:port", c.MetricsAddr))
-	} else if c.MetricsAddr == c.HTTPAddr {
+	} else if _, port, _ := net.SplitHostPort(c.MetricsAddr); c.MetricsAddr == c.HTTPAddr && port != "0" {
 		errs = append(errs, fmt.Errorf("HUAMU_METRICS_ADDR: %q is the back office's address; metrics need their own", c.MetricsAddr))
 	}
 	proxies, err := ParseProxies(get("HUAMU_TRUSTED_PROXIES"))
