@@ -21,7 +21,7 @@ func TestParseYuan_AcceptsExactAmountsOnly(t *testing.T) {
 			t.Errorf("ParseYuan(%q) = %s, %v; want %s", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "0", "-5", "1.005", "abc", "1e5", "NaN", "1..2", ".5", "5.", "100000000", "99999999999999999999999", "1 2"} {
+	for _, in := range []string{"", "0", "-5", "1.005", "abc", "1e5", "NaN", "1..2", ".5", "5.", "100000000.01", "99999999999999999999999", "1 2"} {
 		if got, err := exchange.ParseYuan(in); matching.ErrorCodeOf(err) != matching.CodeInvalid {
 			t.Errorf("ParseYuan(%q) = %s, %v; want invalid", in, got, err)
 		}
