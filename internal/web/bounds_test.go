@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -72,5 +73,22 @@ func TestAPI_HasNoRouteThatChangesAListing(t *testing.T) {
 	}
 	if l, _ := s.store.Listing(context.Background(), id); l.Remaining != 100 {
 		t.Fatalf("remaining %d", l.Remaining)
+	}
+}
+
+func TestGroupBuyCreate_AnswersAValueBeyondTheBoundsWithTheLimit(t *testing.T) {
+	s := newSite(t)
+	clerk := s.as(t, "zhang", store.RoleClerk)
+	for _, c := range []struct {
+		field, value, want string
+	}{
+		{"price", "2000000", "团购价最多100万元"},
+		{"min_total", "99999999999", "成团数量最多1000万"},
+		{"price", "900000", "总金额最多1亿元"}, // 300 × 90万 = 2.7亿
+	} {
+		r := clerk.post(t, "/groupbuys", groupBuyForm(func(v url.Values) { v.Set(c.field, c.value) }))
+		if r.code != http.StatusBadRequest || !strings.Contains(r.body, c.want) {
+			t.Errorf("%s=%s: %d, want 400 saying %q", c.field, c.value, r.code, c.want)
+		}
 	}
 }
