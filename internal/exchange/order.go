@@ -46,7 +46,7 @@ func (s *Service) order(ctx context.Context, tx *store.Tx, in store.Inbound, buy
 		if want <= 0 {
 			return "", matching.Errorf(matching.CodeInvalid, "数量须大于0，如\"订 %d 100\"", id)
 		}
-	} else if want > matching.MaxBareOrderQty {
+	} else if want > matching.MaxBareOrderQty && l.Side == matching.Supply && l.Open(tx.Now) {
 		unit := l.Unit()
 		if unit == "" {
 			unit = "株"
