@@ -29,7 +29,8 @@ func TestParseYuan_AcceptsExactAmountsOnly(t *testing.T) {
 }
 
 // FuzzParseYuan: whatever a form field holds, ParseYuan never panics and
-// returns either a positive amount of at most two decimals or CodeInvalid.
+// returns either a positive amount of at most two decimals within the
+// bound for an amount, or CodeInvalid.
 func FuzzParseYuan(f *testing.F) {
 	for _, s := range []string{"6000", "6000.50", "0.001", "-1", "１２", "1e9", "", "元"} {
 		f.Add(s)
@@ -42,7 +43,7 @@ func FuzzParseYuan(f *testing.F) {
 			}
 			return
 		}
-		if !d.IsPositive() || !d.Equal(matching.Round2(d)) || d.GreaterThanOrEqual(decimal.NewFromInt(100_000_000)) {
+		if !d.IsPositive() || !d.Equal(matching.Round2(d)) || d.GreaterThan(decimal.NewFromInt(matching.MaxLineTotalYuan)) {
 			t.Fatalf("ParseYuan(%q) = %s", s, d)
 		}
 	})
