@@ -97,6 +97,12 @@ func (g GroupBuy) CheckCommitment(qty, othersTotal int64, now time.Time) (int64,
 	if qty < 0 {
 		return 0, Errorf(CodeInvalid, "数量不能为负")
 	}
+	if err := CheckQty("参团数量", qty, g.Unit); err != nil {
+		return 0, err
+	}
+	if err := CheckLineTotal(g.Price, othersTotal+qty); err != nil {
+		return 0, Errorf(CodeInvalid, "团购%d总金额最多%s元，请少报一些", g.ID, ZhAmount(MaxLineTotalYuan))
+	}
 	if qty < g.MinEach {
 		return 0, Errorf(CodeInvalid, "团购%d每人至少%d%s", g.ID, g.MinEach, g.Unit)
 	}

@@ -256,7 +256,8 @@ func ReserveListing(l Listing, want int64, now time.Time) (int64, error) {
 // at now, reserving them (ReserveListing) and expiring after ttl
 // (DefaultOrderTTL when ttl ≤ 0). The order is at the listing's ask; a
 // listing with no per-unit price (面议, lump sum) is refused, because an
-// order needs exact money: the buyer calls the grower instead. The caller
+// order needs exact money: the buyer calls the grower instead. A quantity,
+// unit price or total beyond the bounds (bounds.go) is CodeInvalid. The caller
 // stores the order and takes Qty off the listing's remaining in the same
 // transaction.
 func NewOrder(l Listing, buyerID, want int64, now time.Time, ttl time.Duration) (Order, error) {
@@ -270,8 +271,17 @@ func NewOrder(l Listing, buyerID, want int64, now time.Time, ttl time.Duration) 
 	if l.Side == Supply && l.Open(now) && (!priced || !ask.IsPositive()) {
 		return Order{}, Errorf(CodeInvalid, "%d号价格面议，请电话联系%s", l.ID, l.CallNumber())
 	}
+	if err := CheckQty("订购数量", want, unitOr(l.Unit())); err != nil {
+		return Order{}, err
+	}
 	granted, err := ReserveListing(l, want, now)
 	if err != nil {
+		return Order{}, err
+	}
+	if err := CheckUnitPrice("单价", ask); err != nil {
+		return Order{}, err
+	}
+	if err := CheckLineTotal(Round2(ask), granted); err != nil {
 		return Order{}, err
 	}
 	return Order{

@@ -27,7 +27,8 @@ Usage: huamu COMMAND [flags]
   sms send     text the exchange through a running simulator and print the replies
   load         drive MOs at a rate through a running simulator; report reply throughput and latency
   parse        show what the grammar makes of a text (--jsonl: a batch on stdin)
-  user add     create or reset a back-office account
+  user add     create or reset a back-office account (its sessions end)
+  user remove  remove a back-office account, e.g. the demo one, from DATABASE_URL
   help         this screen
 
 Configuration comes from the environment: DATABASE_URL, REDIS_URL,
@@ -74,10 +75,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "parse":
 		return parseCmd(rest, stdin, stdout, stderr)
 	case "user":
-		if len(rest) == 0 || rest[0] != "add" {
-			return fmt.Errorf("usage: huamu user add --login NAME --role admin|clerk|readonly")
+		switch {
+		case len(rest) > 0 && rest[0] == "add":
+			return userAdd(ctx, rest[1:], stdin, stdout, stderr)
+		case len(rest) > 0 && rest[0] == "remove":
+			return userRemove(ctx, rest[1:], stdout, stderr)
 		}
-		return userAdd(ctx, rest[1:], stdin, stdout, stderr)
+		return fmt.Errorf("usage: huamu user add --login NAME --role admin|clerk|readonly, or huamu user remove --login NAME")
 	default:
 		return fmt.Errorf("unknown command %q (huamu help lists them)", cmd)
 	}

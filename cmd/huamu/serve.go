@@ -28,6 +28,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log := newLogger(stderr, cfg.LogLevel)
 	log.Info("configuration", slog.String("config", cfg.String()))
+	if err := refuseDemoAccount(ctx, cfg.DatabaseURL); err != nil {
+		return err
+	}
 	a, err := app.Start(ctx, cfg, app.Options{Migrate: !*noMigrate}, log)
 	if err != nil {
 		return err
@@ -61,6 +64,26 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	for _, m := range applied {
 		fmt.Fprintln(stdout, "applied", m)
+	}
+	return nil
+}
+
+// refuseDemoAccount stops serve while the demo clerk that `huamu demo`
+// creates (its password printed in the README) can still log in to the
+// database serve is pointed at.
+func refuseDemoAccount(ctx context.Context, url string) error {
+	pool, err := store.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	ok, err := store.New(pool, nil).CanLogIn(ctx, demoLogin, demoPassword)
+	if err != nil {
+		return fmt.Errorf("check for the demo account: %w", err)
+	}
+	if ok {
+		return fmt.Errorf("the demo account %q still logs in with the published password %q in this database "+
+			"(made by `huamu demo`); remove it first: huamu user remove --login %s", demoLogin, demoPassword, demoLogin)
 	}
 	return nil
 }

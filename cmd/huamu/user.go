@@ -16,7 +16,8 @@ import (
 
 // userAdd creates (or resets) a back-office account. The password comes
 // from HUAMU_PASSWORD, or stdin with --password-stdin, or is generated and
-// printed once.
+// printed once. The account's sessions end: a reset locks out whoever
+// logged in with the old password.
 func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -52,13 +53,51 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	defer pool.Close()
-	u, err := store.New(pool, nil).UpsertUser(ctx, *login, *name, *role, password)
+	st := store.New(pool, nil)
+	u, err := st.UpsertUser(ctx, *login, *name, *role, password)
 	if err != nil {
+		return err
+	}
+	if err := st.EndSessions(ctx, u.ID); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "account %q (%s) ready\n", u.Login, u.Role)
 	if generated {
 		fmt.Fprintf(stdout, "password: %s\n", password)
+	}
+	return nil
+}
+
+// userRemove removes a back-office account: deleted when nothing refers to
+// it, else kept for the audit log with no password and no sessions, so it
+// can no longer log in.
+func userRemove(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("user remove", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	login := fs.String("login", "", "login name (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *login == "" {
+		return fmt.Errorf("--login is required")
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	pool, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	deleted, err := store.New(pool, nil).RemoveUser(ctx, *login)
+	if err != nil {
+		return fmt.Errorf("remove %q: %w", *login, err)
+	}
+	if deleted {
+		fmt.Fprintf(stdout, "account %q removed\n", *login)
+	} else {
+		fmt.Fprintf(stdout, "account %q can no longer log in (kept for the audit log)\n", *login)
 	}
 	return nil
 }

@@ -61,7 +61,9 @@ type App struct {
 	GroupBuys *groupbuy.Service
 	http      *http.Server
 	ln        net.Listener
-	pprof     *http.Server // HUAMU_PPROF_ADDR; nil when not asked for
+	pprof     *http.Server    // HUAMU_PPROF_ADDR; nil when not asked for
+	ops       *ops            // /metrics and /healthz on HUAMU_METRICS_ADDR
+	sessions  *sessionSweeper // deletes expired back-office sessions
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -131,20 +133,26 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 
 	site, err := web.New(web.Options{Store: a.Store, Gateway: a.Gateway, Log: log,
 		Lexicon: a.lexicon, Redis: a.Redis, Signature: cfg.Signature, GroupBuys: a.GroupBuys, Exchange: ex,
-		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})})
+		Secure: cfg.SecureCookies(), TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return nil, err
 	}
 	if a.ln, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
 		return nil, fmt.Errorf("HUAMU_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}
-	a.http = &http.Server{Handler: site.Handler(), ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	a.http = newHTTPServer(site.Handler(), log)
+	ops := opsHandler(a.Pool, a.Redis.Redis(), promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), log)
+	if a.ops, err = startOps(cfg.MetricsAddr, ops, log); err != nil {
+		_ = a.ln.Close()
+		return nil, err
+	}
+	a.sessions = &sessionSweeper{store: a.Store, log: log, interval: 10 * time.Minute}
 
 	if cfg.PprofAddr != "" {
 		if err = a.startPprof(cfg.PprofAddr); err != nil {
 			cancel()
 			_ = a.ln.Close()
+			a.ops.stop(ctx)
 			return nil, err
 		}
 	}
@@ -156,18 +164,23 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 	a.receipts.Start(runCtx)
 	a.lexicon.Start(runCtx)
 	a.GroupBuys.Start(runCtx)
+	a.sessions.Start(runCtx)
 	go func() {
 		defer close(a.done)
 		if err := a.http.Serve(a.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http", slog.Any("err", err))
 		}
 	}()
-	log.Info("huamu started", slog.String("back_office", "http://"+a.ln.Addr().String()), slog.Int("binds", len(cfg.Binds)))
+	log.Info("huamu started", slog.String("back_office", "http://"+a.ln.Addr().String()),
+		slog.String("metrics", "http://"+a.ops.ln.Addr().String()+"/metrics"), slog.Int("binds", len(cfg.Binds)))
 	return a, nil
 }
 
 // HTTPAddr is the address the back office listens on.
 func (a *App) HTTPAddr() string { return a.ln.Addr().String() }
+
+// MetricsAddr is the address /metrics and /healthz are served on.
+func (a *App) MetricsAddr() string { return a.ops.ln.Addr().String() }
 
 // Stop shuts down in order: stop taking MOs (the SMSC keeps them for the
 // next process), finish the submits and texts in flight, unbind from the
@@ -176,6 +189,7 @@ func (a *App) Stop() {
 	a.stop.Do(func() {
 		a.Gateway.Drain()
 		a.GroupBuys.Stop()
+		a.sessions.Stop()
 		a.expirer.Stop()
 		a.sender.Stop()
 		a.receipts.Stop()
@@ -190,6 +204,7 @@ func (a *App) Stop() {
 			_ = a.pprof.Close()
 		}
 		<-a.done
+		a.ops.stop(ctx)
 		a.cancel()
 		a.closeConns()
 		a.log.Info("huamu stopped")

@@ -18,7 +18,7 @@ func TestMetrics_ShowBindsTrafficQueuesLatencyAndReceipts(t *testing.T) {
 		rows, err := x.app.Store.ListOutbox(context.Background(), outboxFilter("13800000031"))
 		return err == nil && len(rows) == 1 && rows[0].State == "delivered"
 	})
-	resp, err := http.Get("http://" + x.app.HTTPAddr() + "/metrics")
+	resp, err := http.Get("http://" + x.app.MetricsAddr() + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,5 +47,33 @@ func TestMetrics_ShowBindsTrafficQueuesLatencyAndReceipts(t *testing.T) {
 	}
 	if receipts != 1 {
 		t.Errorf("/metrics shows %d delivered receipts, want 1:\n%s", receipts, body)
+	}
+}
+
+// The review's case: /metrics and /healthz were public on the back office's
+// address, and /healthz printed the database's error text.
+func TestOps_MetricsAndHealthAreServedOnlyOnTheirOwnAddress(t *testing.T) {
+	x := start(t)
+	for _, path := range []string{"/metrics", "/healthz"} {
+		resp, err := http.Get("http://" + x.app.HTTPAddr() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("the back office answers %s with %d, want 404", path, resp.StatusCode)
+		}
+	}
+	resp, err := http.Get("http://" + x.app.MetricsAddr() + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(b) != "up\n" {
+		t.Fatalf("/healthz: %d %q, want 200 up", resp.StatusCode, b)
+	}
+	if host, _, _ := strings.Cut(x.app.MetricsAddr(), ":"); host != "127.0.0.1" {
+		t.Errorf("metrics listen on %s, want loopback", x.app.MetricsAddr())
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +28,22 @@ type Config struct {
 	OrderTTL    time.Duration // HUAMU_ORDER_TTL: how long an order proposal waits for the grower
 	LogLevel    string        // HUAMU_LOG_LEVEL: debug, info, warn, error
 	PprofAddr   string        // HUAMU_PPROF_ADDR: net/http/pprof on a loopback address; "" serves none
+
+	// PublicURL (HUAMU_PUBLIC_URL) is the back office's address as clerks
+	// open it; https:// there marks every cookie Secure.
+	PublicURL string
+	// MetricsAddr (HUAMU_METRICS_ADDR) is where /metrics and /healthz are
+	// served, apart from the back office; loopback by default.
+	MetricsAddr string
+	// TrustedProxies (HUAMU_TRUSTED_PROXIES) are the reverse proxies whose
+	// X-Forwarded-For / X-Real-IP name the client; from anyone else those
+	// headers are ignored.
+	TrustedProxies []netip.Prefix
+}
+
+// SecureCookies reports whether the back office is served over HTTPS.
+func (c Config) SecureCookies() bool {
+	return strings.HasPrefix(strings.ToLower(c.PublicURL), "https://")
 }
 
 // Bind is one SMPP transceiver bind to a carrier SMSC.
@@ -33,11 +51,12 @@ type Bind = smsgw.BindConfig
 
 // Defaults that apply when a variable is unset.
 const (
-	DefaultHTTPAddr  = "127.0.0.1:8080"
-	DefaultSignature = "【花木通】"
-	DefaultWindow    = 10
-	DefaultTPS       = 50
-	DefaultOrderTTL  = 24 * time.Hour
+	DefaultHTTPAddr    = "127.0.0.1:8080"
+	DefaultMetricsAddr = "127.0.0.1:8081"
+	DefaultSignature   = "【花木通】"
+	DefaultWindow      = 10
+	DefaultTPS         = 50
+	DefaultOrderTTL    = 24 * time.Hour
 )
 
 // FromEnv reads the configuration from the process environment.
@@ -94,6 +113,23 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	default:
 		errs = append(errs, fmt.Errorf("HUAMU_LOG_LEVEL: %q is not one of debug, info, warn, error", c.LogLevel))
 	}
+	if c.PublicURL = get("HUAMU_PUBLIC_URL"); c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("HUAMU_PUBLIC_URL: %q is not an http:// or https:// address", c.PublicURL))
+		}
+	}
+	if c.MetricsAddr = get("HUAMU_METRICS_ADDR"); c.MetricsAddr == "" {
+		c.MetricsAddr = DefaultMetricsAddr
+	} else if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+		errs = append(errs, fmt.Errorf("HUAMU_METRICS_ADDR: %q is not host:port", c.MetricsAddr))
+	} else if _, port, _ := net.SplitHostPort(c.MetricsAddr); c.MetricsAddr == c.HTTPAddr && port != "0" {
+		errs = append(errs, fmt.Errorf("HUAMU_METRICS_ADDR: %q is the back office's address; metrics need their own", c.MetricsAddr))
+	}
+	proxies, err := ParseProxies(get("HUAMU_TRUSTED_PROXIES"))
+	if err != nil {
+		errs = append(errs, fmt.Errorf("HUAMU_TRUSTED_PROXIES: %w", err))
+	}
+	c.TrustedProxies = proxies
 	binds, err := ParseBinds(get("HUAMU_SMPP_BINDS"))
 	if err != nil {
 		errs = append(errs, fmt.Errorf("HUAMU_SMPP_BINDS: %w", err))
@@ -144,6 +180,28 @@ func redactErr(err error) error {
 		return ue.Err
 	}
 	return err
+}
+
+// ParseProxies parses HUAMU_TRUSTED_PROXIES: comma-separated addresses
+// (10.0.0.5) or networks (10.0.0.0/24, fd00::/8).
+func ParseProxies(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a network such as 10.0.0.0/24", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 var carriers = map[string]bool{"mobile": true, "unicom": true, "telecom": true, "broadnet": true}
@@ -236,20 +294,46 @@ func parseBind(raw string) (Bind, error) {
 // String renders the configuration for a start-up log line, passwords masked.
 func (c Config) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "DATABASE_URL=%s REDIS_URL=%s HUAMU_HTTP_ADDR=%s", maskURL(c.DatabaseURL), maskURL(c.RedisURL), c.HTTPAddr)
+	fmt.Fprintf(&b, "DATABASE_URL=%s REDIS_URL=%s HUAMU_HTTP_ADDR=%s HUAMU_METRICS_ADDR=%s",
+		maskDSN(c.DatabaseURL), maskDSN(c.RedisURL), c.HTTPAddr, c.MetricsAddr)
+	if c.PublicURL != "" {
+		fmt.Fprintf(&b, " HUAMU_PUBLIC_URL=%s", maskDSN(c.PublicURL))
+	}
 	for _, bd := range c.Binds {
 		fmt.Fprintf(&b, " bind[%s]=smpp://%s:***@%s", bd.Name, bd.SystemID, bd.Addr)
 	}
 	return b.String()
 }
 
-func maskURL(raw string) string {
+// kvPassword is a password in a libpq keyword/value string, its value bare
+// or single-quoted with backslash escapes: password=x, password = 'a b\'c'.
+var kvPassword = regexp.MustCompile(`(?i)(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'?|\S*)`)
+
+// maskDSN hides every password a connection string may carry: a URL's
+// user:password@ and ?password=, or a keyword/value string's password=.
+// A URL that does not parse is not shown at all.
+func maskDSN(raw string) string {
+	if !strings.Contains(raw, "://") {
+		return kvPassword.ReplaceAllString(raw, "${1}xxx")
+	}
 	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
+	if err != nil {
+		return "(a URL that does not parse; not shown)"
 	}
 	if _, ok := u.User.Password(); ok {
 		u.User = url.UserPassword(u.User.Username(), "xxx")
+	}
+	if q := u.Query(); len(q) > 0 {
+		masked := false
+		for k := range q {
+			if strings.EqualFold(k, "password") || strings.EqualFold(k, "pass") {
+				q.Set(k, "xxx")
+				masked = true
+			}
+		}
+		if masked {
+			u.RawQuery = q.Encode()
+		}
 	}
 	return u.String()
 }

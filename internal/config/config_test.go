@@ -60,6 +60,10 @@ func TestLoad_ErrorsNameTheVariable(t *testing.T) {
 		{"BadLogLevel", with("HUAMU_LOG_LEVEL", "loud"), "HUAMU_LOG_LEVEL"},
 		{"PprofNotLoopback", with("HUAMU_PPROF_ADDR", "0.0.0.0:6060"), "loopback"},
 		{"PprofNotHostPort", with("HUAMU_PPROF_ADDR", "6060"), "HUAMU_PPROF_ADDR"},
+		{"PublicURLNotHTTP", with("HUAMU_PUBLIC_URL", "huamu.example.org"), "HUAMU_PUBLIC_URL"},
+		{"MetricsAddrNotHostPort", with("HUAMU_METRICS_ADDR", "9090"), "HUAMU_METRICS_ADDR"},
+		{"MetricsOnTheBackOffice", with("HUAMU_METRICS_ADDR", DefaultHTTPAddr), "HUAMU_METRICS_ADDR"},
+		{"BadProxy", with("HUAMU_TRUSTED_PROXIES", "10.0.0.1,proxy.lan"), "HUAMU_TRUSTED_PROXIES"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,5 +126,46 @@ func TestConfigString_MasksPasswords(t *testing.T) {
 	s := c.String()
 	if strings.Contains(s, "secretpw") || strings.Contains(s, "bindpw") {
 		t.Fatalf("password leaked: %s", s)
+	}
+}
+
+func TestLoad_MetricsOnLoopbackAndNoTrustedProxiesByDefault(t *testing.T) {
+	c, err := Load(env(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MetricsAddr != "127.0.0.1:8081" || len(c.TrustedProxies) != 0 || c.SecureCookies() {
+		t.Fatalf("metrics %q proxies %v secure %t", c.MetricsAddr, c.TrustedProxies, c.SecureCookies())
+	}
+	c, err = Load(env(with("HUAMU_PUBLIC_URL", "https://huamu.example.org", "HUAMU_TRUSTED_PROXIES", " 10.0.0.5, 192.168.1.0/24 ,fd00::/8")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.SecureCookies() || len(c.TrustedProxies) != 3 || c.TrustedProxies[0].String() != "10.0.0.5/32" {
+		t.Fatalf("secure %t proxies %v", c.SecureCookies(), c.TrustedProxies)
+	}
+}
+
+func TestConfigString_MasksPasswordsInEveryFormOfDSN(t *testing.T) {
+	for _, dsn := range []string{
+		"host=db user=huamu password=secretpw dbname=huamu",
+		"host=db user=huamu password = secretpw dbname=huamu",
+		"host=db PASSWORD='secret pw\\' x' dbname=huamu",
+		"postgres://huamu@db:5432/huamu?sslmode=disable&password=secretpw",
+		"postgres://huamu:secretpw@db:5432/huamu?Password=secretpw",
+		"postgres://huamu:p%ZZsecretpw@db/huamu",
+	} {
+		c, err := Load(env(with("DATABASE_URL", dsn, "REDIS_URL", "redis://:secretpw@127.0.0.1:6379/0")))
+		if err != nil && !strings.Contains(dsn, "%ZZ") {
+			t.Fatalf("%s: %v", dsn, err)
+		}
+		c.DatabaseURL, c.RedisURL = dsn, "redis://:secretpw@127.0.0.1:6379/0"
+		if s := c.String(); strings.Contains(s, "secret") {
+			t.Errorf("%s: password leaked in %s", dsn, s)
+		}
+	}
+	c := Config{DatabaseURL: "host=db user=huamu password=secretpw dbname=huamu"}
+	if s := c.String(); !strings.Contains(s, "host=db user=huamu password=xxx dbname=huamu") {
+		t.Errorf("keyword DSN masked as %s, want the rest kept", s)
 	}
 }

@@ -50,7 +50,7 @@ for i in $(seq 1 "$serves"); do
 	pprof=""
 	[ "$i" = 1 ] && pprof=${LOADBENCH_PPROF:-}
 	HUAMU_SMPP_BINDS="smpp://bench$i:pw@127.0.0.1:$smpp?source=10690000&$bindq" \
-		HUAMU_HTTP_ADDR=127.0.0.1:0 HUAMU_PPROF_ADDR="$pprof" HUAMU_LOG_LEVEL=warn \
+		HUAMU_HTTP_ADDR=127.0.0.1:0 HUAMU_METRICS_ADDR=127.0.0.1:0 HUAMU_PPROF_ADDR="$pprof" HUAMU_LOG_LEVEL=warn \
 		"$serve_bin" serve >"$logs/serve$i.log" 2>&1 &
 	pids+=($!)
 done

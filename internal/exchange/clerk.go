@@ -79,9 +79,6 @@ const (
 	PaidDirect PaymentKind = "direct" // the buyer paid the grower directly
 )
 
-// maxPayment bounds what one payment may record, against typos.
-var maxPayment = decimal.NewFromInt(100_000_000)
-
 // RecordPayment posts a payment about confirmed (or delivered) order id,
 // recorded by clerk userID: amount in yuan as typed ("6000", "6000.50"),
 // receipt the clerk's receipt or transfer number (optional). The same
@@ -134,7 +131,8 @@ func (s *Service) RecordPayment(ctx context.Context, st *store.Store, userID, id
 }
 
 // ParseYuan reads an amount a clerk typed: digits with at most two
-// decimals (full-width digits allowed), positive, below 100 million yuan.
+// decimals (full-width digits allowed), positive, within
+// matching.MaxLineTotalYuan.
 // Anything else is CodeInvalid; nothing is rounded silently.
 func ParseYuan(s string) (decimal.Decimal, error) {
 	s = strings.TrimSpace(strings.Map(func(r rune) rune {
@@ -157,8 +155,8 @@ func ParseYuan(s string) (decimal.Decimal, error) {
 	if err != nil || !d.IsPositive() || !d.Equal(matching.Round2(d)) {
 		return decimal.Zero, bad
 	}
-	if d.GreaterThanOrEqual(maxPayment) {
-		return decimal.Zero, matching.Errorf(matching.CodeInvalid, "金额过大，请核对")
+	if err := matching.CheckAmount("金额", d); err != nil {
+		return decimal.Zero, err
 	}
 	return d, nil
 }

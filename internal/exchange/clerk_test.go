@@ -21,7 +21,7 @@ func TestParseYuan_AcceptsExactAmountsOnly(t *testing.T) {
 			t.Errorf("ParseYuan(%q) = %s, %v; want %s", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "0", "-5", "1.005", "abc", "1e5", "NaN", "1..2", ".5", "5.", "100000000", "99999999999999999999999", "1 2"} {
+	for _, in := range []string{"", "0", "-5", "1.005", "abc", "1e5", "NaN", "1..2", ".5", "5.", "100000000.01", "99999999999999999999999", "1 2"} {
 		if got, err := exchange.ParseYuan(in); matching.ErrorCodeOf(err) != matching.CodeInvalid {
 			t.Errorf("ParseYuan(%q) = %s, %v; want invalid", in, got, err)
 		}
@@ -29,7 +29,8 @@ func TestParseYuan_AcceptsExactAmountsOnly(t *testing.T) {
 }
 
 // FuzzParseYuan: whatever a form field holds, ParseYuan never panics and
-// returns either a positive amount of at most two decimals or CodeInvalid.
+// returns either a positive amount of at most two decimals within the
+// bound for an amount, or CodeInvalid.
 func FuzzParseYuan(f *testing.F) {
 	for _, s := range []string{"6000", "6000.50", "0.001", "-1", "１２", "1e9", "", "元"} {
 		f.Add(s)
@@ -42,7 +43,7 @@ func FuzzParseYuan(f *testing.F) {
 			}
 			return
 		}
-		if !d.IsPositive() || !d.Equal(matching.Round2(d)) || d.GreaterThanOrEqual(decimal.NewFromInt(100_000_000)) {
+		if !d.IsPositive() || !d.Equal(matching.Round2(d)) || d.GreaterThan(decimal.NewFromInt(matching.MaxLineTotalYuan)) {
 			t.Fatalf("ParseYuan(%q) = %s", s, d)
 		}
 	})

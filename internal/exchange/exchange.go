@@ -56,6 +56,10 @@ const (
 	stateNeedsClerk = "needs_clerk"
 )
 
+// reasonOutOfBounds marks a listing text whose quantity or price is beyond
+// matching's bounds.
+const reasonOutOfBounds = "out_of_bounds"
+
 // HandleInbound parses one claimed text and applies it in tx: a listing is
 // stored and matched, a command carried out, anything else answered with a
 // short helpful reply and left for a clerk. Every path ends the row in a
@@ -96,6 +100,17 @@ func (s *Service) listing(ctx context.Context, tx *store.Tx, in store.Inbound, r
 		return err
 	}
 	ls := listingsOf(r, m.ID, m.Phone, tx.Now)
+	for _, l := range ls {
+		if err := l.CheckBounds(); err != nil {
+			// Beyond what the exchange takes (a typo, or a hostile text):
+			// say what the limit is and let a clerk see it.
+			msg := matching.ChineseMessage(err)
+			if err := s.reply(ctx, tx, in.ID, in.Sender, s.fit(msg+"，请核对后重发"), kindReply); err != nil {
+				return err
+			}
+			return tx.FinishInbound(ctx, in.ID, stateNeedsClerk, "未登记: "+msg, reasonOutOfBounds, r)
+		}
+	}
 	ids := make([]int64, 0, len(ls))
 	for i := range ls {
 		if ls[i], err = tx.InsertListing(ctx, &in.ID, ls[i]); err != nil {

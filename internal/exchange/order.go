@@ -15,8 +15,10 @@ import (
 // grower gets the proposal with the ids to answer; the buyer is told it is
 // pending. An order for more than remains is refused with what remains
 // (仅剩50株，回"订 1024 50"); 订 1024 without a quantity takes all that
-// remains. The order is unique to the inbound row, so a replayed text
-// cannot make a second one.
+// remains when that is at most matching.MaxBareOrderQty, and otherwise asks
+// how many. One buyer waits on at most matching.MaxOpenProposals proposals.
+// The order is unique to the inbound row, so a replayed text cannot make a
+// second one.
 func (s *Service) order(ctx context.Context, tx *store.Tx, in store.Inbound, buyer store.Member, r grammar.Result) (string, error) {
 	if done, err := tx.OrderByInbound(ctx, in.ID); err == nil {
 		// This very text was handled before (a replay): nothing more to do.
@@ -38,15 +40,28 @@ func (s *Service) order(ctx context.Context, tx *store.Tx, in store.Inbound, buy
 	if l.Side == matching.Supply && l.Open(tx.Now) && !l.QtyKnown() {
 		return "", matching.Errorf(matching.CodeInvalid, "%d号未写数量，请电话联系%s", id, l.CallNumber())
 	}
-	want := l.Remaining // 订 1024 alone: all that remains
+	want := l.Remaining // 订 1024 alone: all that remains, up to a bound
 	if q := r.Args.Qty; q != nil {
 		want = matching.Qty{Min: q.Min, Max: q.Max}.Amount()
 		if want <= 0 {
 			return "", matching.Errorf(matching.CodeInvalid, "数量须大于0，如\"订 %d 100\"", id)
 		}
+	} else if want > matching.MaxBareOrderQty && l.Side == matching.Supply && l.Open(tx.Now) {
+		unit := l.Unit()
+		if unit == "" {
+			unit = "株"
+		}
+		return "", matching.Errorf(matching.CodeInvalid, "%d号有%d%s，请写明要订多少，如\"订 %d 100\"", id, want, unit, id)
 	}
 	o, err := matching.NewOrder(l, buyer.ID, want, tx.Now, s.OrderTTL)
 	if err != nil {
+		return "", err
+	}
+	open, err := tx.BuyerProposals(ctx, buyer.ID)
+	if err != nil {
+		return "", err
+	}
+	if err := matching.CheckOpenProposals(open, o); err != nil {
 		return "", err
 	}
 	if o, err = tx.InsertOrder(ctx, &in.ID, o); err != nil {

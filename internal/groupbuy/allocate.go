@@ -228,7 +228,7 @@ func (s *Service) Allocate(ctx context.Context, id int64, userID int64) (Plan, e
 			return matching.Errorf(matching.CodeConflict, "还有%d家种植户没有确认，确认或过期后再分配", p.Pending)
 		}
 		if p.Confirmed == 0 {
-			return matching.Errorf(matching.CodeConflict, "没有种植户确认供货，不能分配")
+			return matching.Errorf(matching.CodeConflict, "没有种植户确认供货，不能分配：可以再向其他种植户下单，或取消团购")
 		}
 		lines := make([]store.GroupBuyLine, len(p.Lines))
 		price := map[int64]decimal.Decimal{}

@@ -191,8 +191,12 @@ func (s *Service) FireDue(ctx context.Context) (int, error) {
 	}
 }
 
-// Cancel calls off an open or closed (not yet allocated) group-buy with a
-// clerk's reason; every participant is told.
+// Cancel calls off a group-buy that is not yet allocated, with a clerk's
+// reason; every participant is told. One that is purchasing (ordered from
+// growers) may be called off while no grower has confirmed: its purchases
+// still waiting for an answer are cancelled, their stock released and
+// their growers told. The ledger is untouched, since only a confirmation
+// posts. Once a grower has confirmed, the way on is to allocate what came.
 func (s *Service) Cancel(ctx context.Context, id int64, reason string, userID int64) error {
 	if reason == "" {
 		return matching.Errorf(matching.CodeInvalid, "请填写取消原因")
@@ -202,7 +206,13 @@ func (s *Service) Cancel(ctx context.Context, id int64, reason string, userID in
 		if err != nil {
 			return err
 		}
-		if g.State != matching.GroupOpen && g.State != matching.GroupClosed {
+		switch g.State {
+		case matching.GroupOpen, matching.GroupClosed:
+		case matching.GroupPurchasing:
+			if err := cancelPurchases(ctx, tx, g, reason); err != nil {
+				return err
+			}
+		default:
 			return matching.Errorf(matching.CodeConflict, "团购%d已%s，不能取消", id, g.State.Chinese())
 		}
 		if err := tx.SetGroupBuyState(ctx, id, matching.GroupCancelled, reason); err != nil {
@@ -224,6 +234,41 @@ func (s *Service) Cancel(ctx context.Context, id int64, reason string, userID in
 		return err
 	}
 	return s.Store.Audit(ctx, userID, "groupbuy.cancel", "groupbuy:"+strconv.FormatInt(id, 10), reason)
+}
+
+// cancelPurchases cancels the purchase orders of a locked group-buy that
+// still wait for their grower, releasing their stock and telling the
+// grower. A confirmed (or delivered) purchase is CodeConflict: it is in the
+// ledger, and the group-buy is to be allocated instead.
+func cancelPurchases(ctx context.Context, tx *store.Tx, g matching.GroupBuy, reason string) error {
+	orders, err := tx.GroupBuyOrders(ctx, g.ID)
+	if err != nil {
+		return err
+	}
+	for _, o := range orders {
+		if o, err = tx.OrderForUpdate(ctx, o.ID); err != nil {
+			return err
+		}
+		switch o.State {
+		case matching.OrderConfirmed, matching.OrderDelivered:
+			return matching.Errorf(matching.CodeConflict, "团购%d的订单%d种植户已确认供货，不能取消，请分配已确认的货", g.ID, o.ID)
+		case matching.OrderProposed:
+		default:
+			continue
+		}
+		next, err := o.Apply(matching.OrderEvent{Kind: matching.EventCancel, By: matching.Actor{Clerk: true}}, tx.Now)
+		if err != nil {
+			return err
+		}
+		if err := tx.UpdateOrderState(ctx, next, o.State, "团购取消: "+reason); err != nil {
+			return err
+		}
+		text := fmt.Sprintf("订单%d已由协会取消(团购%d取消)，库存已恢复", o.ID, g.ID)
+		if err := send(ctx, tx, o.SellerPhone, text); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Extend moves an open group-buy's deadline later.

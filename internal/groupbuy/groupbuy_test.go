@@ -433,3 +433,134 @@ func TestDeliveredAndPayments_SettleTheGroupBuyInTheLedger(t *testing.T) {
 		t.Fatalf("%d pickup texts, want one per participant with stock (2)", pickup)
 	}
 }
+
+// decline answers every purchase of a group-buy still waiting as its
+// grower would by SMS (拒绝), except those on the listings in keep.
+func decline(t *testing.T, st *store.Store, id int64, keep ...int64) {
+	t.Helper()
+	ctx := context.Background()
+	ex := exchange.New(grammar.Default, "【花木通】", nil)
+	orders, err := st.GroupBuyOrders(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range orders {
+		if o.State != matching.OrderProposed || slices.Contains(keep, o.ListingID) {
+			continue
+		}
+		err := st.InTx(ctx, func(tx *store.Tx) error {
+			o, err := tx.OrderForUpdate(ctx, o.ID)
+			if err != nil {
+				return err
+			}
+			_, err = ex.Transition(ctx, tx, nil, o, matching.OrderEvent{Kind: matching.EventDecline,
+				By: matching.Actor{MemberID: o.SellerID}}, exchange.Via{})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// purchasing is a group-buy that went ahead and ordered from two growers.
+func purchasing(t *testing.T) (*store.Store, *groupbuy.Service, matching.GroupBuy, [2]int64) {
+	t.Helper()
+	st, c, _ := setup(t)
+	ctx := context.Background()
+	svc := &groupbuy.Service{Store: st}
+	g := newGroupBuy(t, st, nil)
+	a, b := offer(t, st, "13900000001", 300, "580"), offer(t, st, "13900000002", 300, "600")
+	for i, q := range []int64{300, 250} {
+		if _, err := join(t, st, svc, member(t, st, fmt.Sprintf("1380000030%d", i)), g.ID, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.add(49 * time.Hour)
+	if _, err := svc.FireDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Purchase(ctx, g.ID, nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	return st, svc, g, [2]int64{a, b}
+}
+
+// The review's case: every grower declined, so there is nothing to
+// allocate, and the group-buy could not be cancelled either.
+func TestCancel_AGroupBuyWhoseGrowersAllDeclinedCanBeCalledOff(t *testing.T) {
+	st, svc, g, offers := purchasing(t)
+	ctx := context.Background()
+	decline(t, st, g.ID)
+	if _, err := svc.Allocate(ctx, g.ID, 0); matching.ErrorCodeOf(err) != matching.CodeConflict {
+		t.Fatalf("allocating with nothing confirmed: %v", err)
+	}
+	if err := svc.Cancel(ctx, g.ID, "种植户都没货", 0); err != nil {
+		t.Fatalf("cancel a group-buy whose growers all declined: %v", err)
+	}
+	if got, _ := st.GroupBuy(ctx, g.ID); got.State != matching.GroupCancelled {
+		t.Fatalf("state %s, want cancelled", got.State)
+	}
+	told := 0
+	for _, m := range outbox(t, st) {
+		if strings.Contains(m.Body, "已取消:种植户都没货") {
+			told++
+		}
+	}
+	if told != 2 {
+		t.Errorf("%d participants told, want 2", told)
+	}
+	for _, id := range offers {
+		if l, _ := st.Listing(ctx, id); l.Remaining != 300 {
+			t.Errorf("listing %d has %d left, want all 300 back", id, l.Remaining)
+		}
+	}
+	if es, err := st.AllEntries(ctx); err != nil || len(es) != 0 {
+		t.Fatalf("ledger %+v (%v), want untouched", es, err)
+	}
+}
+
+func TestCancel_APurchasingGroupBuyCancelsThePurchasesStillWaiting(t *testing.T) {
+	st, svc, g, offers := purchasing(t)
+	ctx := context.Background()
+	decline(t, st, g.ID, offers[1]) // the second grower has not answered
+	if err := svc.Cancel(ctx, g.ID, "协会决定不做了", 0); err != nil {
+		t.Fatal(err)
+	}
+	orders, _ := st.GroupBuyOrders(ctx, g.ID)
+	for _, o := range orders {
+		if o.State == matching.OrderProposed {
+			t.Errorf("purchase %d still waits for its grower", o.ID)
+		}
+	}
+	if l, _ := st.Listing(ctx, offers[1]); l.Remaining != 300 {
+		t.Errorf("the waiting purchase's stock not released: %d left", l.Remaining)
+	}
+	var told bool
+	for _, m := range outbox(t, st) {
+		told = told || (m.Recipient == "13900000002" && strings.Contains(m.Body, "已由协会取消"))
+	}
+	if !told {
+		t.Error("the grower whose purchase was cancelled was not told")
+	}
+	if bad, _ := st.StockMismatches(ctx); len(bad) != 0 {
+		t.Fatalf("stock does not add up: %+v", bad)
+	}
+}
+
+func TestCancel_APurchasingGroupBuyWithAConfirmedPurchaseIsAllocatedNotCancelled(t *testing.T) {
+	st, svc, g, offers := purchasing(t)
+	ctx := context.Background()
+	settle(t, st, g.ID, offers[0])
+	before, _ := st.AllEntries(ctx)
+	if err := svc.Cancel(ctx, g.ID, "x", 0); matching.ErrorCodeOf(err) != matching.CodeConflict || !strings.Contains(matching.ChineseMessage(err), "请分配") {
+		t.Fatalf("cancel with a confirmed purchase: %v, want a conflict that says to allocate", err)
+	}
+	after, _ := st.AllEntries(ctx)
+	if len(after) != len(before) {
+		t.Fatalf("a refused cancel changed the ledger: %d entries, were %d", len(after), len(before))
+	}
+	if got, _ := st.GroupBuy(ctx, g.ID); got.State != matching.GroupPurchasing {
+		t.Fatalf("state %s after a refused cancel", got.State)
+	}
+}

@@ -64,6 +64,9 @@ func (s *Service) RecordPayment(ctx context.Context, id, memberID int64, dir str
 	if !amount.IsPositive() || !amount.Equal(matching.Round2(amount)) {
 		return matching.Errorf(matching.CodeInvalid, "金额须大于0，最多两位小数")
 	}
+	if err := matching.CheckAmount("金额", amount); err != nil {
+		return err
+	}
 	ref := fmt.Sprintf("groupbuy:%d/member:%d/%s", id, memberID, strings.TrimSpace(receipt))
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		g, err := tx.GroupBuyForUpdate(ctx, id)

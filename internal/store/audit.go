@@ -88,3 +88,12 @@ func (s *Store) EndSessions(ctx context.Context, userID int64) error {
 	_, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
 	return interpret(err, "登录")
 }
+
+// DeleteExpiredSessions deletes up to limit sessions that expired before
+// now and returns how many: a session past its expiry no longer logs anyone
+// in, and without this its row would stay for ever.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, limit int) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash IN (
+		SELECT token_hash FROM sessions WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)`, s.now(), limit)
+	return tag.RowsAffected(), interpret(err, "登录")
+}

@@ -157,3 +157,35 @@ func TestOrders_DatabaseKeepsTotalsExactAndStockNonNegative(t *testing.T) {
 		t.Errorf("over-reservation: %v, want a shortage naming the 10 that remain", err)
 	}
 }
+
+func TestOrders_ATotalALedgerPostingCannotHoldIsRefusedAtProposal(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	ctx := context.Background()
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		seller, err := tx.EnsureMember(ctx, "13800000001")
+		if err != nil {
+			return err
+		}
+		buyer, err := tx.EnsureMember(ctx, "13900000002")
+		if err != nil {
+			return err
+		}
+		q := int64(10)
+		price := decimal.RequireFromString("999999999999.99")
+		l, err := tx.InsertListing(ctx, nil, matching.Listing{MemberID: seller.ID, Side: matching.Supply, Species: "桂花",
+			Qty: matching.Qty{Min: &q, Max: &q, Unit: "株"}, Price: &matching.Price{Min: &price, Max: &price, Per: "株"},
+			CreatedAt: tx.Now, ExpiresAt: tx.Now.Add(time.Hour)})
+		if err != nil {
+			return err
+		}
+		// Bypassing matching.NewOrder's bounds: 2 × 999999999999.99 fits
+		// orders.total but not a ledger posting.
+		_, err = tx.InsertOrder(ctx, nil, matching.Order{ListingID: l.ID, BuyerID: buyer.ID, SellerID: seller.ID,
+			Species: "桂花", Qty: 2, Unit: "株", UnitPrice: price, State: matching.OrderProposed,
+			CreatedAt: tx.Now, ExpiresAt: tx.Now.Add(time.Hour), UpdatedAt: tx.Now})
+		return err
+	})
+	if matching.ErrorCodeOf(err) != matching.CodeInvalid {
+		t.Fatalf("an order whose total no posting holds: %v, want CodeInvalid", err)
+	}
+}

@@ -45,14 +45,16 @@ func (s *Store) SearchListings(ctx context.Context, f ListingSearch) ([]matching
 	return pgx.CollectRows(rows, scanListing)
 }
 
-// ListingEdit is a clerk's correction of a listing.
+// ListingEdit is a clerk's correction of a listing, relative to the page
+// the clerk saw: SeenRemaining is the remaining quantity that page showed.
 type ListingEdit struct {
-	Remaining  int64
-	PriceMin   *decimal.Decimal
-	PriceMax   *decimal.Decimal
-	Negotiable bool
-	Town       string
-	Village    string
+	Remaining     int64
+	SeenRemaining int64
+	PriceMin      *decimal.Decimal
+	PriceMax      *decimal.Decimal
+	Negotiable    bool
+	Town          string
+	Village       string
 }
 
 func (tx *Tx) lockListing(ctx context.Context, id int64) (matching.Listing, error) {
@@ -64,8 +66,34 @@ func (tx *Tx) lockListing(ctx context.Context, id int64) (matching.Listing, erro
 	return l, interpret(err, fmt.Sprintf("信息#%d", id))
 }
 
+// held is how much of listing id its orders hold (proposed, confirmed or
+// delivered): stock that is no longer in remaining.
+func held(ctx context.Context, q querier, id int64) (int64, error) {
+	rows, err := q.Query(ctx, `SELECT coalesce(sum(qty), 0)::bigint FROM orders
+		WHERE listing_id = $1 AND state IN ('proposed', 'confirmed', 'delivered')`, id)
+	if err != nil {
+		return 0, interpret(err, "订单")
+	}
+	n, err := pgx.CollectExactlyOneRow(rows, pgx.RowTo[int64])
+	return n, interpret(err, "订单")
+}
+
+// ListingHeld is how much of listing id its orders hold.
+func (s *Store) ListingHeld(ctx context.Context, id int64) (int64, error) {
+	return held(ctx, s.pool, id)
+}
+
 // EditListing saves a clerk's correction of an open listing, keeps the
 // before and after, and texts the member what changed — in one transaction.
+//
+// The edit is relative to what the clerk saw. Remaining is written only
+// when the clerk changed it (Remaining ≠ SeenRemaining), and then only when
+// it still is what the clerk saw: an order or a cancellation in between is
+// CodeConflict, so a page opened before a buyer ordered can never put the
+// ordered stock on offer again. Remaining counts only what is not reserved
+// (orders hold the rest), so it can never go below what open orders
+// reserve; the listing's quantity becomes remaining plus what orders hold,
+// and a listing with nothing left is filled.
 func (s *Store) EditListing(ctx context.Context, userID, id int64, e ListingEdit, notice func(before, after matching.Listing) string) (matching.Listing, error) {
 	var after matching.Listing
 	err := s.InTx(ctx, func(tx *Tx) error {
@@ -79,6 +107,19 @@ func (s *Store) EditListing(ctx context.Context, userID, id int64, e ListingEdit
 		if e.Remaining < 0 {
 			return matching.Errorf(matching.CodeInvalid, "数量不能是负数")
 		}
+		remaining, qtyMin, qtyMax := before.Remaining, before.Qty.Min, before.Qty.Max
+		if e.Remaining != e.SeenRemaining {
+			if before.Remaining != e.SeenRemaining {
+				return matching.Errorf(matching.CodeConflict,
+					"您打开页面后剩余数量已由%d变为%d(有人下单或取消)，请核对后重新填写", e.SeenRemaining, before.Remaining)
+			}
+			h, err := held(ctx, tx.tx, id)
+			if err != nil {
+				return err
+			}
+			offered := e.Remaining + h
+			remaining, qtyMin, qtyMax = e.Remaining, &offered, &offered
+		}
 		per := ""
 		if before.Price != nil {
 			per = before.Price.Per
@@ -86,9 +127,16 @@ func (s *Store) EditListing(ctx context.Context, userID, id int64, e ListingEdit
 		if per == "" && (e.PriceMin != nil || e.PriceMax != nil) {
 			per = before.Qty.Unit
 		}
+		candidate := before
+		candidate.Qty.Min, candidate.Qty.Max = qtyMin, qtyMax
+		candidate.Price = &matching.Price{Min: e.PriceMin, Max: e.PriceMax, Per: per}
+		if err := candidate.CheckBounds(); err != nil {
+			return err
+		}
 		if _, err := tx.tx.Exec(ctx, `UPDATE listings SET remaining = $2, price_min = $3, price_max = $4,
-			price_per = $5, negotiable = $6, town = $7, village = $8 WHERE id = $1`,
-			id, e.Remaining, e.PriceMin, e.PriceMax, per, e.Negotiable, e.Town, e.Village); err != nil {
+			price_per = $5, negotiable = $6, town = $7, village = $8, qty_min = $9, qty_max = $10,
+			state = CASE WHEN $2::bigint = 0 AND coalesce($9::bigint, 0) > 0 THEN 'filled' ELSE state END WHERE id = $1`,
+			id, remaining, e.PriceMin, e.PriceMax, per, e.Negotiable, e.Town, e.Village, qtyMin, qtyMax); err != nil {
 			return interpret(err, "信息")
 		}
 		if after, err = tx.lockListing(ctx, id); err != nil {

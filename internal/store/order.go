@@ -108,6 +108,30 @@ func (tx *Tx) OrderByInbound(ctx context.Context, inboundID int64) (OrderInfo, e
 	return o, interpret(err, "订单")
 }
 
+// BuyerProposals returns the proposals member waits on as a buyer, oldest
+// first. It first locks the member's row (FOR NO KEY UPDATE, which orders'
+// foreign keys do not wait for), so that two texts from one buyer handled
+// at once take turns: a cap on open proposals holds under concurrency.
+func (tx *Tx) BuyerProposals(ctx context.Context, memberID int64) ([]matching.Order, error) {
+	if _, err := tx.tx.Exec(ctx, `SELECT 1 FROM members WHERE id = $1 FOR NO KEY UPDATE`, memberID); err != nil {
+		return nil, interpret(err, "会员")
+	}
+	rows, err := tx.tx.Query(ctx, `SELECT `+orderCols+orderFrom+`
+		WHERE o.buyer_id = $1 AND o.state = 'proposed' ORDER BY o.id`, memberID)
+	if err != nil {
+		return nil, interpret(err, "订单")
+	}
+	infos, err := pgx.CollectRows(rows, scanOrder)
+	if err != nil {
+		return nil, interpret(err, "订单")
+	}
+	out := make([]matching.Order, len(infos))
+	for i, o := range infos {
+		out[i] = o.Order
+	}
+	return out, nil
+}
+
 // PendingOrdersForSeller returns the proposals waiting for member's answer,
 // oldest first, locked: what a bare 确认 or 拒绝 may mean.
 func (tx *Tx) PendingOrdersForSeller(ctx context.Context, memberID int64) ([]OrderInfo, error) {

@@ -61,17 +61,18 @@ func parseForm(w http.ResponseWriter, r *http.Request) bool {
 const flashCookie = "huamu_flash"
 
 // flash shows msg on the next page the browser opens (after a redirect).
-func flash(w http.ResponseWriter, msg string) {
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, MaxAge: 60})
+// Never a secret: a cookie travels in headers that proxies log. A password
+// or token is shown once in the response body instead (showSecret).
+func (s *Server) flash(w http.ResponseWriter, msg string) {
+	s.setCookie(w, flashCookie, url.QueryEscape(msg), 60)
 }
 
-func takeFlash(w http.ResponseWriter, r *http.Request) string {
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
 	c, err := r.Cookie(flashCookie)
 	if err != nil {
 		return ""
 	}
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
+	s.setCookie(w, flashCookie, "", -1)
 	msg, err := url.QueryUnescape(c.Value)
 	if err != nil || len(msg) > 500 {
 		return ""
@@ -80,7 +81,7 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 }
 
 // done redirects after a successful change, with a message for the next page.
-func done(w http.ResponseWriter, r *http.Request, to, msg string) {
-	flash(w, msg)
+func (s *Server) done(w http.ResponseWriter, r *http.Request, to, msg string) {
+	s.flash(w, msg)
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

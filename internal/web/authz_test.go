@@ -34,7 +34,7 @@ const (
 // for clerks too.
 func expected(method, pattern string) access {
 	switch {
-	case pattern == "/login", pattern == "/healthz", pattern == "/metrics", strings.HasPrefix(pattern, "/static/"):
+	case pattern == "/login", strings.HasPrefix(pattern, "/static/"):
 		return public
 	case strings.HasPrefix(pattern, "/api/v1/"):
 		return token

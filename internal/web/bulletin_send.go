@@ -21,5 +21,5 @@ func (s *Server) bulletinSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wake(r.Context(), "outbox")
-	done(w, r, fmt.Sprintf("/bulletins/%d", id), fmt.Sprintf("群发已开始：%d人", n))
+	s.done(w, r, fmt.Sprintf("/bulletins/%d", id), fmt.Sprintf("群发已开始：%d人", n))
 }

@@ -43,8 +43,9 @@ func text(v url.Values, name, what string, max int, required bool) (string, erro
 // narrow turns full-width digits and punctuation into ASCII, as growers type them.
 func narrow(s string) string { return width.Narrow.String(strings.TrimSpace(s)) }
 
-// money reads a yuan amount: not negative, at most two decimals, below a
-// million a unit. "" is nil.
+// moneyField reads a yuan amount: not negative, at most two decimals, at
+// most matching's bound for an amount (a unit price is checked against its
+// own, lower bound where the form is decoded). "" is nil.
 func moneyField(v url.Values, name, what string) (*decimal.Decimal, error) {
 	s := narrow(v.Get(name))
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "元"), "块")
@@ -52,7 +53,7 @@ func moneyField(v url.Values, name, what string) (*decimal.Decimal, error) {
 		return nil, nil
 	}
 	d, err := decimal.NewFromString(s)
-	if err != nil || len(s) > 12 {
+	if err != nil || len(s) > 24 || strings.ContainsAny(s, "eE") {
 		return nil, matching.Errorf(matching.CodeInvalid, "%s要填数字，如 12.50", what)
 	}
 	if d.IsNegative() {
@@ -61,13 +62,14 @@ func moneyField(v url.Values, name, what string) (*decimal.Decimal, error) {
 	if d.Exponent() < -2 {
 		return nil, matching.Errorf(matching.CodeInvalid, "%s最多两位小数", what)
 	}
-	if d.GreaterThanOrEqual(decimal.NewFromInt(100_000_000)) {
-		return nil, matching.Errorf(matching.CodeInvalid, "%s太大", what)
+	if err := matching.CheckAmount(what, d); err != nil {
+		return nil, err
 	}
 	return &d, nil
 }
 
-// count reads a whole number ≥ 0 (or > 0 when positive), at most 10 million.
+// count reads a whole number ≥ 0 (or > 0 when positive), at most
+// matching.MaxQty.
 func count(v url.Values, name, what string, positive bool) (int64, error) {
 	s := narrow(v.Get(name))
 	if s == "" {
@@ -78,6 +80,9 @@ func count(v url.Values, name, what string, positive bool) (int64, error) {
 		if strings.HasPrefix(s, "-") {
 			return 0, matching.Errorf(matching.CodeInvalid, "%s不能是负数", what)
 		}
+		if strings.Trim(s, "0123456789") == "" { // digits beyond int64
+			return 0, matching.CheckQty(what, matching.MaxQty+1, "")
+		}
 		return 0, matching.Errorf(matching.CodeInvalid, "%s要填整数", what)
 	}
 	if n < 0 {
@@ -86,8 +91,8 @@ func count(v url.Values, name, what string, positive bool) (int64, error) {
 	if positive && n == 0 {
 		return 0, matching.Errorf(matching.CodeInvalid, "%s要大于0", what)
 	}
-	if n > 10_000_000 {
-		return 0, matching.Errorf(matching.CodeInvalid, "%s太大", what)
+	if err := matching.CheckQty(what, n, ""); err != nil {
+		return 0, err
 	}
 	return n, nil
 }
@@ -273,7 +278,7 @@ func decodeListing(v url.Values, now time.Time, known func(string) bool) (matchi
 	}
 	l.CreatedAt = now
 	l.ExpiresAt = matching.ListingExpiresAt(now, int(days), false)
-	return l, nil
+	return l, l.CheckBounds()
 }
 
 // guessForm pre-fills the listing form from what the grammar makes of a

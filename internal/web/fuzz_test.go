@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -71,5 +72,60 @@ func FuzzAPIListingBody(f *testing.F) {
 			return
 		}
 		_, _ = decodeListing(v, time.Now(), func(string) bool { return true })
+	})
+}
+
+// FuzzClientAddr feeds the forwarded-header reader hostile headers: it must
+// never panic, must ignore them from an untrusted peer, and from a trusted
+// one must answer an address that is the peer's or one the headers name.
+func FuzzClientAddr(f *testing.F) {
+	f.Add("127.0.0.1:5000", "203.0.113.7, 10.0.0.1", "")
+	f.Add("10.0.0.1:443", "garbage,,::ffff:1.2.3.4", "1.2.3.4")
+	f.Add("[::1]:80", "", "fd00::1")
+	f.Add("192.0.2.1:1", "1.1.1.1", "2.2.2.2")
+	trusted := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	f.Fuzz(func(t *testing.T, remote, xff, realIP string) {
+		h := http.Header{}
+		if xff != "" {
+			h.Set("X-Forwarded-For", xff)
+		}
+		if realIP != "" {
+			h.Set("X-Real-IP", realIP)
+		}
+		got := clientAddr(remote, h, trusted)
+		peer, err := netip.ParseAddrPort(remote)
+		if err != nil {
+			if a, err := netip.ParseAddr(remote); err == nil {
+				peer = netip.AddrPortFrom(a, 0)
+			} else {
+				if got != remote {
+					t.Fatalf("unparsable peer %q answered %q", remote, got)
+				}
+				return
+			}
+		}
+		trustedPeer := false
+		for _, p := range trusted {
+			trustedPeer = trustedPeer || p.Contains(peer.Addr().Unmap())
+		}
+		if !trustedPeer {
+			if got != remote {
+				t.Fatalf("untrusted peer %q with X-Forwarded-For %q answered %q", remote, xff, got)
+			}
+			return
+		}
+		a, err := netip.ParseAddr(got)
+		if err != nil {
+			t.Fatalf("answered %q, not an address", got)
+		}
+		if a == peer.Addr().Unmap() {
+			return
+		}
+		for _, f := range strings.Split(xff+","+realIP, ",") {
+			if b, err := netip.ParseAddr(strings.TrimSpace(f)); err == nil && b.Unmap() == a {
+				return
+			}
+		}
+		t.Fatalf("answered %q, neither the peer %q nor named in %q / %q", got, remote, xff, realIP)
 	})
 }

@@ -49,7 +49,7 @@ func (s *Server) groupBuyPurchase(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, "/groupbuys/"+itoa(id), "已向种植户下单，等他们回短信确认")
+	s.done(w, r, "/groupbuys/"+itoa(id), "已向种植户下单，等他们回短信确认")
 }
 
 // groupBuyAllocate shares what the growers confirmed among the participants.
@@ -62,7 +62,7 @@ func (s *Server) groupBuyAllocate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, "/groupbuys/"+itoa(id), "团购"+itoa(id)+"已分配，已短信通知参团人")
+	s.done(w, r, "/groupbuys/"+itoa(id), "团购"+itoa(id)+"已分配，已短信通知参团人")
 }
 
 // groupBuyExtend moves the deadline.
@@ -80,7 +80,7 @@ func (s *Server) groupBuyExtend(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, "/groupbuys/"+itoa(id), "截止日期已改")
+	s.done(w, r, "/groupbuys/"+itoa(id), "截止日期已改")
 }
 
 // groupBuyCancel calls a group-buy off with a reason everyone is texted.
@@ -97,7 +97,7 @@ func (s *Server) groupBuyCancel(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, "/groupbuys/"+itoa(id), "团购"+itoa(id)+"已取消，已短信通知参团人")
+	s.done(w, r, "/groupbuys/"+itoa(id), "团购"+itoa(id)+"已取消，已短信通知参团人")
 }
 
 // groupBuySheets prints the per-grower pick lists and per-participant
@@ -154,7 +154,7 @@ func (s *Server) groupBuyInvite(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, "/groupbuys/"+itoa(id), "已邀请"+strconv.Itoa(res.Invited)+"人，"+strconv.Itoa(res.Parts)+"条短信")
+	s.done(w, r, "/groupbuys/"+itoa(id), "已邀请"+strconv.Itoa(res.Invited)+"人，"+strconv.Itoa(res.Parts)+"条短信")
 }
 
 // idAndForm reads the route's id and the POST form, answering the error
@@ -183,7 +183,7 @@ func (s *Server) groupBuyDelivered(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, "/groupbuys/"+itoa(id), "已登记到货，已短信通知参团人提货")
+	s.done(w, r, "/groupbuys/"+itoa(id), "已登记到货，已短信通知参团人提货")
 }
 
 // groupBuyPayment records money in from a participant or out to a grower.
@@ -213,5 +213,5 @@ func (s *Server) groupBuyPayment(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, "/groupbuys/"+itoa(id), "已登记"+matching.Yuan(*amount)+"元")
+	s.done(w, r, "/groupbuys/"+itoa(id), "已登记"+matching.Yuan(*amount)+"元")
 }

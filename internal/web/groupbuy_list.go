@@ -24,7 +24,7 @@ func (s *Server) groupBuyList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "groupbuys", page{Title: "团购", Nav: "groupbuys", Flash: takeFlash(w, r),
+	s.render(w, r, http.StatusOK, "groupbuys", page{Title: "团购", Nav: "groupbuys", Flash: s.takeFlash(w, r),
 		Data: map[string]any{"Rows": rows, "State": state, "Suggestions": suggestions}})
 }
 
@@ -58,7 +58,7 @@ func (s *Server) groupBuyCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	id := strconv.FormatInt(g.ID, 10)
 	_ = s.store.Audit(r.Context(), sessionFrom(r.Context()).User.ID, "groupbuy.create", "groupbuy:"+id, g.Species)
-	done(w, r, "/groupbuys/"+id, "团购"+id+"已建立")
+	s.done(w, r, "/groupbuys/"+id, "团购"+id+"已建立")
 }
 
 // decodeGroupBuy reads and checks the group-buy form.
@@ -144,5 +144,5 @@ func (s *Server) decodeGroupBuy(v url.Values) (matching.GroupBuy, error) {
 	if town != "" {
 		g.Location = &matching.Location{City: "成都市", District: "温江区", Town: town}
 	}
-	return g, nil
+	return g, g.CheckBounds()
 }

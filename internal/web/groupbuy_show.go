@@ -35,6 +35,9 @@ func (s *Server) groupBuyShow(w http.ResponseWriter, r *http.Request) {
 	data := map[string]any{"G": g, "Participants": ps, "Committed": committed,
 		"Status": groupbuy.Status(g, committed), "Bar": max(g.MinTotal, committed)}
 	errMsg := ""
+	// A purchasing group-buy can be called off while no grower confirmed
+	// (groupbuy.Service.Cancel); the check below narrows it.
+	data["Cancellable"] = g.State == matching.GroupOpen || g.State == matching.GroupClosed || g.State == matching.GroupPurchasing
 	if g.State == matching.GroupOpen {
 		n, err := s.groupbuys.FittingDemands(r.Context(), id)
 		if err != nil {
@@ -49,6 +52,9 @@ func (s *Server) groupBuyShow(w http.ResponseWriter, r *http.Request) {
 			var plan groupbuy.Plan
 			plan, err = s.groupbuys.Preview(r.Context(), id, override)
 			data["Plan"] = plan
+			if plan.Confirmed > 0 {
+				data["Cancellable"] = false
+			}
 			data["Draws"] = drawRows(plan)
 			data["Alloc"] = allocRows(plan)
 		}
@@ -73,7 +79,7 @@ func (s *Server) groupBuyShow(w http.ResponseWriter, r *http.Request) {
 		}
 		data["Growers"] = gs
 	}
-	s.render(w, r, http.StatusOK, "groupbuy", page{Title: "团购" + itoa(id), Nav: "groupbuys", Flash: takeFlash(w, r),
+	s.render(w, r, http.StatusOK, "groupbuy", page{Title: "团购" + itoa(id), Nav: "groupbuys", Flash: s.takeFlash(w, r),
 		Error: errMsg, Data: data})
 }
 

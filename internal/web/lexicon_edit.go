@@ -23,7 +23,7 @@ func (s *Server) lexiconChange(w http.ResponseWriter, r *http.Request, note stri
 		http.Error(w, matching.ChineseMessage(err), statusOf(err))
 		return
 	}
-	done(w, r, "/lexicon", fmt.Sprintf("已保存（词库第%d版），短信识别马上生效", id))
+	s.done(w, r, "/lexicon", fmt.Sprintf("已保存（词库第%d版），短信识别马上生效", id))
 }
 
 func (s *Server) lexiconAddSpecies(w http.ResponseWriter, r *http.Request) {

@@ -8,7 +8,9 @@ import (
 	"huamu/matching"
 )
 
-// listingEdit saves a clerk's correction; the member is told by SMS.
+// listingEdit saves a clerk's correction; the member is told by SMS. The
+// form posts back the remaining quantity it showed, so a change made from a
+// stale page (a buyer ordered meanwhile) is refused with 409, not applied.
 func (s *Server) listingEdit(w http.ResponseWriter, r *http.Request) {
 	id, err := idParam(r)
 	if err != nil {
@@ -18,6 +20,13 @@ func (s *Server) listingEdit(w http.ResponseWriter, r *http.Request) {
 	v := r.PostForm
 	var e store.ListingEdit
 	if e.Remaining, err = count(v, "remaining", "剩余数量", false); err == nil {
+		// What the page showed: the edit is relative to it (a page from
+		// before this field existed is stale).
+		if e.SeenRemaining, err = count(v, "seen_remaining", "页面上的剩余数量", false); err != nil {
+			err = matching.Errorf(matching.CodeConflict, "页面已过期，请刷新后重新更正")
+		}
+	}
+	if err == nil {
 		if e.PriceMin, err = moneyField(v, "price", "单价"); err == nil {
 			e.PriceMax, err = moneyField(v, "price_max", "单价上限")
 		}
@@ -50,7 +59,7 @@ func (s *Server) listingEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wake(r.Context(), "outbox")
-	done(w, r, fmt.Sprintf("/listings/%d", id), "已保存更正，并短信通知会员")
+	s.done(w, r, fmt.Sprintf("/listings/%d", id), "已保存更正，并短信通知会员")
 }
 
 // listingCancel closes a listing on a clerk's word; the member is told by SMS.
@@ -71,5 +80,5 @@ func (s *Server) listingCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wake(r.Context(), "outbox")
-	done(w, r, fmt.Sprintf("/listings/%d", id), "已撤销，并短信通知会员")
+	s.done(w, r, fmt.Sprintf("/listings/%d", id), "已撤销，并短信通知会员")
 }

@@ -41,7 +41,7 @@ func (s *Server) listingCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wake(r.Context(), "outbox")
-	done(w, r, fmt.Sprintf("/listings/%d", l.ID), fmt.Sprintf("已代%s发布%d号信息，并短信通知", phone, l.ID))
+	s.done(w, r, fmt.Sprintf("/listings/%d", l.ID), fmt.Sprintf("已代%s发布%d号信息，并短信通知", phone, l.ID))
 }
 
 // phoneField reads a mainland mobile number (11 digits starting with 1).

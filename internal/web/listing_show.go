@@ -21,6 +21,11 @@ func (s *Server) listingPage(w http.ResponseWriter, r *http.Request, status int,
 		s.fail(w, r, err)
 		return
 	}
+	held, err := s.store.ListingHeld(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, status, "listing", page{Title: "信息#" + itoa(id), Nav: "listings", Error: errMsg,
-		Data: map[string]any{"L": l, "Form": form}})
+		Data: map[string]any{"L": l, "Form": form, "Held": held}})
 }

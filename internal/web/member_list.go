@@ -42,5 +42,5 @@ func (s *Server) memberCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, fmt.Sprintf("/members/%d", id), "已登记会员 "+phone)
+	s.done(w, r, fmt.Sprintf("/members/%d", id), "已登记会员 "+phone)
 }

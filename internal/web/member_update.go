@@ -35,7 +35,7 @@ func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, fmt.Sprintf("/members/%d", id), "已保存")
+	s.done(w, r, fmt.Sprintf("/members/%d", id), "已保存")
 }
 
 func enumValue(v string, allowed ...string) string {

@@ -40,7 +40,7 @@ func (s *Server) orderAct(w http.ResponseWriter, r *http.Request) {
 		exchange.ClerkCancel:  "已取消订单%d，库存已恢复，并短信通知双方",
 		exchange.ClerkDeliver: "订单%d已记为交货",
 	}[act]
-	done(w, r, "/orders", fmt.Sprintf(msg, id))
+	s.done(w, r, "/orders", fmt.Sprintf(msg, id))
 }
 
 // orderPayment records a payment about an order in the ledger.
@@ -66,5 +66,5 @@ func (s *Server) orderPayment(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, "/orders", fmt.Sprintf("已登记订单%d的收付款", id))
+	s.done(w, r, "/orders", fmt.Sprintf("已登记订单%d的收付款", id))
 }

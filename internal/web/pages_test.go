@@ -20,13 +20,13 @@ func TestListings_EditTellsTheMemberAndRefusesANegativeQuantity(t *testing.T) {
 	ctx := context.Background()
 	li := s.as(t, "li", store.RoleClerk)
 	id := openListing(t, s.store, "13800000001")
-	if r := li.post(t, "/listings/"+itoa(id)+"/edit", url.Values{"remaining": {"-3"}}); r.code != http.StatusBadRequest || !strings.Contains(r.body, "不能是负数") {
+	if r := li.post(t, "/listings/"+itoa(id)+"/edit", url.Values{"remaining": {"-3"}, "seen_remaining": {"100"}}); r.code != http.StatusBadRequest || !strings.Contains(r.body, "不能是负数") {
 		t.Fatalf("negative remaining: %d", r.code)
 	}
 	if r := li.post(t, "/listings/"+itoa(id)+"/edit", url.Values{}); r.code != http.StatusBadRequest {
 		t.Fatalf("missing remaining: %d", r.code)
 	}
-	r := li.post(t, "/listings/"+itoa(id)+"/edit", url.Values{"remaining": {"80"}, "price": {"15"}, "town": {"和盛镇"}})
+	r := li.post(t, "/listings/"+itoa(id)+"/edit", url.Values{"remaining": {"80"}, "seen_remaining": {"100"}, "price": {"15"}, "town": {"和盛镇"}})
 	if r.code != http.StatusSeeOther {
 		t.Fatalf("edit: %d %s", r.code, r.body)
 	}

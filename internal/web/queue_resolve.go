@@ -59,7 +59,7 @@ func (s *Server) queueResolve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wake(ctx, "outbox")
-	done(w, r, "/queue", fmt.Sprintf("短信#%d 已登记为%d号信息，已短信通知%s", id, l.ID, l.Phone))
+	s.done(w, r, "/queue", fmt.Sprintf("短信#%d 已登记为%d号信息，已短信通知%s", id, l.ID, l.Phone))
 }
 
 // queueHandled closes a text without a listing.
@@ -81,7 +81,7 @@ func (s *Server) queueHandled(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, "/queue", fmt.Sprintf("短信#%d 已标为处理完", id))
+	s.done(w, r, "/queue", fmt.Sprintf("短信#%d 已标为处理完", id))
 }
 
 // queueReparse adds the alias (when given) and hands the text back to the
@@ -112,7 +112,7 @@ func (s *Server) queueReparse(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wake(ctx, "intake")
-	done(w, r, "/queue", fmt.Sprintf("短信#%d 已交给系统重新识别", id))
+	s.done(w, r, "/queue", fmt.Sprintf("短信#%d 已交给系统重新识别", id))
 }
 
 func (s *Server) wake(ctx context.Context, topic string) { s.redis.Wake(ctx, topic) }

@@ -98,7 +98,7 @@ func TestQueue_BadFormsAreRefusedInChineseAndChangeNothing(t *testing.T) {
 		"BadUnit":          {listingForm("unit", "吨"), "单位不对"},
 		"AliasWithSpace":   {listingForm("alias", "有 空格"), "不能有空格"},
 		"AliasOfOther":     {listingForm("alias", "香樟"), "已是品种"},
-		"HugeQuantity":     {listingForm("qty", "99999999999"), "太大"},
+		"HugeQuantity":     {listingForm("qty", "99999999999"), "数量最多1000万"},
 		"InvalidUTF8":      {listingForm("town", "\xff\xfe"), "无效字符"},
 	} {
 		t.Run(name, func(t *testing.T) {

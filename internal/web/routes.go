@@ -18,16 +18,12 @@ import (
 // route), and a test walks every route below for every role.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RealIP, middleware.Recoverer, middleware.Timeout(30*time.Second))
+	r.Use(s.realIP, middleware.Recoverer, middleware.Timeout(30*time.Second))
 	r.Use(securityHeaders)
 	r.Use(http.NewCrossOriginProtection().Handler)
 
 	static, _ := fs.Sub(staticFS, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", http.FileServerFS(static)))
-	r.Get("/healthz", s.healthz)
-	if s.metrics != nil {
-		r.Handle("/metrics", s.metrics)
-	}
 	r.Get("/login", s.loginShow)
 	r.Post("/login", s.loginSubmit)
 

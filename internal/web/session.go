@@ -27,7 +27,7 @@ func (s *Server) requireSession(next http.Handler) http.Handler {
 		}
 		sess, err := s.store.SessionByToken(r.Context(), c.Value)
 		if err != nil {
-			http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1})
+			s.setCookie(w, sessionCookie, "", -1)
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}

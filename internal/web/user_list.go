@@ -12,17 +12,27 @@ import (
 )
 
 func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
+	s.usersPage(w, r, nil)
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, sec *secret) {
 	users, err := s.store.ListUsers(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "users", page{Title: "账号", Nav: "users", Data: map[string]any{"Users": users}})
+	if sec != nil {
+		noStore(w)
+	}
+	s.render(w, r, http.StatusOK, "users", page{Title: "账号", Nav: "users", Secret: sec, Data: map[string]any{"Users": users}})
 }
+
+// noStore keeps a page that shows a secret out of every cache.
+func noStore(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store") }
 
 // userSave creates an account or changes one's name, role and password;
 // the account's sessions end so the new role holds at once. The password is
-// generated and shown once.
+// generated and shown once, in the response's body.
 func (s *Server) userSave(w http.ResponseWriter, r *http.Request) {
 	v := r.PostForm
 	login := strings.TrimSpace(v.Get("login"))
@@ -60,5 +70,8 @@ func (s *Server) userSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	_ = s.store.Audit(r.Context(), me.ID, "user.save", "user:"+login, role)
-	done(w, r, "/users", fmt.Sprintf("账号 %s（%s）的新密码：%s  请抄下交给本人，此密码只显示这一次", login, roleName(role), password))
+	// Shown in this page's body, once: never through the flash cookie,
+	// which travels in headers that proxies log.
+	s.usersPage(w, r, &secret{Note: fmt.Sprintf("账号 %s（%s）的新密码如下，请抄下交给本人，此密码只显示这一次：", login, roleName(role)),
+		Value: password})
 }

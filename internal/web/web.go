@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -37,14 +38,13 @@ type Server struct {
 	gateway *smsgw.Gateway // nil when the process holds no binds
 	log     *slog.Logger
 	pages   map[string]*template.Template
-	metrics http.Handler
 	secure  bool // cookies over HTTPS only
 
 	lexicon   *lexicon.Provider
 	redis     *redisx.Client
 	signature string
-	loginFail *redisx.Failures // per login
-	ipFail    *redisx.Failures // per client address
+	guard     *redisx.LoginGuard
+	proxies   []netip.Prefix // whose forwarded headers name the client
 	groupbuys *groupbuy.Service
 	exchange  *exchange.Service
 }
@@ -54,15 +54,18 @@ type Options struct {
 	Store   *store.Store
 	Gateway *smsgw.Gateway
 	Log     *slog.Logger
-	Metrics http.Handler // served at /metrics; nil for none
 	// Lexicon is the grammar provider clerks edit; required.
 	Lexicon *lexicon.Provider
 	// Redis throttles logins and wakes workers; required.
 	Redis *redisx.Client
 	// Signature is the carrier signature counted in a bulletin's length.
 	Signature string
-	// Secure marks cookies HTTPS-only.
+	// Secure marks cookies HTTPS-only: the back office is served over
+	// HTTPS (HUAMU_PUBLIC_URL=https://…).
 	Secure bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Real-IP headers are believed (HUAMU_TRUSTED_PROXIES); none by default.
+	TrustedProxies []netip.Prefix
 	// GroupBuys runs group-buys for the 团购 pages; required.
 	GroupBuys *groupbuy.Service
 	// Exchange carries out clerks' order actions; nil builds one with
@@ -79,9 +82,9 @@ func New(o Options) (*Server, error) {
 	if o.Store == nil || o.Lexicon == nil || o.Redis == nil {
 		return nil, fmt.Errorf("web: Store, Lexicon and Redis are required")
 	}
-	s := &Server{store: o.Store, gateway: o.Gateway, log: o.Log, metrics: o.Metrics, pages: map[string]*template.Template{},
+	s := &Server{store: o.Store, gateway: o.Gateway, log: o.Log, pages: map[string]*template.Template{},
 		lexicon: o.Lexicon, redis: o.Redis, signature: o.Signature, secure: o.Secure, groupbuys: o.GroupBuys,
-		loginFail: o.Redis.Failures("login", loginWindow), ipFail: o.Redis.Failures("login_ip", loginWindow)}
+		guard: o.Redis.LoginGuard(), proxies: o.TrustedProxies}
 	if s.exchange = o.Exchange; s.exchange == nil {
 		s.exchange = exchange.New(o.Lexicon.Grammar, o.Signature, o.Log)
 	}
@@ -213,7 +216,14 @@ type page struct {
 	Session *store.Session
 	Flash   string
 	Error   string
+	Secret  *secret // shown once, in this response's body only
 	Data    any
+}
+
+// secret is a generated password or API token, with what it is for.
+type secret struct {
+	Note  string
+	Value string
 }
 
 // Can reports whether the signed-in account holds role or a higher one, so
@@ -227,7 +237,7 @@ func (p page) Can(role string) bool {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Session = sessionFrom(r.Context())
 	if p.Flash == "" {
-		p.Flash = takeFlash(w, r)
+		p.Flash = s.takeFlash(w, r)
 	}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
@@ -324,6 +334,8 @@ func reasonName(r string) string {
 		return "系统出错"
 	case "not_a_mobile":
 		return "非手机号"
+	case "out_of_bounds":
+		return "数量或价格超限"
 	}
 	if strings.HasPrefix(r, "command_") {
 		return "指令待办"
