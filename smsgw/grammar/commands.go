@@ -303,7 +303,7 @@ func (p *parser) register(first int) Result {
 		if t.kind == tkSep && len(name) > 0 {
 			break
 		}
-		if t.has(rTown) || t.has(rVillage) || t.has(rPlace) {
+		if p.isLocTok(j) {
 			break
 		}
 		if t.kind == tkOther || t.kind == tkWord || t.kind == tkNum && t.num.chinese {
@@ -369,6 +369,16 @@ func (p *parser) query(first int, fc string, listingLike bool) (Result, bool) {
 		}
 	}
 	return cmd(CmdQuery, a), true
+}
+
+// isLocTok says whether token j was read as a place.
+func (p *parser) isLocTok(j int) bool {
+	for _, h := range p.locs {
+		if h.tok == j {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parser) hasPriceWord() bool {

@@ -122,6 +122,7 @@ func New(d LexiconData) (*Grammar, error) {
 	}
 	g.buildPinyin()
 	g.order = nil
+	g.addDivisions()
 	return g, nil
 }
 

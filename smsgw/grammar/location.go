@@ -23,18 +23,22 @@ type locHit struct {
 // town written right after it (二郎村, 三江镇) are part of the name, not values.
 func (p *parser) location(i int, r role) {
 	t := &p.toks[i]
-	if r.kind == rPlace {
-		pl := p.g.places[r.n]
-		if pl.Within != "" && !p.afterPlace(i, pl.Within) && !hasAdminSuffix(t.text) {
-			return
-		}
-	}
 	for _, h := range p.locs {
 		if h.tok == i {
 			return // one hit per token even when a word has several place roles
 		}
 	}
 	h := locHit{r: r, tok: i, start: t.start, end: t.end}
+	if r.kind == rPlace {
+		n := p.pickPlace(i)
+		if n < 0 {
+			return
+		}
+		h.r.n = n
+		if c, end := p.cityThenCounty(i, n); c >= 0 {
+			h.r.n, h.end = c, end // 乐山市中: 市中区 of 乐山
+		}
+	}
 	switch {
 	case r.kind == rTown:
 		h.village, h.end = p.villageAfter(t.end, h.end)
@@ -44,8 +48,8 @@ func (p *parser) location(i int, r role) {
 				p.toks[k].kind, p.toks[k].roles = tkOther, nil // 石牛 is not 石榴
 			}
 		}
-	case r.kind == rPlace && p.g.places[r.n].District != "" && p.g.places[r.n].Town == "":
-		h.town, h.end = p.townAfter(t.end, h.end)
+	case r.kind == rPlace && p.g.places[h.r.n].District != "" && p.g.places[h.r.n].Town == "":
+		h.town, h.end = p.townAfter(h.end, h.end)
 	}
 	for k := i - 1; k >= 0 && k >= i-3; k-- {
 		if strings.ContainsAny(p.toks[k].text, "送运往") || p.toks[k].text == "发" {
@@ -54,8 +58,8 @@ func (p *parser) location(i int, r role) {
 	}
 	p.locs = append(p.locs, h)
 	for k := i + 1; k < len(p.toks) && p.toks[k].start < h.end; k++ {
-		if p.toks[k].kind == tkNum {
-			p.toks[k].kind = tkOther // 二郎村, 三江镇: part of the name
+		if p.toks[k].kind == tkNum || p.toks[k].has(rPlace) {
+			p.toks[k].kind = tkOther // 二郎村, 三江镇, 乐山市中: part of the name
 		}
 	}
 }
@@ -74,23 +78,6 @@ func (p *parser) townAfter(from, end int) (string, int) {
 
 func hasAdminSuffix(s string) bool {
 	return strings.HasSuffix(s, "镇") || strings.HasSuffix(s, "街道") || strings.HasSuffix(s, "区") || strings.HasSuffix(s, "县")
-}
-
-// afterPlace says whether the place word before token i is the named place.
-func (p *parser) afterPlace(i int, official string) bool {
-	j := p.prev(i)
-	if j < 0 {
-		return false
-	}
-	for _, r := range p.toks[j].roles {
-		if r.kind == rPlace {
-			pl := p.g.places[r.n]
-			if pl.Names[0] == official || pl.District == official || pl.City == official && pl.District == "" {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // villageAfter reads an unknown village written right after a town:
@@ -199,7 +186,9 @@ func (p *parser) applyHit(loc *Location, h locHit) {
 		if loc.Town != nil && loc.District != nil && *loc.District == "温江区" {
 			return // 温江和盛: the town already says it
 		}
-		loc.City = ptr(pl.City)
+		if pl.City != "" {
+			loc.City = ptr(pl.City) // a province alone (云南) names no city
+		}
 		if pl.District != "" {
 			loc.District = ptr(pl.District)
 		} else if loc.District != nil && pl.City != "" {
