@@ -8,8 +8,8 @@ import "strings"
 func (p *parser) number(i int) int {
 	t := &p.toks[i]
 	n := t.num
-	if len(n.digits) > 12 {
-		return i // a digit string no count or price is written with
+	if len(n.digits) > 12 && !p.isUnit(p.adj(i)) {
+		return i // a digit string no count or price is written with, unless a unit says it is one
 	}
 	if p.pValidity && p.next(p.pValidTok) != i {
 		p.pValidity = false // 有效期 speaks only of the number right after it
