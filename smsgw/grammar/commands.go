@@ -1,6 +1,10 @@
 package grammar
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
 
 // Commands: short texts that act on the exchange rather than list stock.
 // A command word counts when it leads the text, or when nothing in the
@@ -141,6 +145,9 @@ func withID(name string, a Args, id string, set func(*Args, *string)) Result {
 
 // command reads the text as a command; ok is false when it is not one.
 func (p *parser) command() (Result, bool) {
+	if p.asksToStop() {
+		return cmd(CmdUnsubscribe, Args{}), true
+	}
 	if len(p.cmdToks) == 0 && !p.orderBySide() && !p.isQuestion() {
 		return Result{}, false
 	}
@@ -218,6 +225,32 @@ func (p *parser) command() (Result, bool) {
 	return Result{}, false
 }
 
+// reStop matches the ways people ask not to be texted again: 莫给我发这些了,
+// 别再发了, 请停止发送, 不想再收到你们的短信, 不需要这些信息, 把我号码删了.
+var reStop = regexp.MustCompile(`(别|不要|莫|停止|停|不想|不再|请勿|勿|不用)(再|在)?(给我们?|跟我|向我)?(发|推)|` +
+	`(不想|不再|不要|别|莫)再?(收|接收)到?(这些|这种|这类|你们的?)?(短信|信息|消息)|不再接收|` +
+	`不需要(这些|这种|这类|你们的?)(短信|信息|消息)?|不需要(短信|信息|消息)|` +
+	`(删|删除)了?(我的?)?(号码|手机号)|(号码|手机号)删|拉黑`)
+
+// asksToStop reads a request to stop texting: it names no plant, no
+// value and no id, and says not to send (发, 推送) or receive texts any
+// more. 不要发货 is about goods, not texts.
+func (p *parser) asksToStop() bool {
+	if p.firstSpecies() != "" || p.valueCount > 0 {
+		return false
+	}
+	if id, _ := p.idAfter(-1); id != "" {
+		return false
+	}
+	s := string(p.rs)
+	loc := reStop.FindStringIndex(s)
+	if loc == nil {
+		return false
+	}
+	rest := []rune(s[loc[1]:])
+	return len(rest) == 0 || !strings.ContainsRune("货车错", rest[0])
+}
+
 // sideRefersBack reads 求购的香樟买到了: a side word followed by 的 names an
 // earlier listing, not a new one.
 func (p *parser) sideRefersBack() bool {
@@ -283,35 +316,21 @@ func (p *parser) helpTopic() string {
 }
 
 // register reads 注册 李光明 和盛镇石牛村: a name, then a town and village.
-// 我叫陈大明 gives the name wherever it is written.
+// Label words are dropped (注册 本人姓名王小明 住在和盛镇石牛村, 姓名：李光明
+// 地址：…); 我叫陈大明 gives the name wherever it is written.
 func (p *parser) register(first int) Result {
 	a := Args{}
-	var name []rune
+	from, to := p.toks[first].end, len(p.rs)
 	if k := strings.Index(string(p.rs), "我叫"); k >= 0 {
-		rs := []rune(string(p.rs)[k+len("我叫"):])
-		for _, r := range rs {
-			if !isHan(r) || len(name) >= 4 {
-				break
-			}
-			name = append(name, r)
-		}
-		a.Name = string(name)
-		first = len(p.toks)
+		from = utf8.RuneCountInString(string(p.rs)[:k]) + 2
 	}
-	for j := first + 1; j < len(p.toks); j++ {
-		t := &p.toks[j]
-		if t.kind == tkSep && len(name) > 0 {
-			break
-		}
-		if p.isLocTok(j) {
-			break
-		}
-		if t.kind == tkOther || t.kind == tkWord || t.kind == tkNum && t.num.chinese {
-			name = append(name, []rune(t.text)...)
+	for _, h := range p.locs {
+		if h.start >= from {
+			to = min(to, h.start)
 		}
 	}
-	if a.Name == "" {
-		a.Name = string(name)
+	if from < to {
+		a.Name = personName(p.rs[from:to])
 	}
 	if loc := p.buildLocation(""); loc != nil {
 		if loc.Town != nil {
@@ -324,14 +343,51 @@ func (p *parser) register(first int) Result {
 	return cmd(CmdRegister, a)
 }
 
+// nameLabels are the words around a name in a registration, longest first.
+var nameLabels = []string{"本人姓名", "我的名字", "姓名是", "名字是", "本人叫", "本人是", "我叫", "我是", "姓名", "名字", "本人",
+	"住址", "地址", "住在", "家住", "居住", "叫", "住", "是"}
+
+// personName returns the first run of Chinese characters, at most four,
+// left when label words are dropped from its ends.
+func personName(rs []rune) string {
+	for _, run := range strings.FieldsFunc(string(rs), func(r rune) bool { return !isHan(r) }) {
+		for changed := true; changed && run != ""; {
+			changed = false
+			for _, l := range nameLabels {
+				if t, ok := strings.CutPrefix(run, l); ok {
+					run, changed = t, true
+				}
+				if t, ok := strings.CutSuffix(run, l); ok && utf8.RuneCountInString(l) >= 2 {
+					run, changed = t, true
+				}
+			}
+		}
+		if r := []rune(run); len(r) > 0 {
+			return string(r[:min(len(r), 4)])
+		}
+	}
+	return ""
+}
+
 // query reads 查 香樟, 查 求购 银杏, 我的, 有没得桂花, 桂花好多钱.
 func (p *parser) query(first int, fc string, listingLike bool) (Result, bool) {
 	mine := p.hasClass(tMine) >= 0
 	have := p.hasClass(tQueryHave) >= 0
 	price := p.hasClass(tQueryPrice) >= 0
-	ok := fc == tQuery || mine && !listingLike || have && !p.strongSide(3) || price && !p.strongSide(3) || p.isQuestion()
+	// 那批紫薇还有没 我要100棵: a size or count with a side word is a listing
+	offer := false
+	for _, h := range p.sides {
+		offer = offer || listingLike && h.n >= 1 && !p.inQuestionRun(h.tok)
+	}
+	ok := fc == tQuery || mine && !listingLike || (have || price) && !p.strongSide(3) && !offer || p.isQuestion()
 	if !ok {
 		return Result{}, false
+	}
+	// 上次那批货还有没有: a question about stock that names nothing is no query
+	if have && !price && !mine && fc != tQuery && p.firstSpecies() == "" {
+		if id, _ := p.idAfter(-1); id == "" {
+			return Result{}, false
+		}
 	}
 	a := Args{Species: p.firstSpecies()}
 	if mine {
@@ -360,7 +416,7 @@ func (p *parser) query(first int, fc string, listingLike bool) (Result, bool) {
 			s := it.spec
 			a.Spec = &s
 		}
-		a.Attrs = append(append([]string{}, it.formAttrs...), p.attrs...)
+		a.Attrs = append(append(append([]string{}, it.formAttrs...), p.groupAttrs[it.group]...), p.attrs...)
 	}
 	for _, h := range p.locs {
 		if h.r.kind == rTown {
@@ -369,6 +425,19 @@ func (p *parser) query(first int, fc string, listingLike bool) (Result, bool) {
 		}
 	}
 	return cmd(CmdQuery, a), true
+}
+
+// inQuestionRun says whether token i is written together (no space or
+// punctuation) with a 有没得/好多钱 question word: 有没得8公分的桂花卖.
+func (p *parser) inQuestionRun(i int) bool {
+	for _, dir := range [...]int{-1, 1} {
+		for j := i + dir; j >= 0 && j < len(p.toks) && p.toks[j].kind != tkSep; j += dir {
+			if c := p.cmdClass(j); c == tQueryHave || c == tQueryPrice {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isLocTok says whether token j was read as a place.

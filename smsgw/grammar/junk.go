@@ -106,6 +106,9 @@ func (p *parser) junkReason(norm string, sideReason string) string {
 	if species {
 		return sideReason
 	}
+	if goodsQuestion(norm) {
+		return ReasonNoSpecies // 上次那批货还在不在: about stock, but which?
+	}
 	if p.junkScore[ReasonSystemMessage] >= 1 && p.valueCount == 0 {
 		return ReasonSystemMessage
 	}
@@ -127,6 +130,20 @@ func (p *parser) junkReason(norm string, sideReason string) string {
 		return ReasonGarbled
 	}
 	return ReasonChitchat
+}
+
+// goodsQuestion says whether a text asks after stock (货, 苗子, 树) without
+// naming it: 上次那批货还在不在, 你们那个货还有没有.
+func goodsQuestion(s string) bool {
+	if !strings.ContainsAny(s, "货苗树批") {
+		return false
+	}
+	for _, q := range [...]string{"有没", "在不在", "还在吗", "还有吗", "有吗", "有莫得", "有不有"} {
+		if strings.Contains(s, q) {
+			return true
+		}
+	}
+	return false
 }
 
 // rareHan spots mojibake that lost bytes on the way (鍑哄敭绱柍): mostly

@@ -61,7 +61,7 @@ func (p *parser) number(i int) int {
 		k := p.bounds(j, &v)
 		p.setSpec(sp.val, v.rangeOf(1))
 		if sp.attr != "" {
-			p.attrs = appendNew(p.attrs, sp.attr)
+			p.attr(j, sp.attr)
 		}
 		return k
 	}
@@ -74,6 +74,10 @@ func (p *parser) number(i int) int {
 		return j
 	}
 	if qu := u.role(rQtyUnit); qu != nil {
+		// 有苗圃一个, 一个道路绿化项目: 一个 before any plant is an article
+		if n.chinese && n.lo == 1 && !n.isRange && u.text == "个" && (p.cur == nil || p.cur.species == "") {
+			return j
+		}
 		// 一棵150, 一株8毛: the unit comes before the amount
 		if n.lo == 1 && n.chinese && !p.pDensity && p.tok(p.adj(j)).kind == tkNum {
 			p.pPrice, p.pPer = true, qu.val

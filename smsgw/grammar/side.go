@@ -1,5 +1,7 @@
 package grammar
 
+import "strings"
+
 // Sides. A head word (供, 出售, 求购, 收) names the side; trap phrases speak
 // to the other party (需要的联系 in a supply ad, 有货速联 in a demand ad)
 // and count only when no head is written.
@@ -12,7 +14,7 @@ type sideHit struct {
 
 func (p *parser) side(i int, r role) {
 	h := sideHit{side: r.val, n: r.n, tok: i}
-	if h.n > 0 && h.n < 3 && p.addressesOther(i) {
+	if h.n > 0 && h.n < 3 && (p.addressesOther(i) || p.asksOther(i, h.side)) {
 		// 需要X的联系我 speaks to buyers; 有X的喊我 speaks to sellers
 		h.n = 0
 		if h.side == SideSupply {
@@ -22,6 +24,34 @@ func (p *parser) side(i int, r role) {
 		}
 	}
 	p.sides = append(p.sides, h)
+}
+
+// asksOther reads a side word inside a question to the other party, in the
+// same run of text (no space or punctuation between): 哪个老板要香樟,
+// 有人要紫薇不, 你们收红叶石楠吗 ask buyers, so the sender sells;
+// 哪个老板有香樟 asks sellers.
+func (p *parser) asksOther(i int, side string) bool {
+	t := &p.toks[i]
+	from, to := t.start, t.end
+	for j := i - 1; j >= 0 && p.toks[j].kind != tkSep; j-- {
+		from = p.toks[j].start
+	}
+	for j := i + 1; j < len(p.toks) && p.toks[j].kind != tkSep; j++ {
+		to = p.toks[j].end
+	}
+	before, after := string(p.rs[from:t.start]), string(p.rs[t.end:to])
+	if strings.ContainsAny(before, "哪谁") || side == SideDemand && (strings.Contains(before, "有人") || strings.Contains(before, "有没有")) {
+		return true
+	}
+	if side != SideDemand {
+		return false
+	}
+	for _, q := range [...]string{"吗", "么", "不", "没", "没有", "没得", "不得"} {
+		if strings.HasSuffix(after, q) {
+			return true
+		}
+	}
+	return false
 }
 
 // addressesOther reads "…的 + contact" after a side word, in the same
