@@ -248,38 +248,60 @@ func (p *parser) setValidity(r role) {
 	p.validDays = ptr(r.n)
 }
 
-// respectively pairs the values after 分别 with the items in order:
-// 单价分别400 650.
+// respectively pairs the values after 分别 (or after 单价 when there are
+// several) with the items in order: 单价分别400 650, 分别380、520一棵,
+// 分别50和120一棵, 分别是280元/棵、450元/棵. A price term written before or
+// after them (上车价分别…, …元 上车价) holds for each.
 func (p *parser) respectively(i int) int {
 	var idx []int
-	j := p.next(i)
-	for j < len(p.toks) && p.toks[j].kind == tkNum {
-		idx = append(idx, j)
-		k := p.adj(j)
-		for k < len(p.toks) && p.toks[k].kind == tkWord && (p.toks[k].has(rMoney) || p.toks[k].has(rQtyUnit)) {
-			k = p.adj(k)
+	for j := p.next(i); j < len(p.toks); j++ {
+		t := &p.toks[j]
+		switch {
+		case t.kind == tkNum && p.isOneNum(j) && p.tok(p.adj(j)).has(rQtyUnit):
+			j = p.adj(j) // 一棵: the unit of every value
+		case t.kind == tkNum:
+			idx = append(idx, j)
+		case t.kind == tkSep && t.sep != ' ' && t.sep != ',' && t.sep != '/':
+			j = len(p.toks)
+		case t.kind == tkSep, t.has(rMoney), t.has(rQtyUnit), t.has(rPer), t.text == "和" || t.text == "及" || t.text == "与":
+		case t.has(rPriceWord) && t.role(rPriceWord).val == "" && len(idx) == 0:
+		default:
+			j = len(p.toks)
 		}
-		if k < len(p.toks) && p.toks[k].kind == tkSep {
-			k = p.next(k - 1)
-		}
-		j = k
 	}
 	if len(idx) < 2 || len(idx) != len(p.items) {
 		return i
 	}
-	saved := p.cur
+	allQty := true
+	for _, it := range p.items {
+		allQty = allQty && it.qty != nil
+	}
+	saved, terms, keepPrice := p.cur, p.pTerms, p.pPrice
 	last := i
+	var priced []*itemB
 	for n, ti := range idx {
 		p.cur = p.items[n]
-		if p.cur.price != nil && !p.pPrice {
+		if p.cur.price != nil && !keepPrice {
 			continue
 		}
-		keepPrice := p.pPrice
+		p.pPrice = keepPrice || allQty && !p.tok(p.adj(ti)).has(rQtyUnit)
+		p.pTerms = terms
 		last = p.number(ti)
-		p.pPrice = keepPrice
+		if p.cur.price != nil {
+			priced = append(priced, p.cur)
+		}
 	}
-	p.pPrice = false
+	p.pPrice, p.pTerms = false, ""
 	p.cur = saved
+	// …分别800、1100元一棵 到货价: the term after the last price
+	if k := p.next(last); p.tok(k).has(rPriceWord) && p.tok(k).role(rPriceWord).val != "" {
+		for _, it := range priced {
+			if it.price.Terms == nil {
+				it.price.Terms = ptr(p.tok(k).role(rPriceWord).val)
+			}
+		}
+		last = k
+	}
 	return last
 }
 
@@ -292,9 +314,14 @@ func (p *parser) respectively(i int) int {
 //   - otherwise the current item and its other sizes (紫薇 高杆 地径5公分).
 func (p *parser) attr(i int, a string) {
 	t := &p.toks[i]
-	if pr := p.tok(p.prev(i)); strings.ContainsAny(pr.text, "都均") || pr.text == "全部" || pr.text == "一律" || pr.text == "统一" || pr.text == "以上" || pr.text == "全是" {
-		p.attrs = appendNew(p.attrs, a)
-		return
+	for j, n := p.prev(i), 0; j >= 0 && n < 2; j, n = p.prev(j), n+1 {
+		if pr := p.tok(j); strings.ContainsAny(pr.text, "都均") || pr.text == "全部" || pr.text == "一律" || pr.text == "统一" || pr.text == "以上" || pr.text == "全是" {
+			p.attrs = appendNew(p.attrs, a) // 以上都是全冠, 都要全冠
+			return
+		}
+		if p.tok(j).kind != tkWord {
+			break
+		}
 	}
 	if nx := p.tok(i + 1); nx.start == t.end && (nx.has(rSpecies) || nx.has(rAttr) && p.tok(i+2).has(rSpecies) && p.tok(i+2).start == nx.end) {
 		p.pAttrs = appendNew(p.pAttrs, a)

@@ -19,6 +19,36 @@ type locHit struct {
 	delivery bool   // after 送, 送到, 运: where the goods should go
 }
 
+// Where the stock is now beats where it came from (苗子是浙江调的 目前放在
+// 寿安苗圃 is 寿安镇): a place right after 从, 原来, 以前 or right before 调,
+// 运来, 过来 is an origin; one right after 在, 目前, 位于, 地址, 移到 is where
+// the stock is now.
+var (
+	originBefore  = [...]string{"原来", "原先", "原本", "以前", "之前", "来自", "老家"}
+	originAfter   = [...]string{"调", "运来", "拉来", "过来", "来的", "进的", "引进"}
+	currentBefore = [...]string{"在", "位于", "地址", "移到", "放到", "搬到"}
+)
+
+// placeRole reads the words around a run of place words from rune start to end.
+func (p *parser) placeRole(start, end int) (origin, current bool) {
+	before := string(p.rs[max(0, start-4):start])
+	if k := strings.LastIndexAny(before, ",.:;!?"); k >= 0 {
+		before = before[k+1:]
+	}
+	after := string(p.rs[end:min(len(p.rs), end+3)])
+	origin = strings.HasSuffix(strings.TrimRight(before, " "), "从") // 从湖南调来, not 价格从优
+	for _, w := range originBefore {
+		origin = origin || strings.Contains(before, w)
+	}
+	for _, w := range originAfter {
+		origin = origin || strings.HasPrefix(after, w)
+	}
+	for _, w := range currentBefore {
+		current = current || strings.Contains(before, w)
+	}
+	return origin, current && !origin
+}
+
 // location records a place word. The numerals of an unknown village or
 // town written right after it (二郎村, 三江镇) are part of the name, not values.
 func (p *parser) location(i int, r role) {
@@ -138,18 +168,31 @@ func (p *parser) buildLocation(side string) *Location {
 		}
 		groups = append(groups, []locHit{h})
 	}
-	var pick []locHit
+	// supply: where the stock is now, never where it goes or came from;
+	// demand: where it should go, else where the buyer is
+	var pick, current, other []locHit
 	for _, g := range groups {
-		if g[0].delivery == (side == SideDemand) {
-			pick = g
-			break
+		origin, now := p.placeRole(g[0].start, g[len(g)-1].end)
+		switch {
+		case origin:
+		case g[0].delivery:
+			if side == SideDemand && pick == nil {
+				pick = g
+			}
+		case now && current == nil:
+			current = g
+		case other == nil:
+			other = g
 		}
 	}
 	if pick == nil {
-		if side == SideSupply {
-			return nil // only where it can be delivered to, not where it grows
-		}
-		pick = groups[0]
+		pick = current
+	}
+	if pick == nil {
+		pick = other
+	}
+	if pick == nil {
+		return nil
 	}
 	loc := &Location{}
 	for _, h := range pick {
