@@ -337,7 +337,10 @@ func (g *Grammar) listMarker(rs []rune, i, nl int) int {
 // written, not as 供应 + 春花.
 func (g *Grammar) exactCovers(rs []rune, i, dl, fl int) bool {
 	if dl == 0 {
-		return false
+		// 发青白江: an unknown character, then a word reaching past the
+		// sound-alike (发青 is no 法青)
+		n, _ := g.dict.longest(rs, i+1)
+		return n >= 2 && i+1+n > i+fl
 	}
 	n, _ := g.dict.longest(rs, i+dl)
 	return i+dl+n > i+fl
