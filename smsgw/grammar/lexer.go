@@ -1,6 +1,10 @@
 package grammar
 
-import "strings"
+import (
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
 
 // The lexer cuts a normalized text into tokens: dictionary words (longest
 // match, with a pronunciation fallback for typos), numbers, phone numbers,
@@ -38,6 +42,48 @@ func (t *token) role(k roleKind) *role {
 		}
 	}
 	return nil
+}
+
+// scratch holds the buffers one Parse needs, reused across calls through
+// a pool: nothing in a Result points into them.
+type scratch struct {
+	toks []token
+	ts   [][]syl
+	off  []int
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{toks: make([]token, 0, 64)} }}
+
+// syllables looks up the readings of every rune of rs (see textSyllables).
+func (sc *scratch) syllables(rs []rune) [][]syl {
+	if cap(sc.ts) < len(rs) {
+		sc.ts = make([][]syl, len(rs))
+	}
+	ts := sc.ts[:len(rs)]
+	for i, r := range rs {
+		ts[i] = nil
+		if isHan(r) {
+			ts[i] = syllablesOf(r)
+		}
+	}
+	return ts
+}
+
+func (sc *scratch) offsets(n int) []int {
+	if cap(sc.off) < n {
+		sc.off = make([]int, n)
+	}
+	return sc.off[:n]
+}
+
+// release returns the buffers to the pool, unless one text made them huge.
+func (sc *scratch) release(toks []token) {
+	if cap(toks) > 4096 || cap(sc.ts) > 16384 {
+		return
+	}
+	clear(toks)
+	sc.toks = toks[:0]
+	scratchPool.Put(sc)
 }
 
 type trieNode struct {
@@ -100,9 +146,19 @@ func isSepRune(r rune) bool {
 }
 
 // lex tokenizes a normalized text.
-func (g *Grammar) lex(rs []rune) []token {
+func (g *Grammar) lex(rs []rune, sc *scratch) []token {
 	phones := findPhones(rs)
-	toks := make([]token, 0, len(rs)/2+4)
+	toks := sc.toks[:0]
+	ts := sc.syllables(rs)
+	// token texts are substrings of one string: no allocation per token
+	norm := string(rs)
+	off := sc.offsets(len(rs) + 1)
+	for k, b := 0, 0; k < len(rs); k++ {
+		off[k] = b
+		b += utf8.RuneLen(rs[k])
+		off[k+1] = b
+	}
+	sub := func(i, j int) string { return norm[off[i]:off[j]] }
 	for i := 0; i < len(rs); {
 		if p, ok := phones[i]; ok {
 			toks = append(toks, token{kind: tkPhone, start: i, end: p.end, text: p.digits})
@@ -123,7 +179,7 @@ func (g *Grammar) lex(rs []rune) []token {
 				dl = 0
 			}
 			if dl == 0 {
-				toks = append(toks, token{kind: tkLatin, start: i, end: j, text: string(rs[i:j])})
+				toks = append(toks, token{kind: tkLatin, start: i, end: j, text: sub(i, j)})
 				i = j
 				continue
 			}
@@ -135,8 +191,8 @@ func (g *Grammar) lex(rs []rune) []token {
 		}
 		if nl > 0 && isHan(r) && nl == 1 {
 			// 十打功劳, 六月学: a plant name that starts with a numeral
-			if fl, froles := g.fuzzyMatch(rs, i); fl > max(nl, dl) && hasKind(froles, rSpecies) {
-				toks = append(toks, token{kind: tkWord, start: i, end: i + fl, text: string(rs[i : i+fl]), roles: froles})
+			if fl, froles := g.fuzzyMatch(rs, ts, i, max(nl, dl)); fl > max(nl, dl) && hasKind(froles, rSpecies) {
+				toks = append(toks, token{kind: tkWord, start: i, end: i + fl, text: sub(i, i+fl), roles: froles})
 				i += fl
 				continue
 			}
@@ -150,19 +206,19 @@ func (g *Grammar) lex(rs []rune) []token {
 		}
 		switch {
 		case nl > 0 && nl > dl:
-			toks = append(toks, token{kind: tkNum, start: i, end: i + nl, text: string(rs[i : i+nl]), num: num})
+			toks = append(toks, token{kind: tkNum, start: i, end: i + nl, text: sub(i, i+nl), num: num})
 			i += nl
 			continue
 		case isHan(r):
-			if fl, froles := g.fuzzyMatch(rs, i); fl > dl && (!onlyKind(froles, rSpecKey) || numberAhead(rs, i+fl)) && !g.exactCovers(rs, i, dl, fl) {
-				toks = append(toks, token{kind: tkWord, start: i, end: i + fl, text: string(rs[i : i+fl]), roles: froles})
+			if fl, froles := g.fuzzyMatch(rs, ts, i, dl); fl > dl && (!onlyKind(froles, rSpecKey) || numberAhead(rs, i+fl)) && !g.exactCovers(rs, i, dl, fl) {
+				toks = append(toks, token{kind: tkWord, start: i, end: i + fl, text: sub(i, i+fl), roles: froles})
 				i += fl
 				continue
 			}
 		}
 		switch {
 		case dl > 0:
-			toks = append(toks, token{kind: tkWord, start: i, end: i + dl, text: string(rs[i : i+dl]), roles: roles})
+			toks = append(toks, token{kind: tkWord, start: i, end: i + dl, text: sub(i, i+dl), roles: roles})
 			i += dl
 		case isSepRune(r):
 			if n := len(toks); n > 0 && toks[n-1].kind == tkSep && toks[n-1].end == i && (r == ' ' || toks[n-1].sep == ' ') {
@@ -175,7 +231,7 @@ func (g *Grammar) lex(rs []rune) []token {
 			}
 			i++
 		default:
-			toks = append(toks, token{kind: tkOther, start: i, end: i + 1, text: string(r)})
+			toks = append(toks, token{kind: tkOther, start: i, end: i + 1, text: sub(i, i+1)})
 			i++
 		}
 	}
