@@ -16,7 +16,7 @@ import (
 type Grammar struct {
 	t2s      t2sMap
 	dict     *trieNode
-	fuzzy    [][]*fuzzyWord // by the Sichuan-loose class of the first syllable
+	fuzzy    [][]*fuzzyWord    // by the Sichuan-loose class of the first syllable
 	pinyin   map[string]string // toneless syllables, space-separated → word
 	pyMax    int               // longest pinyin key, in syllables
 	places   []PlaceData
