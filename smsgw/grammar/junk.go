@@ -138,7 +138,7 @@ func goodsQuestion(s string) bool {
 	if !strings.ContainsAny(s, "货苗树批") {
 		return false
 	}
-	for _, q := range [...]string{"有没", "在不在", "还在吗", "还有吗", "有吗", "有莫得", "有不有"} {
+	for _, q := range [...]string{"有没", "在不在", "还在吗", "还有吗", "有吗", "有莫得", "有不有", "还在不", "还有不", "在不"} {
 		if strings.Contains(s, q) {
 			return true
 		}

@@ -98,6 +98,12 @@ func (p *parser) location(i int, r role) {
 // 温江: 大邑县安仁镇, 崇州市三江镇. It returns the town and the new end.
 func (p *parser) townAfter(from, end int) (string, int) {
 	rs := p.rs
+	_, roles := p.g.dict.longest(rs, from)
+	for _, r := range roles {
+		if r.kind == rPlace && p.g.places[r.n].Town != "" {
+			return "", end // a town the lexicon knows (郫都区安德镇 is 安德街道)
+		}
+	}
 	for j := from + 1; j < len(rs) && j < from+5 && isHan(rs[j]); j++ {
 		if rs[j] == '镇' || rs[j] == '乡' {
 			return string(rs[from : j+1]), j + 1

@@ -215,7 +215,7 @@ func (p *parser) bounds(k int, v *value) int {
 			if t.role(rMinPost).n == 1 {
 				v.approx = true
 			}
-		case t.has(rMaxPost):
+		case t.has(rMaxPost), t.has(rWithin): // 2000元内
 			v.maxOnly = true
 		case t.has(rApprox):
 			v.approx = true

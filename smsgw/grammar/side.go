@@ -10,10 +10,11 @@ type sideHit struct {
 	side string
 	n    int // 3 strong head, 2 head, 1 weak head, 0 trap phrase
 	tok  int
+	as   role // the word's own side and strength, before a trap turned it
 }
 
 func (p *parser) side(i int, r role) {
-	h := sideHit{side: r.val, n: r.n, tok: i}
+	h := sideHit{side: r.val, n: r.n, tok: i, as: r}
 	if h.n > 0 && h.n < 3 && (p.addressesOther(i) || p.asksOther(i, h.side)) {
 		// 需要X的联系我 speaks to buyers; 有X的喊我 speaks to sellers
 		h.n = 0
@@ -44,7 +45,8 @@ func (p *parser) asksOther(i int, side string) bool {
 		return true
 	}
 	if side != SideDemand {
-		return false
+		// 有银杏卖吗, 有没有桂花卖: a buyer asking whether there is stock
+		return strings.Contains(before+t.text, "有") && (strings.HasSuffix(after, "吗") || strings.HasSuffix(after, "么") || strings.Contains(before, "有没有"))
 	}
 	for _, q := range [...]string{"吗", "么", "不", "没", "没有", "没得", "不得"} {
 		if strings.HasSuffix(after, q) {

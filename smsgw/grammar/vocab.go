@@ -71,7 +71,7 @@ var builtinWords = []builtin{
 	{"有 出 现货 现有 自产 自家 出货 出圃 还剩 剩下 剩余 剩下的", role{kind: rSide, val: SideSupply, n: 1}},
 	{"求购 收购 采购 急需 急求 急购 求 需求 需购 急收 求租 诚购 寻购 订购苗", role{kind: rSide, val: SideDemand, n: 3}},
 	{"需要 要买 想买 购买 买 收 需 想要 急要 想进 想进点 要进 进点 进一批 进些 进货 要用", role{kind: rSide, val: SideDemand, n: 2}},
-	{"要 找 寻", role{kind: rSide, val: SideDemand, n: 1}},
+	{"要 找 寻 还要", role{kind: rSide, val: SideDemand, n: 1}},
 	// Trap phrases: a demand word that speaks to buyers in a supply ad, and the reverse.
 	{"需要的 要的 有需要 需要请 需要者 需者 哪个要 谁要 有没有人要 有人要吗 你要不要 要不要 买家 欢迎选购 欢迎订购 欢迎求购 欢迎来电 欢迎咨询 有意者 有意向 有意 要货的 要货打电话 要货联系 欲购者 要的打电话 需要联系 需要的联系 需要请联系 欢迎 找买家 找个买家 找销路 找客户 寻买家 单买 零买 散买 收不收 还收不收 还收不 收不 还要不要 要不要嘛 还要不 要不 买不买 你们收", role{kind: rSide, val: SideSupply, n: 0}},
 	{"有货速联 有货的 有的联系 有的请 有的话 哪个有 谁有 有的老板 有货联系 卖家 有货请 出价 有的喊 有货喊 有货打电话 有货电联 有货的联系 有的打电话 请报价 报价 有的发 有货发", role{kind: rSide, val: SideDemand, n: 0}},
@@ -93,8 +93,8 @@ var builtinWords = []builtin{
 
 	// Prices.
 	{"单价 价格 价钱 价 售价 报价是 零售价 批发价 卖价 收购价 每棵价 出厂价", role{kind: rPriceWord}},
-	{"上车价 上车 地头价 圃地价 苗圃价 出圃价", role{kind: rPriceWord, val: "上车价"}},
-	{"到货价 到位价 送到价 包到价 到场价 到货", role{kind: rPriceWord, val: "到货价"}},
+	{"上车价 上车 地头价 圃地价 苗圃价 出圃价 装车价 车上价 上车价格", role{kind: rPriceWord, val: "上车价"}},
+	{"到货价 到位价 送到价 包到价 到场价 到货 到货价格 送货上门价 包运费", role{kind: rPriceWord, val: "到货价"}},
 	{"预算 出价", role{kind: rPriceWord}},
 	{"一起走 打包 打包价 一口价 总价 全部一起 一起 整体 整批 总共价 一共", role{kind: rLump}},
 	{"面议 可议 可谈 价格可谈 好说 价格好说 商量 好商量 可商量 价格商量 价格电联 价格电话 电话谈 电话详谈 价格私聊 你开个价 开个价 价格从优 议价 面谈 价格面谈 价格详谈 价格另议 另议 可小刀 看货论价 看货定价 价格好谈 价格优惠可谈 价格美丽 可以谈 可以商量 价格可以谈 价钱可以谈 价钱好说 价钱面议", role{kind: rNegotiable}},
@@ -119,7 +119,7 @@ var builtinWords = []builtin{
 	{"多 余 多点 出头", role{kind: rMinPost, n: 1}},
 	{"以上 起 往上 朝上 及以上 开外 起步", role{kind: rMinPost}},
 	{"以下 以内 之内的 之下 往下 内的", role{kind: rMaxPost}},
-	{"低于 不超过 不高于 最多 最高 不要超过 不能超过 封顶", role{kind: rMaxPre}},
+	{"低于 不超过 不高于 最多 最高 不要超过 不能超过 封顶 顶多 最多给到 最高给到 最高不超过", role{kind: rMaxPre}},
 	{"不低于 至少 最少 不小于", role{kind: rMinPre}},
 	{"各 各要 每样 每种 都是", role{kind: rEach}},
 	{"分别 分别是 分别为", role{kind: rResp}},
@@ -134,7 +134,7 @@ var builtinWords = []builtin{
 	{"先生 女士 老板 小姐 经理 总 姐 哥 师傅 老师", role{kind: rHonorific}},
 
 	// Words that only hide a shorter word (有 in 没有, 要 in 重要).
-	{"订单 订单号 长期有效 长期 常年有效 收货 收到货 收钱 接收 收据 买单 卖场 卖点 买的 买了 卖的 买过 卖过 没有 所有 有限 有限公司 只要 重要 主要 要求 收到 收费 收款 出来 出去 出门 出发 不要 不卖 不买 还要 有点 有些 有空 有时间 卖完 出现 要是 需要什么 要点 收藏 收获 出差 现在 有人 没得 莫得 找我 找你 卖不 有事", role{kind: rNeutral}},
+	{"订单 订单号 长期有效 长期 常年有效 收货 收到货 收钱 接收 收据 买单 卖场 卖点 买的 买了 卖的 买过 卖过 没有 所有 有限 有限公司 只要 重要 主要 要求 收到 收费 收款 出来 出去 出门 出发 不要 不卖 不买 有点 有些 有空 有时间 卖完 出现 要是 需要什么 要点 收藏 收获 出差 现在 有人 没得 莫得 找我 找你 卖不 有事", role{kind: rNeutral}},
 
 	// Common words that sound like a plant, a place or a spec word and must
 	// not be read as one (银行 is not 银杏).
