@@ -25,6 +25,14 @@
 //     query, help, accept, decline, order, join, register, unsubscribe), a
 //     listing when it names a side and a plant, or junk with its reason.
 //
+// Places outside 温江 come from the national table of provinces, cities
+// and county-level divisions in package divisions (embedded data, 2023
+// codes); places.go decides which of their names count alone.
+//
+// Where the corpus schema is silent the grammar reads a text as a clerk
+// would; testdata/SCHEMA.md lists those rules and testdata/round2.jsonl
+// has texts for each. Numbers saturate at MaxNumber.
+//
 // The vocabulary is data: New compiles a Grammar from a LexiconData value
 // (the corpus lexicon.json plus supplement.json, both embedded; clerks may
 // add species, aliases, villages and places without a release). The
