@@ -160,6 +160,10 @@ func (p *parser) command() (Result, bool) {
 	if c, u := p.hasClass(tCancel), p.hasClass(tSubscr); c >= 0 && u == p.adj(c) && p.onlyClasses(false, tCancel, tSubscr) {
 		return cmd(CmdUnsubscribe, Args{}), true
 	}
+	// 订阅 桂花 紫薇: the price bulletin for those plants; 退订行情 ends it
+	if s, stop := p.hasClass(tSubscr), p.hasClass(tSubscrStop); (s >= 0 || stop >= 0) && !listingLike {
+		return cmd(CmdSubscribe, Args{SpeciesList: p.speciesList(), Topic: "prices", Stop: stop >= 0}), true
+	}
 	if p.hasClass(tUnsubscribe) >= 0 && p.onlyClasses(false, tUnsubscribe) {
 		return cmd(CmdUnsubscribe, Args{}), true
 	}
@@ -280,9 +284,10 @@ func (p *parser) orderBySide() bool {
 	return nx.kind == tkNum || nx.text == "号" || nx.text == "全" || p.tok(p.next(j)).kind == tkNum
 }
 
-// asks says whether the text is a question: 怎么, 如何, 请问.
+// asks says whether the text is a question: 怎么, 如何, 请问, 咨询.
 func (p *parser) asks() bool {
-	return p.hasClass(tHow) >= 0 || strings.Contains(string(p.rs), "问")
+	s := string(p.rs)
+	return p.hasClass(tHow) >= 0 || strings.Contains(s, "问") || strings.Contains(s, "咨询")
 }
 
 // helpTopic names what a help request asks about: a command, or a side.
@@ -438,6 +443,17 @@ func (p *parser) inQuestionRun(i int) bool {
 		}
 	}
 	return false
+}
+
+// speciesList returns every plant named, once each, in order.
+func (p *parser) speciesList() []string {
+	var out []string
+	for _, it := range p.items {
+		if it.species != "" {
+			out = appendNew(out, it.species)
+		}
+	}
+	return out
 }
 
 // isLocTok says whether token j was read as a place.

@@ -104,6 +104,9 @@ func (p *parser) junkReason(norm string, sideReason string) string {
 		return ReasonFragment
 	}
 	if species {
+		if sideReason == ReasonNoSide && p.valueCount == 0 && p.smallTalk() {
+			return ReasonChitchat // 谢谢你们 上次的桂花收到了
+		}
 		return sideReason
 	}
 	if goodsQuestion(norm) {
@@ -130,6 +133,24 @@ func (p *parser) junkReason(norm string, sideReason string) string {
 		return ReasonGarbled
 	}
 	return ReasonChitchat
+}
+
+// smallTalk says whether a text with a plant name in it says more than the
+// name: three or more Chinese characters outside plant and place words.
+func (p *parser) smallTalk() bool {
+	n := 0
+	for i := range p.toks {
+		t := &p.toks[i]
+		if t.kind == tkWord && (t.has(rSpecies) || t.has(rVariety) || t.has(rAttr) || t.has(rTown) || t.has(rPlace) || t.has(rVillage)) {
+			continue
+		}
+		for _, r := range t.text {
+			if isHan(r) {
+				n++
+			}
+		}
+	}
+	return n >= 3
 }
 
 // goodsQuestion says whether a text asks after stock (货, 苗子, 树) without

@@ -173,6 +173,7 @@ const (
 	tJoin        = "join"        // 参团, 团购: with an id
 	tDecline     = "decline"     // 拒绝, 不接受
 	tSubscr      = "subscr"      // 订阅: 取消 订阅 is an unsubscribe
+	tSubscrStop  = "subscr_stop" // 退订行情: ends the price bulletin only
 )
 
 var commandWords = []builtin{
@@ -187,7 +188,8 @@ var commandWords = []builtin{
 	{"确认 确定 接受 同意 成交 确认成交 确认订单 同意成交 确认收货", role{kind: rCmd, val: tAccept}},
 	{"要得 可以 行 没问题 可以的 要得嘛", role{kind: rCmd, val: tAcceptSoft}},
 	{"退订 td t 取消订阅 取消订阅短信 取消短信订阅 我要退订 请退订 退订谢谢 不想收短信了 不想收短信 别发了 不要再发了 不要发了 退订短信 取消短信 不要再发 别再发了 停止发送 退出", role{kind: rCmd, val: tUnsubscribe}},
-	{"订阅 订阅短信 短信订阅", role{kind: rCmd, val: tSubscr}},
+	{"订阅 订阅短信 短信订阅 订阅行情 行情订阅 订阅价格 订行情 我要订阅 定阅", role{kind: rCmd, val: tSubscr}},
+	{"退订行情 取消行情 不要行情了 不要行情 取消订阅行情 退订价格 行情退订 不看行情了 停止行情", role{kind: rCmd, val: tSubscrStop}},
 	{"注册 我要注册 申请注册 登记会员 入会", role{kind: rCmd, val: tRegister}},
 	{"订 订购 订货 下单 预订 预定 我要订 要订", role{kind: rCmd, val: tOrder}},
 	{"参团 团购 加入 加入团购 参加团购 拼团 参加", role{kind: rCmd, val: tJoin}},
