@@ -247,6 +247,9 @@ func (p *parser) asksToStop() bool {
 		return false
 	}
 	s := string(p.rs)
+	if !strings.ContainsAny(s, "发推收删拉需掉") { // a word reStop needs
+		return false
+	}
 	loc := reStop.FindStringIndex(s)
 	if loc == nil {
 		return false

@@ -55,7 +55,21 @@ var (
 )
 
 func hasURL(s string) bool {
-	return (strings.Contains(s, "http") || strings.Contains(s, "www") || strings.Contains(s, ".")) && reURL.MatchString(s)
+	if strings.Contains(s, "http") || strings.Contains(s, "www") || strings.Contains(s, "t.cn/") {
+		return reURL.MatchString(s)
+	}
+	// 1.5米 has a dot too: look at what follows each one before the regexp
+	for i := strings.IndexByte(s, '.'); i >= 0 && i+2 < len(s); {
+		if c := s[i+1]; c >= 'a' && c <= 'z' {
+			return reURL.MatchString(s)
+		}
+		k := strings.IndexByte(s[i+1:], '.')
+		if k < 0 {
+			break
+		}
+		i += 1 + k
+	}
+	return false
 }
 
 // isPart spots the (1/2) a carrier or handset puts on one part of a long SMS.
