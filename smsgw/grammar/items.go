@@ -254,6 +254,7 @@ func (p *parser) setValidity(r role) {
 // after them (上车价分别…, …元 上车价) holds for each.
 func (p *parser) respectively(i int) int {
 	var idx []int
+	var bound roleKind
 	for j := p.next(i); j < len(p.toks); j++ {
 		t := &p.toks[j]
 		switch {
@@ -265,6 +266,13 @@ func (p *parser) respectively(i int) int {
 			j = len(p.toks)
 		case t.kind == tkSep, t.has(rMoney), t.has(rQtyUnit), t.has(rPer), t.text == "和" || t.text == "及" || t.text == "与":
 		case t.has(rPriceWord) && t.role(rPriceWord).val == "" && len(idx) == 0:
+		case (t.has(rMaxPre) || t.has(rMinPre)) && len(idx) == 0:
+			// 分别不超过700和1000: a cap on each
+			if t.has(rMaxPre) {
+				bound = rMaxPre
+			} else {
+				bound = rMinPre
+			}
 		default:
 			j = len(p.toks)
 		}
@@ -285,7 +293,7 @@ func (p *parser) respectively(i int) int {
 			continue
 		}
 		p.pPrice = keepPrice || allQty && !p.tok(p.adj(ti)).has(rQtyUnit)
-		p.pTerms = terms
+		p.pTerms, p.pBound = terms, bound
 		last = p.number(ti)
 		if p.cur.price != nil {
 			priced = append(priced, p.cur)

@@ -46,7 +46,12 @@ func (p *parser) asksOther(i int, side string) bool {
 	}
 	if side != SideDemand {
 		// 有银杏卖吗, 有没有桂花卖: a buyer asking whether there is stock
-		return strings.Contains(before+t.text, "有") && (strings.HasSuffix(after, "吗") || strings.HasSuffix(after, "么") || strings.Contains(before, "有没有"))
+		if !strings.Contains(before+t.text, "有") {
+			return false
+		}
+		if strings.Contains(before, "有没有") {
+			return true
+		}
 	}
 	for _, q := range [...]string{"吗", "么", "不", "没", "没有", "没得", "不得"} {
 		if strings.HasSuffix(after, q) {
