@@ -264,7 +264,14 @@ func (p *parser) respectively(i int) int {
 			idx = append(idx, j)
 		case t.kind == tkSep && t.sep != ' ' && t.sep != ',' && t.sep != '/':
 			j = len(p.toks)
-		case t.kind == tkSep, t.has(rMoney), t.has(rQtyUnit), t.has(rPer), t.text == "和" || t.text == "及" || t.text == "与":
+		case (t.has(rMaxPost) || t.has(rMinPost)) && len(idx) > 0:
+			// 分别在150和100以内: a bound after the values holds for each
+			if t.has(rMaxPost) {
+				bound = rMaxPre
+			} else if t.role(rMinPost).n == 0 {
+				bound = rMinPre
+			}
+		case t.kind == tkSep, t.has(rMoney), t.has(rQtyUnit), t.has(rPer), t.text == "和" || t.text == "及" || t.text == "与" || t.text == "在":
 		case t.has(rPriceWord) && t.role(rPriceWord).val == "" && len(idx) == 0:
 		case (t.has(rMaxPre) || t.has(rMinPre)) && len(idx) == 0:
 			// 分别不超过700和1000: a cap on each

@@ -44,6 +44,10 @@ func (p *parser) asksOther(i int, side string) bool {
 	if strings.ContainsAny(before, "哪谁") || side == SideDemand && (strings.Contains(before, "有人") || strings.Contains(before, "有没有")) {
 		return true
 	}
+	// 收不收, 要不要, 买不买: the word asked as A-not-A
+	if w, ok := strings.CutSuffix(before, "不"); ok && w != "" && strings.HasSuffix(w, string([]rune(t.text)[0])) {
+		return true
+	}
 	if side != SideDemand {
 		// 有银杏卖吗, 有没有桂花卖: a buyer asking whether there is stock
 		if !strings.Contains(before+t.text, "有") {
@@ -61,8 +65,8 @@ func (p *parser) asksOther(i int, side string) bool {
 	return false
 }
 
-// addressesOther reads "…的 + contact" after a side word, in the same
-// clause: 需要红叶石楠球的联系我, 有桂花的喊我.
+// addressesOther reads "…的 + contact or addressee" after a side word, in
+// the same clause: 需要红叶石楠球的联系我, 有桂花的喊我, 需要苗木的老板.
 func (p *parser) addressesOther(i int) bool {
 	for j := i + 1; j < len(p.toks) && j < i+12; j++ {
 		t := &p.toks[j]
@@ -71,7 +75,8 @@ func (p *parser) addressesOther(i int) bool {
 		}
 		if t.has(rFiller) && t.text == "的" {
 			nx := p.tok(p.next(j))
-			return nx.has(rContact) || nx.text == "请" || nx.text == "喊" || nx.text == "找我" || nx.text == "call"
+			// 需要苗木的老板请注意, 有桂花的朋友: the people addressed
+			return nx.has(rContact) || nx.has(rHonorific) || strings.Contains("请喊找我call朋友客户客商各位", nx.text) && nx.text != ""
 		}
 	}
 	return false
