@@ -72,6 +72,10 @@ func (g *Grammar) addDivisions() {
 		if d.Level == divisions.County && functionalZone(d.Name) {
 			continue
 		}
+		if d.Level == divisions.Town {
+			g.addTown(d, own, villageStems, add)
+			continue
+		}
 		pl := PlaceData{Names: []string{d.Name}, City: d.City, Province: d.Province, division: d.Level}
 		if d.Level == divisions.County && d.City != d.Name {
 			pl.District = d.Name
@@ -117,6 +121,34 @@ func (g *Grammar) addPinyinLast(w string) {
 			g.pyMax = max(g.pyMax, len(seq))
 		}
 	}
+}
+
+// addTown registers a town of 成都 outside 温江: its official name alone
+// (德源街道, 黄水镇, and 德源镇 for a former town now a 街道), its short
+// name only right after its district (郫都区德源). A town whose short name
+// means something else here (寿安街道 of 蒲江, 银杏街道, 桂花镇, a 温江
+// village) is left out: a grower writing it means the other thing.
+func (g *Grammar) addTown(d divisions.Division, own, villageStems map[string]bool, add func(string, int)) {
+	if d.County == "温江区" {
+		return // 温江's towns come from the lexicon
+	}
+	short := divisions.Short(d.Name)
+	if short == "" || villageStems[short] || !own[short] && g.dict.lookup(normalize(short, g.t2s)) != nil {
+		return
+	}
+	idx := len(g.places)
+	full := PlaceData{Names: []string{d.Name}, City: d.City, District: d.County, Town: d.Name, Province: d.Province, division: d.Level}
+	if strings.HasSuffix(d.Name, "街道") && !strings.HasSuffix(short, "镇") {
+		full.Names = append(full.Names, short+"镇")
+	}
+	g.places = append(g.places, full)
+	for _, w := range full.Names {
+		add(w, idx)
+	}
+	stem := full
+	stem.Names, stem.Within = []string{short}, d.County
+	g.places = append(g.places, stem)
+	add(short, idx+1)
 }
 
 // placeFits says whether place pl may be meant at token i: a place with

@@ -67,7 +67,7 @@ var builtinWords = []builtin{
 	{"供 供应 出售 转让 甩卖 清地 大量供应 长期供应 低价处理 处理 常年供应 批发 出让 低价出售 特价 现货供应 销售", role{kind: rSide, val: SideSupply, n: 3}},
 	// Clearance words are offers (and the attribute 处理).
 	{"清园 清苗 清仓 清仓处理 处理价 便宜处理 低价甩卖 清园处理 急处理", role{kind: rSide, val: SideSupply, n: 3}},
-	{"卖 售 急售 急卖 急出 急转 特价出售 出手 有货 大量有货 现货充足 货源充足 大量现货 量大从优 货源稳定", role{kind: rSide, val: SideSupply, n: 2}},
+	{"卖 售 急售 急卖 急出 急转 特价出售 出手 有货 大量有货 现货充足 货源充足 大量现货 量大从优 货源稳定 要出 要卖 想出 想卖 准备出 打算卖 要出手 想出手", role{kind: rSide, val: SideSupply, n: 2}},
 	{"有 出 现货 现有 自产 自家 出货 出圃 还剩 剩下 剩余 剩下的", role{kind: rSide, val: SideSupply, n: 1}},
 	{"求购 收购 采购 急需 急求 急购 求 需求 需购 急收 求租 诚购 寻购 订购苗", role{kind: rSide, val: SideDemand, n: 3}},
 	{"需要 要买 想买 购买 买 收 需 想要 急要 想进 想进点 要进 进点 进一批 进些 进货 要用", role{kind: rSide, val: SideDemand, n: 2}},

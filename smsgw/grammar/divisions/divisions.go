@@ -21,6 +21,7 @@ const (
 	Province Level = iota + 1 // 四川省, 重庆市
 	City                      // 乐山市, 凉山彝族自治州, 阿里地区
 	County                    // 市中区, 仁寿县, 峨眉山市
+	Town                      // 德源街道, 黄水镇: only the towns of 成都市 are in the table
 )
 
 // Division is one row of the table with its place in the hierarchy.
@@ -33,6 +34,8 @@ type Division struct {
 	// a municipality the municipality (重庆市), for one directly under a
 	// province the county itself (仙桃市); for a city itself; "" for a province.
 	City string
+	// County is the county-level division a town belongs to ("" above towns).
+	County string
 }
 
 var (
@@ -43,8 +46,8 @@ var (
 // municipalities are the provinces that are also cities.
 var municipalities = map[string]bool{"11": true, "12": true, "31": true, "50": true}
 
-// All returns every division, provinces first within each province, in
-// code order. The slice is shared: callers must not change it.
+// All returns every division in the order of the table: provinces, cities
+// and counties in code order, then the towns of 成都市. The slice is shared: callers must not change it.
 func All() []Division {
 	once.Do(func() {
 		byCode := map[string]string{}
@@ -73,6 +76,12 @@ func All() []Division {
 				default:
 					d.City = name
 				}
+			case 9:
+				county, ok := byCode[code[:6]]
+				if !ok {
+					continue
+				}
+				d.Level, d.Province, d.City, d.County = Town, byCode[code[:2]], byCode[code[:4]], county
 			default:
 				continue
 			}
@@ -83,7 +92,7 @@ func All() []Division {
 }
 
 // suffixes are the administrative words a short name drops.
-var suffixes = []string{"地区", "林区", "特区", "省", "市", "区", "县", "旗", "盟", "州"}
+var suffixes = []string{"街道", "地区", "林区", "特区", "省", "市", "区", "县", "旗", "盟", "州", "镇", "乡"}
 
 // Short returns the name as people write it without its administrative
 // word: 乐山市 → 乐山, 凉山彝族自治州 → 凉山, 峨边彝族自治县 → 峨边,
