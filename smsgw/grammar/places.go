@@ -18,7 +18,10 @@ import (
 //     form, unless it is a common word (南部, 安居) or a 温江 village;
 //   - other counties by a short form of three characters or more
 //     (九寨沟); a two-character one only right after its city or
-//     province (杭州萧山, 浙江萧山), since most of them are also words.
+//     province (杭州萧山, 浙江萧山), since most of them are also words;
+//   - the towns of 成都 outside 温江 by their official name (德源街道,
+//     黄水镇, 德源镇 for a former town), their short name only right after
+//     their district (郫都区德源); see addTown.
 //
 // A name the lexicon already knows (a town, a village, a plant, a grammar
 // word, a hand-written place alias) keeps its meaning. When a name is
