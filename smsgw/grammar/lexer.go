@@ -188,6 +188,8 @@ func (g *Grammar) lex(rs []rune, sc *scratch) []token {
 		var num numTok
 		if isNumStart(r) {
 			num, nl = scanNumber(rs, i)
+		} else if r == '上' || r == '百' || r == '千' {
+			num, nl = roughCount(rs, i)
 		}
 		if nl > 0 && isHan(r) && nl == 1 {
 			// 十打功劳, 六月学: a plant name that starts with a numeral
@@ -346,6 +348,26 @@ func phoneDigits(ds string, rs []rune, start int) (string, bool) {
 		return ds, true
 	}
 	return "", false
+}
+
+// roughCount reads the spoken round counts before a unit: 上百, 上千, 上万
+// (that many or more) and 百把, 千把 (about that many): 上千棵, 百把棵.
+func roughCount(rs []rune, i int) (numTok, int) {
+	if i+2 >= len(rs) {
+		return numTok{}, 0
+	}
+	next := rs[i+2]
+	unitNext := classifiers[next] || next == '多' || next == '来'
+	switch {
+	case rs[i] == '上' && unitNext:
+		if v := map[rune]float64{'百': 100, '千': 1000, '万': 1e4}[rs[i+1]]; v > 0 {
+			return numTok{lo: v, hi: v, chinese: true, approx: true, mult: v >= 1000, open: true}, 2
+		}
+	case rs[i+1] == '把' && unitNext:
+		v := map[rune]float64{'百': 100, '千': 1000}[rs[i]]
+		return numTok{lo: v, hi: v, chinese: true, approx: true, mult: v >= 1000}, 2
+	}
+	return numTok{}, 0
 }
 
 // listMarker returns the length of an item marker such as (1), 2) or 1.

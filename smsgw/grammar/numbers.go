@@ -16,7 +16,7 @@ func (p *parser) number(i int) int {
 	}
 	j := p.adj(i)
 	// 一百多棵, 十来棵: an open or rough figure before its unit
-	open, approx := false, n.approx
+	open, approx := n.open, n.approx
 	for {
 		m := p.tok(j)
 		if mp := m.role(rMinPost); mp != nil && mp.n == 1 && p.isUnit(p.adj(j)) {

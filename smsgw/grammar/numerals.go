@@ -31,6 +31,7 @@ type numTok struct {
 	chinese bool   // written with 汉字 numerals
 	digits  string // the digits as written, for a plain arabic integer (ids, phone parts)
 	mult    bool   // scaled by 万/千/百 (1.5万): a quantity or an amount, never a spec
+	open    bool   // 上千: that many or more
 }
 
 func (n numTok) isInt() bool { return n.lo == math.Trunc(n.lo) && n.hi == math.Trunc(n.hi) }
