@@ -67,6 +67,7 @@ var builtinWords = []builtin{
 	{"供 供应 出售 转让 甩卖 清地 大量供应 长期供应 低价处理 处理 常年供应 批发 出让 低价出售 特价 现货供应 销售", role{kind: rSide, val: SideSupply, n: 3}},
 	// Clearance words are offers (and the attribute 处理).
 	{"清园 清苗 清仓 清仓处理 处理价 便宜处理 低价甩卖 清园处理 急处理", role{kind: rSide, val: SideSupply, n: 3}},
+	{"低价出 低价卖 便宜出 便宜卖 特价出 贱卖", role{kind: rSide, val: SideSupply, n: 3}},
 	{"卖 售 急售 急卖 急出 急转 特价出售 出手 有货 大量有货 现货充足 货源充足 大量现货 量大从优 货源稳定 要出 要卖 想出 想卖 准备出 打算卖 要出手 想出手", role{kind: rSide, val: SideSupply, n: 2}},
 	{"有 出 现货 现有 自产 自家 出货 出圃 还剩 剩下 剩余 剩下的", role{kind: rSide, val: SideSupply, n: 1}},
 	{"求购 收购 采购 急需 急求 急购 求 需求 需购 急收 求租 诚购 寻购 订购苗", role{kind: rSide, val: SideDemand, n: 3}},
@@ -102,6 +103,8 @@ var builtinWords = []builtin{
 	// Urgency and validity.
 	{"急处理 急售 急卖 急出 急转 急 速 加急 尽快 火急 速联 速来 紧急 马上要 着急 急需 急求 急购 急收 急要 有货速联", role{kind: rUrgent}},
 	{"不急", role{kind: rNeutral}},
+	// 要 as "going to" before a change of plans is no demand (苗圃要调整, 园子要腾地).
+	{"要调整 要腾地 要搬家 要搬迁 要拆迁 要修路 要征地 要改种 要转行 要搬", role{kind: rNeutral}},
 	// Roads and places whose words are no urgency or side (高速, 快速通道, 出口, 供销社).
 	{"高速 快速 快速通道 高速路 高速路口 高速公路 绕城 绕城高速 出口 入口 下道口 道口 收费站 供销社 收回 收不到 收走", role{kind: rNeutral}},
 	{"有效期 有效 有效时间", role{kind: rValidityWord}},
