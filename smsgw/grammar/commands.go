@@ -1,10 +1,6 @@
 package grammar
 
-import (
-	"regexp"
-	"strings"
-	"unicode/utf8"
-)
+import "strings"
 
 // Commands: short texts that act on the exchange rather than list stock.
 // A command word counts when it leads the text, or when nothing in the
@@ -229,36 +225,6 @@ func (p *parser) command() (Result, bool) {
 	return Result{}, false
 }
 
-// reStop matches the ways people ask not to be texted again: 莫给我发这些了,
-// 别再发了, 请停止发送, 不想再收到你们的短信, 不需要这些信息, 把我号码删了.
-var reStop = regexp.MustCompile(`(别|不要|莫|停止|停|不想|不再|请勿|勿|不用)(再|在)?(给我们?|跟我|向我)?(发|推)|` +
-	`(不想|不再|不要|别|莫)再?(收|接收)到?(这些|这种|这类|你们的?)?(短信|信息|消息)|不再接收|` +
-	`不需要(这些|这种|这类|你们的?)(短信|信息|消息)?|不需要(短信|信息|消息)|` +
-	`(删|删除)了?(我的?)?(号码|手机号)|(号码|手机号|名单).{0,10}(删|去掉)|拉黑|屏蔽|` +
-	`(别|不要|莫)再?(来)?打扰|再发.{0,6}(投诉|举报)`)
-
-// asksToStop reads a request to stop texting: it names no plant, no
-// value and no id, and says not to send (发, 推送) or receive texts any
-// more. 不要发货 is about goods, not texts.
-func (p *parser) asksToStop() bool {
-	if p.firstSpecies() != "" || p.valueCount > 0 {
-		return false
-	}
-	if id, _ := p.idAfter(-1); id != "" {
-		return false
-	}
-	s := string(p.rs)
-	if !strings.ContainsAny(s, "发推收删拉需掉屏扰") { // a word reStop needs
-		return false
-	}
-	loc := reStop.FindStringIndex(s)
-	if loc == nil {
-		return false
-	}
-	rest := []rune(s[loc[1]:])
-	return len(rest) == 0 || !strings.ContainsRune("货车错", rest[0])
-}
-
 // sideRefersBack reads 求购的香樟买到了: a side word followed by 的 names an
 // earlier listing, not a new one.
 func (p *parser) sideRefersBack() bool {
@@ -319,60 +285,6 @@ func (p *parser) helpTopic() string {
 	for _, s := range p.sides {
 		if s.n > 0 {
 			return s.side
-		}
-	}
-	return ""
-}
-
-// register reads 注册 李光明 和盛镇石牛村: a name, then a town and village.
-// Label words are dropped (注册 本人姓名王小明 住在和盛镇石牛村, 姓名：李光明
-// 地址：…); 我叫陈大明 gives the name wherever it is written.
-func (p *parser) register(first int) Result {
-	a := Args{}
-	from, to := p.toks[first].end, len(p.rs)
-	if k := strings.Index(string(p.rs), "我叫"); k >= 0 {
-		from = utf8.RuneCountInString(string(p.rs)[:k]) + 2
-	}
-	for _, h := range p.locs {
-		if h.start >= from {
-			to = min(to, h.start)
-		}
-	}
-	if from < to {
-		a.Name = personName(p.rs[from:to])
-	}
-	if loc := p.buildLocation(""); loc != nil {
-		if loc.Town != nil {
-			a.Town = *loc.Town
-		}
-		if loc.Village != nil {
-			a.Village = *loc.Village
-		}
-	}
-	return cmd(CmdRegister, a)
-}
-
-// nameLabels are the words around a name in a registration, longest first.
-var nameLabels = []string{"本人姓名", "我的名字", "姓名是", "名字是", "本人叫", "本人是", "我叫", "我是", "姓名", "名字", "本人",
-	"住址", "地址", "住在", "家住", "居住", "叫", "住", "是"}
-
-// personName returns the first run of Chinese characters, at most four,
-// left when label words are dropped from its ends.
-func personName(rs []rune) string {
-	for _, run := range strings.FieldsFunc(string(rs), func(r rune) bool { return !isHan(r) }) {
-		for changed := true; changed && run != ""; {
-			changed = false
-			for _, l := range nameLabels {
-				if t, ok := strings.CutPrefix(run, l); ok {
-					run, changed = t, true
-				}
-				if t, ok := strings.CutSuffix(run, l); ok && utf8.RuneCountInString(l) >= 2 {
-					run, changed = t, true
-				}
-			}
-		}
-		if r := []rune(run); len(r) > 0 {
-			return string(r[:min(len(r), 4)])
 		}
 	}
 	return ""
