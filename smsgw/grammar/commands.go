@@ -399,6 +399,9 @@ func (p *parser) isQuestion() bool {
 	weak := false
 	for _, h := range p.sides {
 		weak = weak || h.as.n == 1 && h.as.val == SideSupply // 有 (also in 请问有桂花吗)
+		if h.n == 0 && h.side == SideSupply {
+			return false // 有要的吗 asks buyers: an offer
+		}
 	}
 	if !weak {
 		return false

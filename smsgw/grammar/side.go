@@ -50,8 +50,8 @@ func (p *parser) asksOther(i int, side string) bool {
 	}
 	if side != SideDemand {
 		// 有银杏卖吗, 有没有桂花卖: a buyer asking whether there is stock
-		if !strings.Contains(before+t.text, "有") {
-			return false
+		if !strings.Contains(before+t.text, "有") || strings.HasPrefix(after, "要") || strings.HasPrefix(after, "需") {
+			return false // 有要的吗, 有需要的吗 ask buyers
 		}
 		if strings.Contains(before, "有没有") {
 			return true
