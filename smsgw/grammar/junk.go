@@ -79,6 +79,11 @@ func isPart(s string) bool { return strings.Contains(s, "/") && rePartMarker.Mat
 // carrier notices; "" otherwise. A 回TD退订 ending always means an advert.
 func (p *parser) spamOrSystem(norm string, hasListing bool) string {
 	s := p.junkScore
+	// 【中国移动】您本月话费账单已出 回复TD退订: a carrier's or bank's notice
+	// ends with the opt-out words too
+	if !hasListing && accountNotice(norm) && strings.Contains(norm, "[") && reBrand.MatchString(norm) && !hasURL(norm) {
+		return ReasonSystemMessage
+	}
 	if s[ReasonSpam] >= 3 {
 		return ReasonSpam
 	}
@@ -165,6 +170,17 @@ func (p *parser) smallTalk() bool {
 		}
 	}
 	return n >= 3
+}
+
+// accountNotice says whether a text speaks of the reader's own phone or
+// bank account (话费, 账单, 余额 …), as carriers' and banks' notices do.
+func accountNotice(s string) bool {
+	for _, w := range [...]string{"话费", "账单", "余额", "流量", "套餐", "欠费", "缴费", "扣费"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // goodsQuestion says whether a text asks after stock (货, 苗子, 树) without

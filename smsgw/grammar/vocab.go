@@ -103,6 +103,7 @@ var builtinWords = []builtin{
 	// Urgency and validity.
 	{"急处理 急售 急卖 急出 急转 急 速 加急 尽快 火急 速联 速来 紧急 马上要 着急 急需 急求 急购 急收 急要 有货速联", role{kind: rUrgent}},
 	{"不急", role{kind: rNeutral}},
+	{"查收 请查收 收款 到账", role{kind: rNeutral}},
 	// 有 as "there is a" (有个朋友, 有位老板) offers nothing.
 	{"有个 有位 有一个 有一位 有家 有一家", role{kind: rNeutral}},
 	// 要 as "going to" before a change of plans is no demand (苗圃要调整, 园子要腾地).
