@@ -128,6 +128,23 @@ func TestUnsubscribe_StopsMatchTextsUntilTheNumberTextsAgain(t *testing.T) {
 	}
 }
 
+// TestUnsubscribe_EveryWayOfAskingToStop checks that the exchange honours
+// the plain-language stop requests the grammar reads as unsubscribe.
+func TestUnsubscribe_EveryWayOfAskingToStop(t *testing.T) {
+	for _, stop := range []string{"莫给我发这些了", "我不需要这些信息 请停止发送", "别再给我发短信了"} {
+		t.Run(stop, func(t *testing.T) {
+			b := newBench(t)
+			b.text(t, buyer, "求购 桂花 8公分 100株")
+			if got := one(t, b.text(t, buyer, stop), buyer); !strings.Contains(got, "已退订") {
+				t.Errorf("%s reply %q", stop, got)
+			}
+			if offer := b.text(t, grower, "供 桂花 8公分 200株 600元"); len(to(offer, buyer)) != 0 {
+				t.Errorf("a stopped number got a match text: %q", to(offer, buyer))
+			}
+		})
+	}
+}
+
 func TestRegister_RecordsNameTownAndVillage(t *testing.T) {
 	b := newBench(t)
 	got := one(t, b.text(t, grower, "注册 李光明 和盛镇石牛村"), grower)

@@ -12,12 +12,23 @@ type taggedExample struct {
 	Tags []string `json:"tags"`
 }
 
-// TestParse_Cases runs our own table of texts (testdata/cases.jsonl, same
-// schema as the corpus): typos, pinyin, traditional characters, numerals,
-// prices, several items, side traps, places, commands and junk. Junk must
-// also give the expected reason.
+// caseFiles are our own tables of texts, same schema as the corpus:
+// cases.jsonl (typos, pinyin, traditional characters, numerals, prices,
+// several items, side traps, places, commands and junk) and round2.jsonl
+// (long adverts, narrative framing, clearance sales, questions inside
+// offers, price caps and terms, places outside 温江, every way of saying
+// stop, bare acknowledgements, registrations with label words).
+var caseFiles = []string{"testdata/cases.jsonl", "testdata/round2.jsonl"}
+
+// TestParse_Cases runs every table; junk must also give the expected reason.
 func TestParse_Cases(t *testing.T) {
-	f, err := os.Open("testdata/cases.jsonl")
+	for _, path := range caseFiles {
+		t.Run(path, func(t *testing.T) { runCases(t, path) })
+	}
+}
+
+func runCases(t *testing.T, path string) {
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -141,6 +141,9 @@ func withID(name string, a Args, id string, set func(*Args, *string)) Result {
 
 // command reads the text as a command; ok is false when it is not one.
 func (p *parser) command() (Result, bool) {
+	if p.asksToStop() {
+		return cmd(CmdUnsubscribe, Args{}), true
+	}
 	if len(p.cmdToks) == 0 && !p.orderBySide() && !p.isQuestion() {
 		return Result{}, false
 	}
@@ -152,6 +155,10 @@ func (p *parser) command() (Result, bool) {
 	// 取消 订阅, typed apart, is still an unsubscribe
 	if c, u := p.hasClass(tCancel), p.hasClass(tSubscr); c >= 0 && u == p.adj(c) && p.onlyClasses(false, tCancel, tSubscr) {
 		return cmd(CmdUnsubscribe, Args{}), true
+	}
+	// 订阅 桂花 紫薇: the price bulletin for those plants; 退订行情 ends it
+	if s, stop := p.hasClass(tSubscr), p.hasClass(tSubscrStop); (s >= 0 || stop >= 0) && !listingLike {
+		return cmd(CmdSubscribe, Args{SpeciesList: p.speciesList(), Topic: "prices", Stop: stop >= 0}), true
 	}
 	if p.hasClass(tUnsubscribe) >= 0 && p.onlyClasses(false, tUnsubscribe) {
 		return cmd(CmdUnsubscribe, Args{}), true
@@ -247,9 +254,10 @@ func (p *parser) orderBySide() bool {
 	return nx.kind == tkNum || nx.text == "号" || nx.text == "全" || p.tok(p.next(j)).kind == tkNum
 }
 
-// asks says whether the text is a question: 怎么, 如何, 请问.
+// asks says whether the text is a question: 怎么, 如何, 请问, 咨询.
 func (p *parser) asks() bool {
-	return p.hasClass(tHow) >= 0 || strings.Contains(string(p.rs), "问")
+	s := string(p.rs)
+	return p.hasClass(tHow) >= 0 || strings.Contains(s, "问") || strings.Contains(s, "咨询")
 }
 
 // helpTopic names what a help request asks about: a command, or a side.
@@ -282,56 +290,25 @@ func (p *parser) helpTopic() string {
 	return ""
 }
 
-// register reads 注册 李光明 和盛镇石牛村: a name, then a town and village.
-// 我叫陈大明 gives the name wherever it is written.
-func (p *parser) register(first int) Result {
-	a := Args{}
-	var name []rune
-	if k := strings.Index(string(p.rs), "我叫"); k >= 0 {
-		rs := []rune(string(p.rs)[k+len("我叫"):])
-		for _, r := range rs {
-			if !isHan(r) || len(name) >= 4 {
-				break
-			}
-			name = append(name, r)
-		}
-		a.Name = string(name)
-		first = len(p.toks)
-	}
-	for j := first + 1; j < len(p.toks); j++ {
-		t := &p.toks[j]
-		if t.kind == tkSep && len(name) > 0 {
-			break
-		}
-		if t.has(rTown) || t.has(rVillage) || t.has(rPlace) {
-			break
-		}
-		if t.kind == tkOther || t.kind == tkWord || t.kind == tkNum && t.num.chinese {
-			name = append(name, []rune(t.text)...)
-		}
-	}
-	if a.Name == "" {
-		a.Name = string(name)
-	}
-	if loc := p.buildLocation(""); loc != nil {
-		if loc.Town != nil {
-			a.Town = *loc.Town
-		}
-		if loc.Village != nil {
-			a.Village = *loc.Village
-		}
-	}
-	return cmd(CmdRegister, a)
-}
-
 // query reads 查 香樟, 查 求购 银杏, 我的, 有没得桂花, 桂花好多钱.
 func (p *parser) query(first int, fc string, listingLike bool) (Result, bool) {
 	mine := p.hasClass(tMine) >= 0
 	have := p.hasClass(tQueryHave) >= 0
 	price := p.hasClass(tQueryPrice) >= 0
-	ok := fc == tQuery || mine && !listingLike || have && !p.strongSide(3) || price && !p.strongSide(3) || p.isQuestion()
+	// 那批紫薇还有没 我要100棵: a size or count with a side word is a listing
+	offer := false
+	for _, h := range p.sides {
+		offer = offer || listingLike && h.n >= 1 && !p.inQuestionRun(h.tok)
+	}
+	ok := fc == tQuery || mine && !listingLike || (have || price) && !p.strongSide(3) && !offer || p.isQuestion()
 	if !ok {
 		return Result{}, false
+	}
+	// 上次那批货还有没有: a question about stock that names nothing is no query
+	if have && !price && !mine && fc != tQuery && p.firstSpecies() == "" {
+		if id, _ := p.idAfter(-1); id == "" {
+			return Result{}, false
+		}
 	}
 	a := Args{Species: p.firstSpecies()}
 	if mine {
@@ -360,7 +337,7 @@ func (p *parser) query(first int, fc string, listingLike bool) (Result, bool) {
 			s := it.spec
 			a.Spec = &s
 		}
-		a.Attrs = append(append([]string{}, it.formAttrs...), p.attrs...)
+		a.Attrs = append(append(append([]string{}, it.formAttrs...), p.groupAttrs[it.group]...), p.attrs...)
 	}
 	for _, h := range p.locs {
 		if h.r.kind == rTown {
@@ -369,6 +346,40 @@ func (p *parser) query(first int, fc string, listingLike bool) (Result, bool) {
 		}
 	}
 	return cmd(CmdQuery, a), true
+}
+
+// inQuestionRun says whether token i is written together (no space or
+// punctuation) with a 有没得/好多钱 question word: 有没得8公分的桂花卖.
+func (p *parser) inQuestionRun(i int) bool {
+	for _, dir := range [...]int{-1, 1} {
+		for j := i + dir; j >= 0 && j < len(p.toks) && p.toks[j].kind != tkSep; j += dir {
+			if c := p.cmdClass(j); c == tQueryHave || c == tQueryPrice {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// speciesList returns every plant named, once each, in order.
+func (p *parser) speciesList() []string {
+	var out []string
+	for _, it := range p.items {
+		if it.species != "" {
+			out = appendNew(out, it.species)
+		}
+	}
+	return out
+}
+
+// isLocTok says whether token j was read as a place.
+func (p *parser) isLocTok(j int) bool {
+	for _, h := range p.locs {
+		if h.tok == j {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parser) hasPriceWord() bool {
@@ -387,7 +398,10 @@ func (p *parser) isQuestion() bool {
 	}
 	weak := false
 	for _, h := range p.sides {
-		weak = weak || h.n == 1 && h.side == SideSupply
+		weak = weak || h.as.n == 1 && h.as.val == SideSupply // 有 (also in 请问有桂花吗)
+		if h.n == 0 && h.side == SideSupply {
+			return false // 有要的吗 asks buyers: an offer
+		}
 	}
 	if !weak {
 		return false

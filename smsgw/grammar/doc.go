@@ -21,9 +21,18 @@
 //     starts a new item; a basis such as 胸径 carries over), reads each
 //     number by its unit and the words around it, and collects the place,
 //     contact, validity, urgency and side words.
-//  6. commands.go and junk.go decide what the text is: a command (cancel,
-//     query, help, accept, decline, order, join, register, unsubscribe), a
-//     listing when it names a side and a plant, or junk with its reason.
+//  6. commands.go (with stop.go and register.go) and junk.go decide what
+//     the text is: a command (cancel, query, help, accept, decline, order,
+//     join, register, unsubscribe, subscribe), a listing when it names a
+//     side and a plant, or junk with its reason.
+//
+// Places outside 温江 come from the national table of provinces, cities
+// and county-level divisions in package divisions (embedded data, 2023
+// codes); places.go decides which of their names count alone.
+//
+// Where the corpus schema is silent the grammar reads a text as a clerk
+// would; testdata/SCHEMA.md lists those rules and testdata/round2.jsonl
+// has texts for each. Numbers saturate at MaxNumber.
 //
 // The vocabulary is data: New compiles a Grammar from a LexiconData value
 // (the corpus lexicon.json plus supplement.json, both embedded; clerks may

@@ -2,6 +2,7 @@ package grammar
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -41,6 +42,9 @@ func FuzzParse(f *testing.F) {
 			if len(r.Items) == 0 || r.Side == "" {
 				t.Fatalf("empty listing for %q", s)
 			}
+			for _, it := range r.Items {
+				checkBounds(t, s, it)
+			}
 			ids := make([]int64, len(r.Items))
 			if n := UCS2Len(ReceiptText(ids, r, 5)); n+5 > TwoSMS {
 				t.Fatalf("receipt of %d units for %q", n, s)
@@ -57,4 +61,28 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("type %v for %q", m["type"], s)
 		}
 	})
+}
+
+// checkBounds fails when a value of the item lies outside what the grammar
+// promises: counts in [0, MaxNumber], lengths finite and at most MaxNumber m.
+func checkBounds(t *testing.T, s string, it Item) {
+	t.Helper()
+	if q := it.Qty; q != nil {
+		for _, v := range []*int64{q.Min, q.Max} {
+			if v != nil && (*v < 0 || *v > int64(MaxNumber)) {
+				t.Fatalf("qty %d out of bounds for %q", *v, s)
+			}
+		}
+	}
+	for _, k := range specKeys {
+		r := it.Spec.get(k)
+		if r == nil {
+			continue
+		}
+		for _, v := range []*float64{r.Min, r.Max} {
+			if v != nil && (math.IsNaN(*v) || *v < 0 || *v > MaxNumber*100) {
+				t.Fatalf("%s %v out of bounds for %q", k, *v, s)
+			}
+		}
+	}
 }

@@ -35,9 +35,11 @@ func (g *Grammar) addFuzzy(word string, roles []role) {
 	}
 }
 
-// fuzzyMatch returns the longest lexicon word that rs[i:] sounds like.
-func (g *Grammar) fuzzyMatch(rs []rune, i int) (int, []role) {
-	first := syllablesOf(rs[i])
+// fuzzyMatch returns the longest lexicon word that rs[i:] sounds like,
+// longer than minLen runes (a shorter one would lose to the exact word
+// anyway). ts holds the syllables of every rune of rs (scratch.syllables).
+func (g *Grammar) fuzzyMatch(rs []rune, ts [][]syl, i, minLen int) (int, []role) {
+	first := ts[i]
 	if len(first) == 0 {
 		return 0, nil
 	}
@@ -56,7 +58,7 @@ func (g *Grammar) fuzzyMatch(rs []rune, i int) (int, []role) {
 		}
 		for _, fw := range g.fuzzy[c] {
 			L := len(fw.runes)
-			if i+L > len(rs) || L < bestLen {
+			if i+L > len(rs) || L < bestLen || L <= minLen {
 				continue
 			}
 			ident, loose, ok := 0, 0, true
@@ -68,10 +70,9 @@ func (g *Grammar) fuzzyMatch(rs []rune, i int) (int, []role) {
 				case !isHan(tr):
 					ok = false
 				default:
-					ts := syllablesOf(tr)
 					switch {
-					case intersects(ts, fw.syls[k], false):
-					case intersects(ts, fw.syls[k], true):
+					case intersects(ts[i+k], fw.syls[k], false):
+					case intersects(ts[i+k], fw.syls[k], true):
 						loose++
 					default:
 						ok = false

@@ -14,9 +14,9 @@ import (
 // pronunciation index for typos and a pinyin vocabulary. It is immutable
 // after New and safe for concurrent use.
 type Grammar struct {
-	t2s      map[rune]rune
+	t2s      t2sMap
 	dict     *trieNode
-	fuzzy    map[syl][]*fuzzyWord
+	fuzzy    [][]*fuzzyWord    // by the Sichuan-loose class of the first syllable
 	pinyin   map[string]string // toneless syllables, space-separated → word
 	pyMax    int               // longest pinyin key, in syllables
 	places   []PlaceData
@@ -56,9 +56,9 @@ func New(d LexiconData) (*Grammar, error) {
 	}
 	pinyinTables()
 	g := &Grammar{
+		fuzzy:    make([][]*fuzzyWord, len(sylLoose)),
 		t2s:      traditionalTable(),
 		dict:     &trieNode{},
-		fuzzy:    map[syl][]*fuzzyWord{},
 		pinyin:   map[string]string{},
 		places:   slices.Clone(d.Places),
 		villages: map[string][]string{},
@@ -122,6 +122,7 @@ func New(d LexiconData) (*Grammar, error) {
 	}
 	g.buildPinyin()
 	g.order = nil
+	g.addDivisions()
 	return g, nil
 }
 

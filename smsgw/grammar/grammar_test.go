@@ -152,6 +152,22 @@ func TestParse_Concurrent(t *testing.T) {
 	wg.Wait()
 }
 
+func TestResult_SubscribeJSON(t *testing.T) {
+	r := Default().Parse("订阅 桂花 紫薇")
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"command","command":"subscribe","args":{"species":["桂花","紫薇"],"topic":"prices"}}`
+	if string(b) != want {
+		t.Errorf("got %s\nwant %s", b, want)
+	}
+	var back Result
+	if err := json.Unmarshal(b, &back); err != nil || back.Command != CmdSubscribe || len(back.Args.SpeciesList) != 2 {
+		t.Errorf("round trip: %+v %v", back, err)
+	}
+}
+
 func TestResult_JSONRoundTrip(t *testing.T) {
 	for _, e := range loadExamples(t) {
 		r := Default().Parse(e.Text)

@@ -1,6 +1,9 @@
 package grammar
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // itemB is an item being assembled.
 type itemB struct {
@@ -13,6 +16,8 @@ type itemB struct {
 	priceUnit        string // the unit named with the price (元/盆, 一丛)
 	total            *Money
 	adjacentNext     bool // followed directly by another species (香樟、银杏 8公分)
+	group            int  // items of one plant in several sizes share a group and its attributes
+	gone             bool // named as sold out (香樟卖完了 现在收购银杏): context, not an item
 }
 
 func (it *itemB) hasContent() bool {
@@ -42,6 +47,10 @@ func (p *parser) word(i int) int {
 	for _, r := range t.roles {
 		if r.kind == rCmd {
 			p.cmdToks = append(p.cmdToks, i)
+			// 上礼拜那批女贞走完了: the plant just named is sold out
+			if r.val == tCancelSoft && p.cur != nil && p.cur.species != "" && !p.cur.hasContent() {
+				p.cur.gone = true
+			}
 			break
 		}
 	}
@@ -66,7 +75,16 @@ func (p *parser) word(i int) int {
 		case rNoSide:
 			p.noSideNoun = true
 		case rAttr:
-			p.attrs = appendNew(p.attrs, r.val)
+			p.attr(i, r.val)
+		case rSpecPost:
+			// 分枝2.5米 is the branch point, 6分枝 a count of stems
+			if r.val == "stems" && (t.text == "分枝" || t.text == "分支") {
+				if n := p.adj(i); p.tok(n).kind == tkNum {
+					if u := p.tok(p.adj(n)).role(rLenUnit); u != nil && u.val != "fen" {
+						p.pKey = "branch_cm"
+					}
+				}
+			}
 		case rSpecKey:
 			p.pKey = r.val
 			if isDiameter(r.val) {
@@ -167,6 +185,10 @@ func (p *parser) species(i int, r role) {
 		}
 	}
 	p.pVariety = nil
+	for _, a := range p.pAttrs {
+		p.groupAttrs[c.group] = appendNew(p.groupAttrs[c.group], a)
+	}
+	p.pAttrs = nil
 	// sizes written before the name (胸径8公分、10公分各100株 出售香樟) are its items
 	for _, it := range p.items {
 		if it.species == "" {
@@ -194,13 +216,17 @@ func (p *parser) variety(i int) {
 }
 
 // newItem starts an item; a new size of the same plant (split) keeps the
-// plant and its form.
+// plant, its form and its group.
 func (p *parser) newItem(split bool) {
 	it := &itemB{}
 	if split && p.cur != nil {
 		it.species, it.variety = p.cur.species, p.cur.variety
 		it.formAttrs = slices.Clone(p.cur.formAttrs)
 		it.primary = p.cur.primary
+		it.group = p.cur.group
+	} else {
+		p.groupAttrs = append(p.groupAttrs, nil)
+		it.group = len(p.groupAttrs) - 1
 	}
 	p.items = append(p.items, it)
 	p.cur = it
@@ -222,39 +248,110 @@ func (p *parser) setValidity(r role) {
 	p.validDays = ptr(r.n)
 }
 
-// respectively pairs the values after 分别 with the items in order:
-// 单价分别400 650.
+// respectively pairs the values after 分别 (or after 单价 when there are
+// several) with the items in order: 单价分别400 650, 分别380、520一棵,
+// 分别50和120一棵, 分别是280元/棵、450元/棵. A price term written before or
+// after them (上车价分别…, …元 上车价) holds for each.
 func (p *parser) respectively(i int) int {
 	var idx []int
-	j := p.next(i)
-	for j < len(p.toks) && p.toks[j].kind == tkNum {
-		idx = append(idx, j)
-		k := p.adj(j)
-		for k < len(p.toks) && p.toks[k].kind == tkWord && (p.toks[k].has(rMoney) || p.toks[k].has(rQtyUnit)) {
-			k = p.adj(k)
+	var bound roleKind
+	for j := p.next(i); j < len(p.toks); j++ {
+		t := &p.toks[j]
+		switch {
+		case t.kind == tkNum && p.isOneNum(j) && p.tok(p.adj(j)).has(rQtyUnit):
+			j = p.adj(j) // 一棵: the unit of every value
+		case t.kind == tkNum:
+			idx = append(idx, j)
+		case t.kind == tkSep && t.sep != ' ' && t.sep != ',' && t.sep != '/':
+			j = len(p.toks)
+		case (t.has(rMaxPost) || t.has(rMinPost)) && len(idx) > 0:
+			// 分别在150和100以内: a bound after the values holds for each
+			if t.has(rMaxPost) {
+				bound = rMaxPre
+			} else if t.role(rMinPost).n == 0 {
+				bound = rMinPre
+			}
+		case t.kind == tkSep, t.has(rMoney), t.has(rQtyUnit), t.has(rPer), t.text == "和" || t.text == "及" || t.text == "与" || t.text == "在":
+		case t.has(rPriceWord) && t.role(rPriceWord).val == "" && len(idx) == 0:
+		case (t.has(rMaxPre) || t.has(rMinPre)) && len(idx) == 0:
+			// 分别不超过700和1000: a cap on each
+			if t.has(rMaxPre) {
+				bound = rMaxPre
+			} else {
+				bound = rMinPre
+			}
+		default:
+			j = len(p.toks)
 		}
-		if k < len(p.toks) && p.toks[k].kind == tkSep {
-			k = p.next(k - 1)
-		}
-		j = k
 	}
 	if len(idx) < 2 || len(idx) != len(p.items) {
 		return i
 	}
-	saved := p.cur
+	allQty := true
+	for _, it := range p.items {
+		allQty = allQty && it.qty != nil
+	}
+	saved, terms, keepPrice := p.cur, p.pTerms, p.pPrice
 	last := i
+	var priced []*itemB
 	for n, ti := range idx {
 		p.cur = p.items[n]
-		if p.cur.price != nil && !p.pPrice {
+		if p.cur.price != nil && !keepPrice {
 			continue
 		}
-		keepPrice := p.pPrice
+		p.pPrice = keepPrice || allQty && !p.tok(p.adj(ti)).has(rQtyUnit)
+		p.pTerms, p.pBound = terms, bound
 		last = p.number(ti)
-		p.pPrice = keepPrice
+		if p.cur.price != nil {
+			priced = append(priced, p.cur)
+		}
 	}
-	p.pPrice = false
+	p.pPrice, p.pTerms = false, ""
 	p.cur = saved
+	// …分别800、1100元一棵 到货价: the term after the last price
+	if k := p.next(last); p.tok(k).has(rPriceWord) && p.tok(k).role(rPriceWord).val != "" {
+		for _, it := range priced {
+			if it.price.Terms == nil {
+				it.price.Terms = ptr(p.tok(k).role(rPriceWord).val)
+			}
+		}
+		last = k
+	}
 	return last
+}
+
+// attr places an attribute word (schema: an attribute inside one item's
+// words stays on that item, one stated before the items or with 都/均/全部
+// applies to every item):
+//   - after 都, 均, 全部, 一律, 以上: every item (以上都是全冠);
+//   - written onto the next plant name (高杆紫薇, 精品桂花): that item;
+//   - before any plant (清园处理 红叶石楠…): every item, a header;
+//   - otherwise the current item and its other sizes (紫薇 高杆 地径5公分).
+func (p *parser) attr(i int, a string) {
+	t := &p.toks[i]
+	for j, n := p.prev(i), 0; j >= 0 && n < 2; j, n = p.prev(j), n+1 {
+		if pr := p.tok(j); strings.ContainsAny(pr.text, "都均") || pr.text == "全部" || pr.text == "一律" || pr.text == "统一" || pr.text == "以上" || pr.text == "全是" {
+			p.attrs = appendNew(p.attrs, a) // 以上都是全冠, 都要全冠
+			return
+		}
+		if p.tok(j).kind != tkWord {
+			break
+		}
+	}
+	if nx := p.tok(i + 1); nx.start == t.end && (nx.has(rSpecies) || nx.has(rAttr) && p.tok(i+2).has(rSpecies) && p.tok(i+2).start == nx.end) {
+		p.pAttrs = appendNew(p.pAttrs, a)
+		return
+	}
+	if p.cur == nil || p.cur.species == "" {
+		p.attrs = appendNew(p.attrs, a)
+		return
+	}
+	// 球 or 柱 right after the name is the plant's form (红叶石楠球)
+	if (a == "球" || a == "柱") && p.tok(i-1).has(rSpecies) && p.tok(i-1).end == t.start {
+		p.cur.formAttrs = appendNew(p.cur.formAttrs, a)
+		return
+	}
+	p.groupAttrs[p.cur.group] = appendNew(p.groupAttrs[p.cur.group], a)
 }
 
 func appendNew(list []string, v string) []string {

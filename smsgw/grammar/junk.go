@@ -55,7 +55,21 @@ var (
 )
 
 func hasURL(s string) bool {
-	return (strings.Contains(s, "http") || strings.Contains(s, "www") || strings.Contains(s, ".")) && reURL.MatchString(s)
+	if strings.Contains(s, "http") || strings.Contains(s, "www") || strings.Contains(s, "t.cn/") {
+		return reURL.MatchString(s)
+	}
+	// 1.5米 has a dot too: look at what follows each one before the regexp
+	for i := strings.IndexByte(s, '.'); i >= 0 && i+2 < len(s); {
+		if c := s[i+1]; c >= 'a' && c <= 'z' {
+			return reURL.MatchString(s)
+		}
+		k := strings.IndexByte(s[i+1:], '.')
+		if k < 0 {
+			break
+		}
+		i += 1 + k
+	}
+	return false
 }
 
 // isPart spots the (1/2) a carrier or handset puts on one part of a long SMS.
@@ -65,6 +79,11 @@ func isPart(s string) bool { return strings.Contains(s, "/") && rePartMarker.Mat
 // carrier notices; "" otherwise. A 回TD退订 ending always means an advert.
 func (p *parser) spamOrSystem(norm string, hasListing bool) string {
 	s := p.junkScore
+	// 【中国移动】您本月话费账单已出 回复TD退订: a carrier's or bank's notice
+	// ends with the opt-out words too
+	if !hasListing && accountNotice(norm) && strings.Contains(norm, "[") && reBrand.MatchString(norm) && !hasURL(norm) {
+		return ReasonSystemMessage
+	}
 	if s[ReasonSpam] >= 3 {
 		return ReasonSpam
 	}
@@ -104,7 +123,13 @@ func (p *parser) junkReason(norm string, sideReason string) string {
 		return ReasonFragment
 	}
 	if species {
+		if sideReason == ReasonNoSide && p.valueCount == 0 && p.smallTalk() {
+			return ReasonChitchat // 谢谢你们 上次的桂花收到了
+		}
 		return sideReason
+	}
+	if goodsQuestion(norm) {
+		return ReasonNoSpecies // 上次那批货还在不在: about stock, but which?
 	}
 	if p.junkScore[ReasonSystemMessage] >= 1 && p.valueCount == 0 {
 		return ReasonSystemMessage
@@ -127,6 +152,49 @@ func (p *parser) junkReason(norm string, sideReason string) string {
 		return ReasonGarbled
 	}
 	return ReasonChitchat
+}
+
+// smallTalk says whether a text with a plant name in it says more than the
+// name: three or more Chinese characters outside plant and place words.
+func (p *parser) smallTalk() bool {
+	n := 0
+	for i := range p.toks {
+		t := &p.toks[i]
+		if t.kind == tkWord && (t.has(rSpecies) || t.has(rVariety) || t.has(rAttr) || t.has(rTown) || t.has(rPlace) || t.has(rVillage)) {
+			continue
+		}
+		for _, r := range t.text {
+			if isHan(r) {
+				n++
+			}
+		}
+	}
+	return n >= 3
+}
+
+// accountNotice says whether a text speaks of the reader's own phone or
+// bank account (话费, 账单, 余额 …), as carriers' and banks' notices do.
+func accountNotice(s string) bool {
+	for _, w := range [...]string{"话费", "账单", "余额", "流量", "套餐", "欠费", "缴费", "扣费"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// goodsQuestion says whether a text asks after stock (货, 苗子, 树) without
+// naming it: 上次那批货还在不在, 你们那个货还有没有.
+func goodsQuestion(s string) bool {
+	if !strings.ContainsAny(s, "货苗树批") {
+		return false
+	}
+	for _, q := range [...]string{"有没", "在不在", "还在吗", "还有吗", "有吗", "有莫得", "有不有", "还在不", "还有不", "在不"} {
+		if strings.Contains(s, q) {
+			return true
+		}
+	}
+	return false
 }
 
 // rareHan spots mojibake that lost bytes on the way (鍑哄敭绱柍): mostly

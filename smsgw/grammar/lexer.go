@@ -1,6 +1,10 @@
 package grammar
 
-import "strings"
+import (
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
 
 // The lexer cuts a normalized text into tokens: dictionary words (longest
 // match, with a pronunciation fallback for typos), numbers, phone numbers,
@@ -38,6 +42,48 @@ func (t *token) role(k roleKind) *role {
 		}
 	}
 	return nil
+}
+
+// scratch holds the buffers one Parse needs, reused across calls through
+// a pool: nothing in a Result points into them.
+type scratch struct {
+	toks []token
+	ts   [][]syl
+	off  []int
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{toks: make([]token, 0, 64)} }}
+
+// syllables looks up the readings of every rune of rs (see textSyllables).
+func (sc *scratch) syllables(rs []rune) [][]syl {
+	if cap(sc.ts) < len(rs) {
+		sc.ts = make([][]syl, len(rs))
+	}
+	ts := sc.ts[:len(rs)]
+	for i, r := range rs {
+		ts[i] = nil
+		if isHan(r) {
+			ts[i] = syllablesOf(r)
+		}
+	}
+	return ts
+}
+
+func (sc *scratch) offsets(n int) []int {
+	if cap(sc.off) < n {
+		sc.off = make([]int, n)
+	}
+	return sc.off[:n]
+}
+
+// release returns the buffers to the pool, unless one text made them huge.
+func (sc *scratch) release(toks []token) {
+	if cap(toks) > 4096 || cap(sc.ts) > 16384 {
+		return
+	}
+	clear(toks)
+	sc.toks = toks[:0]
+	scratchPool.Put(sc)
 }
 
 type trieNode struct {
@@ -100,9 +146,19 @@ func isSepRune(r rune) bool {
 }
 
 // lex tokenizes a normalized text.
-func (g *Grammar) lex(rs []rune) []token {
+func (g *Grammar) lex(rs []rune, sc *scratch) []token {
 	phones := findPhones(rs)
-	toks := make([]token, 0, len(rs)/2+4)
+	toks := sc.toks[:0]
+	ts := sc.syllables(rs)
+	// token texts are substrings of one string: no allocation per token
+	norm := string(rs)
+	off := sc.offsets(len(rs) + 1)
+	for k, b := 0, 0; k < len(rs); k++ {
+		off[k] = b
+		b += utf8.RuneLen(rs[k])
+		off[k+1] = b
+	}
+	sub := func(i, j int) string { return norm[off[i]:off[j]] }
 	for i := 0; i < len(rs); {
 		if p, ok := phones[i]; ok {
 			toks = append(toks, token{kind: tkPhone, start: i, end: p.end, text: p.digits})
@@ -123,7 +179,7 @@ func (g *Grammar) lex(rs []rune) []token {
 				dl = 0
 			}
 			if dl == 0 {
-				toks = append(toks, token{kind: tkLatin, start: i, end: j, text: string(rs[i:j])})
+				toks = append(toks, token{kind: tkLatin, start: i, end: j, text: sub(i, j)})
 				i = j
 				continue
 			}
@@ -132,11 +188,13 @@ func (g *Grammar) lex(rs []rune) []token {
 		var num numTok
 		if isNumStart(r) {
 			num, nl = scanNumber(rs, i)
+		} else if r == '上' || r == '百' || r == '千' {
+			num, nl = roughCount(rs, i)
 		}
 		if nl > 0 && isHan(r) && nl == 1 {
 			// 十打功劳, 六月学: a plant name that starts with a numeral
-			if fl, froles := g.fuzzyMatch(rs, i); fl > max(nl, dl) && hasKind(froles, rSpecies) {
-				toks = append(toks, token{kind: tkWord, start: i, end: i + fl, text: string(rs[i : i+fl]), roles: froles})
+			if fl, froles := g.fuzzyMatch(rs, ts, i, max(nl, dl)); fl > max(nl, dl) && hasKind(froles, rSpecies) {
+				toks = append(toks, token{kind: tkWord, start: i, end: i + fl, text: sub(i, i+fl), roles: froles})
 				i += fl
 				continue
 			}
@@ -150,19 +208,19 @@ func (g *Grammar) lex(rs []rune) []token {
 		}
 		switch {
 		case nl > 0 && nl > dl:
-			toks = append(toks, token{kind: tkNum, start: i, end: i + nl, text: string(rs[i : i+nl]), num: num})
+			toks = append(toks, token{kind: tkNum, start: i, end: i + nl, text: sub(i, i+nl), num: num})
 			i += nl
 			continue
 		case isHan(r):
-			if fl, froles := g.fuzzyMatch(rs, i); fl > dl && (!onlyKind(froles, rSpecKey) || numberAhead(rs, i+fl)) && !g.exactCovers(rs, i, dl, fl) {
-				toks = append(toks, token{kind: tkWord, start: i, end: i + fl, text: string(rs[i : i+fl]), roles: froles})
+			if fl, froles := g.fuzzyMatch(rs, ts, i, dl); fl > dl && (!onlyKind(froles, rSpecKey) || numberAhead(rs, i+fl)) && !g.exactCovers(rs, i, dl, fl) {
+				toks = append(toks, token{kind: tkWord, start: i, end: i + fl, text: sub(i, i+fl), roles: froles})
 				i += fl
 				continue
 			}
 		}
 		switch {
 		case dl > 0:
-			toks = append(toks, token{kind: tkWord, start: i, end: i + dl, text: string(rs[i : i+dl]), roles: roles})
+			toks = append(toks, token{kind: tkWord, start: i, end: i + dl, text: sub(i, i+dl), roles: roles})
 			i += dl
 		case isSepRune(r):
 			if n := len(toks); n > 0 && toks[n-1].kind == tkSep && toks[n-1].end == i && (r == ' ' || toks[n-1].sep == ' ') {
@@ -175,7 +233,7 @@ func (g *Grammar) lex(rs []rune) []token {
 			}
 			i++
 		default:
-			toks = append(toks, token{kind: tkOther, start: i, end: i + 1, text: string(r)})
+			toks = append(toks, token{kind: tkOther, start: i, end: i + 1, text: sub(i, i+1)})
 			i++
 		}
 	}
@@ -292,6 +350,26 @@ func phoneDigits(ds string, rs []rune, start int) (string, bool) {
 	return "", false
 }
 
+// roughCount reads the spoken round counts before a unit: 上百, 上千, 上万
+// (that many or more) and 百把, 千把 (about that many): 上千棵, 百把棵.
+func roughCount(rs []rune, i int) (numTok, int) {
+	if i+2 >= len(rs) {
+		return numTok{}, 0
+	}
+	next := rs[i+2]
+	unitNext := classifiers[next] || next == '多' || next == '来'
+	switch {
+	case rs[i] == '上' && unitNext:
+		if v := map[rune]float64{'百': 100, '千': 1000, '万': 1e4}[rs[i+1]]; v > 0 {
+			return numTok{lo: v, hi: v, chinese: true, approx: true, mult: v >= 1000, open: true}, 2
+		}
+	case rs[i+1] == '把' && unitNext:
+		v := map[rune]float64{'百': 100, '千': 1000}[rs[i]]
+		return numTok{lo: v, hi: v, chinese: true, approx: true, mult: v >= 1000}, 2
+	}
+	return numTok{}, 0
+}
+
 // listMarker returns the length of an item marker such as (1), 2) or 1.
 // before a plant name, or 0. A marker is a small number at the start of a
 // clause closed by a bracket or a dot and followed by a word; "1、" counts
@@ -337,7 +415,10 @@ func (g *Grammar) listMarker(rs []rune, i, nl int) int {
 // written, not as 供应 + 春花.
 func (g *Grammar) exactCovers(rs []rune, i, dl, fl int) bool {
 	if dl == 0 {
-		return false
+		// 发青白江: an unknown character, then a word reaching past the
+		// sound-alike (发青 is no 法青)
+		n, _ := g.dict.longest(rs, i+1)
+		return n >= 2 && i+1+n > i+fl
 	}
 	n, _ := g.dict.longest(rs, i+dl)
 	return i+dl+n > i+fl

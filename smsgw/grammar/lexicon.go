@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"huamu/smsgw/grammar/divisions"
 )
 
 //go:embed lexicon.json
@@ -58,6 +60,9 @@ type PlaceData struct {
 	District string   `json:"district,omitempty"`
 	Town     string   `json:"town,omitempty"`
 	Within   string   `json:"within,omitempty"`
+	Province string   `json:"province,omitempty"`
+
+	division divisions.Level // the row's level when it comes from the division table, else 0
 }
 
 // EmbeddedLexiconData returns the lexicon compiled into the binary: the corpus

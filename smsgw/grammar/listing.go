@@ -1,13 +1,19 @@
 package grammar
 
+import "slices"
+
 // finish tidies the items after the walk: drops nameless items when others
 // have a name (values after the last plant that started no item), lets a plant listed bare before another share its sizes
 // (香樟、银杏 胸径8公分), and fixes units.
 func (p *parser) finish() {
 	if p.firstSpecies() != "" {
+		live := false // a plant that is not only named as sold out
+		for _, it := range p.items {
+			live = live || it.species != "" && (!it.gone || it.hasContent())
+		}
 		kept := p.items[:0]
 		for _, it := range p.items {
-			if it.species != "" {
+			if it.species != "" && (!live || !it.gone || it.hasContent()) {
 				kept = append(kept, it)
 			}
 		}
@@ -54,7 +60,7 @@ func (p *parser) item2(it *itemB) Item {
 		out.Variety = ptr(it.variety)
 	}
 	out.Attrs = append([]string{}, it.formAttrs...)
-	for _, a := range p.attrs {
+	for _, a := range append(slices.Clone(p.groupAttrs[it.group]), p.attrs...) {
 		out.Attrs = appendNew(out.Attrs, a)
 	}
 	unit := "株"

@@ -19,22 +19,56 @@ type locHit struct {
 	delivery bool   // after 送, 送到, 运: where the goods should go
 }
 
+// Where the stock is now beats where it came from (苗子是浙江调的 目前放在
+// 寿安苗圃 is 寿安镇): a place right after 从, 原来, 以前 or right before 调,
+// 运来, 过来 is an origin; one right after 在, 目前, 位于, 地址, 移到 is where
+// the stock is now.
+var (
+	originBefore  = [...]string{"原来", "原先", "原本", "以前", "之前", "来自", "老家"}
+	originAfter   = [...]string{"调", "运来", "拉来", "过来", "来的", "进的", "引进"}
+	currentBefore = [...]string{"在", "位于", "地址", "移到", "放到", "搬到"}
+)
+
+// placeRole reads the words around a run of place words from rune start to end.
+func (p *parser) placeRole(start, end int) (origin, current bool) {
+	before := string(p.rs[max(0, start-4):start])
+	if k := strings.LastIndexAny(before, ",.:;!?"); k >= 0 {
+		before = before[k+1:]
+	}
+	after := string(p.rs[end:min(len(p.rs), end+3)])
+	origin = strings.HasSuffix(strings.TrimRight(before, " "), "从") // 从湖南调来, not 价格从优
+	for _, w := range originBefore {
+		origin = origin || strings.Contains(before, w)
+	}
+	for _, w := range originAfter {
+		origin = origin || strings.HasPrefix(after, w)
+	}
+	for _, w := range currentBefore {
+		current = current || strings.Contains(before, w)
+	}
+	return origin, current && !origin
+}
+
 // location records a place word. The numerals of an unknown village or
 // town written right after it (二郎村, 三江镇) are part of the name, not values.
 func (p *parser) location(i int, r role) {
 	t := &p.toks[i]
-	if r.kind == rPlace {
-		pl := p.g.places[r.n]
-		if pl.Within != "" && !p.afterPlace(i, pl.Within) && !hasAdminSuffix(t.text) {
-			return
-		}
-	}
 	for _, h := range p.locs {
 		if h.tok == i {
 			return // one hit per token even when a word has several place roles
 		}
 	}
 	h := locHit{r: r, tok: i, start: t.start, end: t.end}
+	if r.kind == rPlace {
+		n := p.pickPlace(i)
+		if n < 0 {
+			return
+		}
+		h.r.n = n
+		if c, end := p.cityThenCounty(i, n); c >= 0 {
+			h.r.n, h.end = c, end // 乐山市中: 市中区 of 乐山
+		}
+	}
 	switch {
 	case r.kind == rTown:
 		h.village, h.end = p.villageAfter(t.end, h.end)
@@ -44,18 +78,19 @@ func (p *parser) location(i int, r role) {
 				p.toks[k].kind, p.toks[k].roles = tkOther, nil // 石牛 is not 石榴
 			}
 		}
-	case r.kind == rPlace && p.g.places[r.n].District != "" && p.g.places[r.n].Town == "":
-		h.town, h.end = p.townAfter(t.end, h.end)
+	case r.kind == rPlace && p.g.places[h.r.n].District != "" && p.g.places[h.r.n].Town == "":
+		h.town, h.end = p.townAfter(h.end, h.end)
 	}
 	for k := i - 1; k >= 0 && k >= i-3; k-- {
-		if strings.ContainsAny(p.toks[k].text, "送运往") || p.toks[k].text == "发" {
+		// 送到, 运往, 发: where the goods go; 发货地 is where they leave from
+		if strings.ContainsAny(p.toks[k].text, "送运往") || p.toks[k].text == "发" && p.tok(k+1).text != "货" {
 			h.delivery = true
 		}
 	}
 	p.locs = append(p.locs, h)
 	for k := i + 1; k < len(p.toks) && p.toks[k].start < h.end; k++ {
-		if p.toks[k].kind == tkNum {
-			p.toks[k].kind = tkOther // 二郎村, 三江镇: part of the name
+		if p.toks[k].kind == tkNum || p.toks[k].has(rPlace) {
+			p.toks[k].kind = tkOther // 二郎村, 三江镇, 乐山市中: part of the name
 		}
 	}
 }
@@ -64,6 +99,12 @@ func (p *parser) location(i int, r role) {
 // 温江: 大邑县安仁镇, 崇州市三江镇. It returns the town and the new end.
 func (p *parser) townAfter(from, end int) (string, int) {
 	rs := p.rs
+	_, roles := p.g.dict.longest(rs, from)
+	for _, r := range roles {
+		if r.kind == rPlace && p.g.places[r.n].Town != "" {
+			return "", end // a town the lexicon knows (郫都区安德镇 is 安德街道)
+		}
+	}
 	for j := from + 1; j < len(rs) && j < from+5 && isHan(rs[j]); j++ {
 		if rs[j] == '镇' || rs[j] == '乡' {
 			return string(rs[from : j+1]), j + 1
@@ -74,23 +115,6 @@ func (p *parser) townAfter(from, end int) (string, int) {
 
 func hasAdminSuffix(s string) bool {
 	return strings.HasSuffix(s, "镇") || strings.HasSuffix(s, "街道") || strings.HasSuffix(s, "区") || strings.HasSuffix(s, "县")
-}
-
-// afterPlace says whether the place word before token i is the named place.
-func (p *parser) afterPlace(i int, official string) bool {
-	j := p.prev(i)
-	if j < 0 {
-		return false
-	}
-	for _, r := range p.toks[j].roles {
-		if r.kind == rPlace {
-			pl := p.g.places[r.n]
-			if pl.Names[0] == official || pl.District == official || pl.City == official && pl.District == "" {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // villageAfter reads an unknown village written right after a town:
@@ -151,18 +175,31 @@ func (p *parser) buildLocation(side string) *Location {
 		}
 		groups = append(groups, []locHit{h})
 	}
-	var pick []locHit
+	// supply: where the stock is now, never where it goes or came from;
+	// demand: where it should go, else where the buyer is
+	var pick, current, other []locHit
 	for _, g := range groups {
-		if g[0].delivery == (side == SideDemand) {
-			pick = g
-			break
+		origin, now := p.placeRole(g[0].start, g[len(g)-1].end)
+		switch {
+		case origin:
+		case g[0].delivery:
+			if side == SideDemand && pick == nil {
+				pick = g
+			}
+		case now && current == nil:
+			current = g
+		case other == nil:
+			other = g
 		}
 	}
 	if pick == nil {
-		if side == SideSupply {
-			return nil // only where it can be delivered to, not where it grows
-		}
-		pick = groups[0]
+		pick = current
+	}
+	if pick == nil {
+		pick = other
+	}
+	if pick == nil {
+		return nil
 	}
 	loc := &Location{}
 	for _, h := range pick {
@@ -199,7 +236,9 @@ func (p *parser) applyHit(loc *Location, h locHit) {
 		if loc.Town != nil && loc.District != nil && *loc.District == "温江区" {
 			return // 温江和盛: the town already says it
 		}
-		loc.City = ptr(pl.City)
+		if pl.City != "" {
+			loc.City = ptr(pl.City) // a province alone (云南) names no city
+		}
 		if pl.District != "" {
 			loc.District = ptr(pl.District)
 		} else if loc.District != nil && pl.City != "" {

@@ -17,15 +17,29 @@ const maxRunes = 1000
 
 var (
 	t2sOnce  sync.Once
-	t2sTable map[rune]rune
+	t2sTable t2sMap
 )
+
+// t2sMap maps a traditional CJK unified ideograph (U+4E00…U+9FFF) to its
+// simplified form; 0 means the character stays. A slice, not a map: it is
+// read for every character of every text.
+type t2sMap []rune
+
+func (m t2sMap) fold(r rune) rune {
+	if r >= 0x4E00 && r <= 0x9FFF && len(m) > 0 {
+		if t := m[r-0x4E00]; t != 0 {
+			return t
+		}
+	}
+	return r
+}
 
 // traditionalTable maps each traditional character to its simplified form.
 // It is built once per process from OpenCC's character dictionary by
 // converting every CJK unified ideograph on its own.
-func traditionalTable() map[rune]rune {
+func traditionalTable() t2sMap {
 	t2sOnce.Do(func() {
-		t2sTable = map[rune]rune{}
+		t2sTable = make(t2sMap, 0x9FFF-0x4E00+1)
 		cc, err := opencc.New("t2s")
 		if err != nil {
 			return
@@ -49,7 +63,7 @@ func traditionalTable() map[rune]rune {
 			if s := lines[i]; utf8.RuneCountInString(s) == 1 {
 				// keep common characters: 檵 must not become the rare 𪲛
 				if t, _ := utf8.DecodeRuneInString(s); t != r && t >= 0x4E00 && t <= 0x9FFF {
-					t2sTable[r] = t
+					t2sTable[r-0x4E00] = t
 				}
 			}
 		}
@@ -72,7 +86,7 @@ var punct = map[rune]string{
 // normalize folds a raw SMS into the form the lexer reads: half-width ASCII,
 // lower-case Latin, simplified characters, ASCII punctuation, no emoji or
 // control characters, single spaces, at most maxRunes runes.
-func normalize(s string, t2s map[rune]rune) string {
+func normalize(s string, t2s t2sMap) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	n, space := 0, true
@@ -82,6 +96,11 @@ func normalize(s string, t2s map[rune]rune) string {
 		}
 		if r >= 0xFF01 && r <= 0xFF5E {
 			r -= 0xFEE0
+		}
+		if r >= 0x4E00 && r <= 0x9FFF { // the common case: a CJK ideograph
+			space = writeFolded(&b, t2s.fold(r), space)
+			n++
+			continue
 		}
 		if r >= 0x2460 && r <= 0x2473 { // ①..⑳ item markers
 			r = ','
@@ -101,9 +120,7 @@ func normalize(s string, t2s map[rune]rune) string {
 		case r >= 'A' && r <= 'Z':
 			r += 'a' - 'A'
 		case unicode.Is(unicode.Han, r):
-			if t, ok := t2s[r]; ok {
-				r = t
-			}
+			r = t2s.fold(r)
 		case r < 0x80:
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			r = unicode.ToLower(r)

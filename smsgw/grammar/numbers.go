@@ -8,15 +8,15 @@ import "strings"
 func (p *parser) number(i int) int {
 	t := &p.toks[i]
 	n := t.num
-	if len(n.digits) > 12 {
-		return i // a digit string no count or price is written with
+	if len(n.digits) > 12 && !p.isUnit(p.adj(i)) {
+		return i // a digit string no count or price is written with, unless a unit says it is one
 	}
 	if p.pValidity && p.next(p.pValidTok) != i {
 		p.pValidity = false // 有效期 speaks only of the number right after it
 	}
 	j := p.adj(i)
 	// 一百多棵, 十来棵: an open or rough figure before its unit
-	open, approx := false, n.approx
+	open, approx := n.open, n.approx
 	for {
 		m := p.tok(j)
 		if mp := m.role(rMinPost); mp != nil && mp.n == 1 && p.isUnit(p.adj(j)) {
@@ -61,7 +61,7 @@ func (p *parser) number(i int) int {
 		k := p.bounds(j, &v)
 		p.setSpec(sp.val, v.rangeOf(1))
 		if sp.attr != "" {
-			p.attrs = appendNew(p.attrs, sp.attr)
+			p.attr(j, sp.attr)
 		}
 		return k
 	}
@@ -74,6 +74,10 @@ func (p *parser) number(i int) int {
 		return j
 	}
 	if qu := u.role(rQtyUnit); qu != nil {
+		// 有苗圃一个, 一个道路绿化项目: 一个 before any plant is an article
+		if n.chinese && n.lo == 1 && !n.isRange && u.text == "个" && (p.cur == nil || p.cur.species == "") {
+			return j
+		}
 		// 一棵150, 一株8毛: the unit comes before the amount
 		if n.lo == 1 && n.chinese && !p.pDensity && p.tok(p.adj(j)).kind == tkNum {
 			p.pPrice, p.pPer = true, qu.val
@@ -211,7 +215,7 @@ func (p *parser) bounds(k int, v *value) int {
 			if t.role(rMinPost).n == 1 {
 				v.approx = true
 			}
-		case t.has(rMaxPost):
+		case t.has(rMaxPost), t.has(rWithin): // 2000元内
 			v.maxOnly = true
 		case t.has(rApprox):
 			v.approx = true

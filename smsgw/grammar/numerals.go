@@ -5,6 +5,24 @@ import (
 	"strconv"
 )
 
+// MaxNumber bounds every number the grammar reads. Up to it a number is
+// exact (float64 holds every integer below 2^53, and two decimals of every
+// amount below it); a larger one (a 15-digit figure, 九千亿亿, 99999万亿)
+// is read as MaxNumber itself, so that the exchange can still tell a
+// quantity or price that is too big from a plausible one, and no value ever
+// overflows an int64 or depends on how the processor converts floats out of
+// range. No count, size or price in the trade comes near it: the exchange
+// sets its own, much lower, bounds.
+const MaxNumber = 1e12
+
+// saturate caps a number read from the text at MaxNumber.
+func saturate(v float64) float64 {
+	if v > MaxNumber || v != v { // v != v: NaN
+		return MaxNumber
+	}
+	return v
+}
+
 // numTok is a number as written: a value or a range, in arabic or Chinese numerals.
 type numTok struct {
 	lo, hi  float64
@@ -13,6 +31,7 @@ type numTok struct {
 	chinese bool   // written with 汉字 numerals
 	digits  string // the digits as written, for a plain arabic integer (ids, phone parts)
 	mult    bool   // scaled by 万/千/百 (1.5万): a quantity or an amount, never a spec
+	open    bool   // 上千: that many or more
 }
 
 func (n numTok) isInt() bool { return n.lo == math.Trunc(n.lo) && n.hi == math.Trunc(n.hi) }
@@ -67,6 +86,7 @@ func scanNumber(rs []rune, i int) (numTok, int) {
 			k = j + 1 + k2 - i
 		}
 	}
+	n.lo, n.hi = saturate(n.lo), saturate(n.hi)
 	return n, k
 }
 
@@ -76,7 +96,7 @@ func scanArabic(rs []rune, i int) (numTok, int) {
 		j++
 	}
 	if j-i > 15 {
-		return numTok{digits: string(rs[i:j])}, j - i
+		return numTok{lo: MaxNumber, hi: MaxNumber, digits: string(rs[i:j])}, j - i
 	}
 	intPart := string(rs[i:j])
 	s := intPart

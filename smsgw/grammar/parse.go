@@ -26,7 +26,9 @@ func (g *Grammar) Parse(text string) (res Result) {
 	}
 	rs = g.transliterate(rs)
 	p := &parser{g: g, rs: rs, junkScore: map[string]int{}}
-	p.toks = g.lex(rs)
+	sc := scratchPool.Get().(*scratch)
+	p.toks = g.lex(rs, sc)
+	defer func() { sc.release(p.toks) }()
 	p.read()
 	norm := string(rs)
 

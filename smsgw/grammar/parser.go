@@ -7,9 +7,11 @@ type parser struct {
 	rs   []rune
 	toks []token
 
-	items []*itemB
-	cur   *itemB
-	attrs []string // attributes stated once for the whole message
+	items      []*itemB
+	cur        *itemB
+	attrs      []string   // attributes for every item of the message (a header, 都是全冠)
+	groupAttrs [][]string // attributes of one plant, by item group
+	pAttrs     []string   // attributes written onto the next plant name (高杆紫薇)
 
 	negotiable bool
 	urgent     bool

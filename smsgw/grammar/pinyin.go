@@ -18,6 +18,7 @@ type syl = uint16
 var (
 	sylOnce  sync.Once
 	runeSyls map[rune][]syl // every toneless reading of a character
+	cjkSyls  [][]syl        // the same for U+3400…U+9FFF, by rune - cjkFirst: a slice is faster than a map
 	sylByStr map[string]syl
 	sylNames []string
 	sylLoose []syl // syllable → its Sichuan-loose class (zh=z, n=l, ng=n)
@@ -61,6 +62,12 @@ func pinyinTables() {
 				runeSyls[rune(cp)] = ids
 			}
 		}
+		cjkSyls = make([][]syl, cjkLast-cjkFirst+1)
+		for r, ids := range runeSyls {
+			if r >= cjkFirst && r <= cjkLast {
+				cjkSyls[r-cjkFirst] = ids
+			}
+		}
 		looseByStr := map[string]syl{}
 		sylLoose = make([]syl, len(names))
 		for i, s := range names {
@@ -102,7 +109,14 @@ func looseForm(s string) string {
 }
 
 // syllablesOf returns the toneless readings of r, nil for a non-Han rune.
-func syllablesOf(r rune) []syl { return runeSyls[r] }
+const cjkFirst, cjkLast = 0x3400, 0x9FFF
+
+func syllablesOf(r rune) []syl {
+	if r >= cjkFirst && r <= cjkLast {
+		return cjkSyls[r-cjkFirst]
+	}
+	return runeSyls[r]
+}
 
 // readingsOf returns every toneless reading sequence of a word, at most max of them.
 func readingsOf(w string, max int) [][]string {

@@ -84,11 +84,14 @@ func (p *parser) perUnit(k int) (int, string) {
 // terms, as the current item's price (or the lot's total after 一起走).
 func (p *parser) setPrice(k int, lo, hi decimal.Decimal, v value) int {
 	k, per := p.perUnit(k)
+	k = p.bounds(k, &v)
+	if per == "" {
+		k, per = p.perUnit(k) // 3块以内一棵: the unit after the bound
+	}
 	if per == "" {
 		per = p.pPer
 	}
 	p.pPer = ""
-	k = p.bounds(k, &v)
 	if l := p.adj(k); p.tok(l).has(rLump) && per == "" {
 		p.pLump, k = true, l // 2万5一起走: the lump word after the amount
 	}

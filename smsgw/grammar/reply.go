@@ -1,6 +1,7 @@
 package grammar
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -42,11 +43,16 @@ var specLabels = []struct{ key, label string }{
 }
 
 // ItemSummary writes an item the way a grower would check it:
-// "紫薇 地径5cm 分枝点1.5m 300株 150元/株".
+// "紫薇 地径5cm 分枝点1.5m 300株 150元/株", with a clearance sale
+// (处理), the root ball (土球1m) and the price's terms (到货价2800元/株)
+// as understood.
 func ItemSummary(it Item) string {
 	parts := []string{it.Species}
 	if it.Variety != nil {
 		parts[0] = it.Species + "(" + *it.Variety + ")"
+	}
+	if slices.Contains(it.Attrs, "处理") {
+		parts = append(parts, "处理")
 	}
 	parts = append(parts, specParts(it.Spec)...)
 	if it.Qty != nil {
@@ -59,7 +65,11 @@ func ItemSummary(it Item) string {
 				per = *pr.Per
 			}
 			amt, bound := moneyRange(pr.Min, pr.Max)
-			parts = append(parts, amt+"元/"+per+bound)
+			terms := ""
+			if pr.Terms != nil {
+				terms = *pr.Terms
+			}
+			parts = append(parts, terms+amt+"元/"+per+bound)
 		}
 		if pr.Total != nil {
 			parts = append(parts, "共"+money(pr.Total.Decimal)+"元")
@@ -225,29 +235,34 @@ func ReceiptText(ids []int64, r Result, sigLen int) string {
 		b.WriteString(" " + undo)
 		return b.String()
 	}
-	return fit(sigLen, build(0, true), build(1, true), build(1, false), build(2, false), build(3, false))
+	return fit(sigLen, build(0, true), build(1, true), build(1, false), build(2, false), build(3, false), build(4, false))
 }
 
 // summaryAt writes an item with less detail as level grows: 0 everything,
-// 1 without variety, 2 first spec only, 3 name and quantity.
+// 1 without variety, 2 the first spec and the root ball only (土球 is what
+// a long advert adds and a buyer checks), 3 the first spec only, 4 name and
+// quantity.
 func summaryAt(it Item, level int) string {
 	if level >= 1 {
 		it.Variety = nil
 	}
-	if level >= 2 {
-		parts := specParts(it.Spec)
+	switch {
+	case level == 2 || level == 3:
+		keep := Spec{}
+		for _, k := range specKeys {
+			if r := it.Spec.get(k); r != nil {
+				keep.set(k, *r)
+				break
+			}
+		}
+		if level == 2 && it.Spec.Ball != nil {
+			keep.Ball = it.Spec.Ball
+		}
+		it.Spec = keep
+	case level >= 4:
 		it.Spec = Spec{}
-		s := ItemSummary(it)
-		if len(parts) > 0 && level == 2 {
-			name, rest, _ := strings.Cut(s, " ")
-			return strings.TrimSpace(name + " " + parts[0] + " " + rest)
-		}
-		if level >= 3 {
-			it.Price = nil
-			it.Negotiable = false
-			return ItemSummary(it)
-		}
-		return s
+		it.Price = nil
+		it.Negotiable = false
 	}
 	return ItemSummary(it)
 }

@@ -1,6 +1,8 @@
 package grammar
 
 import (
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -32,12 +34,14 @@ func TestReceiptText_MultiItemAndFallback(t *testing.T) {
 
 func TestItemSummary(t *testing.T) {
 	cases := map[string]string{
-		"供 桂花 金桂 米径8-10公分 200株 上车价260 万春": "桂花(金桂) 米径8-10cm 200株 260元/株",
-		"求购 紫薇 地径8公分以上 分枝点1.2米 100株 8块以内": "紫薇 地径8cm以上 分枝点1.2m 100株 8元/株以内",
-		"供应 朴树 胸径18公分 截杆 10株 一起走2万":       "朴树 胸径18cm 10株 共20000元",
-		"供 海桐球 冠幅60 400个 面议":              "海桐 冠幅60cm 400株 面议",
-		"卖麦冬 6毛一丛 三万丛":                    "麦冬 30000丛 0.6元/丛",
-		"供应 3加仑 八角金盘 冠40 5000盆 5元":        "八角金盘 冠幅40cm 3加仑 5000盆 5元/盆",
+		"供 桂花 金桂 米径8-10公分 200株 上车价260 万春":   "桂花(金桂) 米径8-10cm 200株 上车价260元/株",
+		"低价处理 桂花 米径4公分 1000棵 每棵50 寿安":       "桂花 处理 米径4cm 1000株 50元/株",
+		"求购 香樟 胸径25公分 土球1.5米 20棵 到货价8000以内": "香樟 胸径25cm 土球1.5m 20株 到货价8000元/株以内",
+		"求购 紫薇 地径8公分以上 分枝点1.2米 100株 8块以内":   "紫薇 地径8cm以上 分枝点1.2m 100株 8元/株以内",
+		"供应 朴树 胸径18公分 截杆 10株 一起走2万":         "朴树 胸径18cm 10株 共20000元",
+		"供 海桐球 冠幅60 400个 面议":                "海桐 冠幅60cm 400株 面议",
+		"卖麦冬 6毛一丛 三万丛":                      "麦冬 30000丛 0.6元/丛",
+		"供应 3加仑 八角金盘 冠40 5000盆 5元":          "八角金盘 冠幅40cm 3加仑 5000盆 5元/盆",
 	}
 	for text, want := range cases {
 		r := Default().Parse(text)
@@ -79,6 +83,41 @@ func TestReplies_FitOneSMS(t *testing.T) {
 		n := UCS2Len(got) + 5
 		if n > TwoSMS || len(r.Items) == 1 && n > OneSMS {
 			t.Errorf("%s receipt %d units: %s", e.ID, n, got)
+		}
+	}
+}
+
+func TestReceiptText_LongAdvertKeepsBallAndTerms(t *testing.T) {
+	r := Default().Parse("出售 大规格银杏 米径15-16公分 高6米 冠幅3.5米 分枝点2.2米 土球1米 二次移栽 根系发达 数量40棵 每棵到货价2800 联系人陈13900002222")
+	got := ReceiptText([]int64{1024}, r, UCS2Len(sig))
+	want := `已登记#1024 供 银杏 米径15-16cm 土球1m 40株 到货价2800元/株 回"取消1024"撤销`
+	if got != want {
+		t.Errorf("receipt\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestReceiptText_EchoesRoundTwoFields checks, over every one-item listing
+// of our round-two table, that the receipt fits one SMS with the signature
+// and still shows the root ball, the price's terms and a clearance sale.
+func TestReceiptText_EchoesRoundTwoFields(t *testing.T) {
+	for _, e := range loadJSONL(t, "testdata/round2.jsonl") {
+		r := Default().Parse(e.Text)
+		if r.Type != TypeListing || len(r.Items) != 1 {
+			continue
+		}
+		got := ReceiptText([]int64{100234}, r, UCS2Len(sig))
+		if n := UCS2Len(got) + UCS2Len(sig); n > OneSMS {
+			t.Errorf("%s: %d units: %s", e.ID, n, got)
+		}
+		it := r.Items[0]
+		if it.Spec.Ball != nil && !strings.Contains(got, "土球") {
+			t.Errorf("%s: no 土球 in %s", e.ID, got)
+		}
+		if it.Price != nil && it.Price.Terms != nil && !strings.Contains(got, *it.Price.Terms) {
+			t.Errorf("%s: no %s in %s", e.ID, *it.Price.Terms, got)
+		}
+		if slices.Contains(it.Attrs, "处理") && !strings.Contains(got, "处理") {
+			t.Errorf("%s: no 处理 in %s", e.ID, got)
 		}
 	}
 }

@@ -30,6 +30,7 @@ const (
 	CmdOrder       = "order"
 	CmdJoin        = "join"
 	CmdDecline     = "decline"
+	CmdSubscribe   = "subscribe"
 )
 
 // Reasons an SMS is unparseable, exactly as the schema spells them.
@@ -170,6 +171,17 @@ type Args struct {
 	Scope      string   `json:"scope,omitempty"`
 	About      string   `json:"about,omitempty"`
 	Topic      string   `json:"topic,omitempty"`
+	// Subscribe: the species of 订阅 桂花 紫薇 (written as "species", a
+	// list, in the subscribe command's JSON), and Stop for 退订行情.
+	SpeciesList []string `json:"-"`
+	Stop        bool     `json:"stop,omitempty"`
+}
+
+// subscribeArgs is the JSON of a subscribe command's arguments.
+type subscribeArgs struct {
+	Species []string `json:"species,omitempty"`
+	Topic   string   `json:"topic,omitempty"`
+	Stop    bool     `json:"stop,omitempty"`
 }
 
 type listingJSON struct {
@@ -210,6 +222,13 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		return json.Marshal(listingJSON{TypeListing, r.Side, items, r.Location, r.Contact,
 			r.ValidityDays, r.ValidityUntil, r.Urgent})
 	case TypeCommand:
+		if r.Command == CmdSubscribe {
+			return json.Marshal(struct {
+				Type    string        `json:"type"`
+				Command string        `json:"command"`
+				Args    subscribeArgs `json:"args"`
+			}{TypeCommand, r.Command, subscribeArgs{r.Args.SpeciesList, r.Args.Topic, r.Args.Stop}})
+		}
 		return json.Marshal(commandJSON{TypeCommand, r.Command, r.Args, r.NeedsContext})
 	default:
 		return json.Marshal(junkJSON{TypeUnparseable, true, r.Reason})
@@ -234,6 +253,15 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 			ValidityDays: l.ValidityDays, ValidityUntil: l.ValidityUntil, Urgent: l.Urgent}
 	case TypeCommand:
 		var c commandJSON
+		var sub struct {
+			Command string        `json:"command"`
+			Args    subscribeArgs `json:"args"`
+		}
+		if json.Unmarshal(b, &sub) == nil && sub.Command == CmdSubscribe {
+			*r = Result{Type: TypeCommand, Command: CmdSubscribe,
+				Args: Args{SpeciesList: sub.Args.Species, Topic: sub.Args.Topic, Stop: sub.Args.Stop}}
+			return nil
+		}
 		if err := json.Unmarshal(b, &c); err != nil {
 			return err
 		}

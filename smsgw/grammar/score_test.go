@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"regexp"
 	"strings"
 )
 
 // The scorer's rules (testdata/score.py), in Go: informational fields
 // (raw, note, tags, approx, contact.name, needs_context) are ignored,
-// villages are compared without 村/社区/组, junk compares type only.
+// villages are compared without a trailing group number and 村/社区, junk compares type only.
 
 type obj = map[string]any
 
@@ -87,11 +88,17 @@ func stripVillage(v any) any {
 	if s == "" {
 		return nil
 	}
-	for _, suf := range []string{"社区", "村", "组"} {
-		s = strings.TrimSuffix(s, suf)
+	s = reGroup.ReplaceAllString(s, "") // 土桥村5组 → 土桥村
+	for _, suf := range []string{"社区", "村"} {
+		if t, ok := strings.CutSuffix(s, suf); ok {
+			s = t
+			break
+		}
 	}
 	return s
 }
+
+var reGroup = regexp.MustCompile(`[0-9一二三四五六七八九十]*(组|社)$`)
 
 func locEq(a, b obj) bool {
 	if a == nil || b == nil {

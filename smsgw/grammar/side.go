@@ -1,5 +1,7 @@
 package grammar
 
+import "strings"
+
 // Sides. A head word (供, 出售, 求购, 收) names the side; trap phrases speak
 // to the other party (需要的联系 in a supply ad, 有货速联 in a demand ad)
 // and count only when no head is written.
@@ -8,11 +10,12 @@ type sideHit struct {
 	side string
 	n    int // 3 strong head, 2 head, 1 weak head, 0 trap phrase
 	tok  int
+	as   role // the word's own side and strength, before a trap turned it
 }
 
 func (p *parser) side(i int, r role) {
-	h := sideHit{side: r.val, n: r.n, tok: i}
-	if h.n > 0 && h.n < 3 && p.addressesOther(i) {
+	h := sideHit{side: r.val, n: r.n, tok: i, as: r}
+	if h.n > 0 && h.n < 3 && (p.addressesOther(i) || p.asksOther(i, h.side)) {
 		// 需要X的联系我 speaks to buyers; 有X的喊我 speaks to sellers
 		h.n = 0
 		if h.side == SideSupply {
@@ -24,8 +27,46 @@ func (p *parser) side(i int, r role) {
 	p.sides = append(p.sides, h)
 }
 
-// addressesOther reads "…的 + contact" after a side word, in the same
-// clause: 需要红叶石楠球的联系我, 有桂花的喊我.
+// asksOther reads a side word inside a question to the other party, in the
+// same run of text (no space or punctuation between): 哪个老板要香樟,
+// 有人要紫薇不, 你们收红叶石楠吗 ask buyers, so the sender sells;
+// 哪个老板有香樟 asks sellers.
+func (p *parser) asksOther(i int, side string) bool {
+	t := &p.toks[i]
+	from, to := t.start, t.end
+	for j := i - 1; j >= 0 && p.toks[j].kind != tkSep; j-- {
+		from = p.toks[j].start
+	}
+	for j := i + 1; j < len(p.toks) && p.toks[j].kind != tkSep; j++ {
+		to = p.toks[j].end
+	}
+	before, after := string(p.rs[from:t.start]), string(p.rs[t.end:to])
+	if strings.ContainsAny(before, "哪谁") || side == SideDemand && (strings.Contains(before, "有人") || strings.Contains(before, "有没有")) {
+		return true
+	}
+	// 收不收, 要不要, 买不买: the word asked as A-not-A
+	if w, ok := strings.CutSuffix(before, "不"); ok && w != "" && strings.HasSuffix(w, string([]rune(t.text)[0])) {
+		return true
+	}
+	if side != SideDemand {
+		// 有银杏卖吗, 有没有桂花卖: a buyer asking whether there is stock
+		if !strings.Contains(before+t.text, "有") || strings.HasPrefix(after, "要") || strings.HasPrefix(after, "需") {
+			return false // 有要的吗, 有需要的吗 ask buyers
+		}
+		if strings.Contains(before, "有没有") {
+			return true
+		}
+	}
+	for _, q := range [...]string{"吗", "么", "不", "没", "没有", "没得", "不得"} {
+		if strings.HasSuffix(after, q) {
+			return true
+		}
+	}
+	return false
+}
+
+// addressesOther reads "…的 + contact or addressee" after a side word, in
+// the same clause: 需要红叶石楠球的联系我, 有桂花的喊我, 需要苗木的老板.
 func (p *parser) addressesOther(i int) bool {
 	for j := i + 1; j < len(p.toks) && j < i+12; j++ {
 		t := &p.toks[j]
@@ -34,7 +75,8 @@ func (p *parser) addressesOther(i int) bool {
 		}
 		if t.has(rFiller) && t.text == "的" {
 			nx := p.tok(p.next(j))
-			return nx.has(rContact) || nx.text == "请" || nx.text == "喊" || nx.text == "找我" || nx.text == "call"
+			// 需要苗木的老板请注意, 有桂花的朋友: the people addressed
+			return nx.has(rContact) || nx.has(rHonorific) || strings.Contains("请喊找我call朋友客户客商各位", nx.text) && nx.text != ""
 		}
 	}
 	return false

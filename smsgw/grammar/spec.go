@@ -1,5 +1,7 @@
 package grammar
 
+import "math"
+
 // Spec values: which key a length belongs to, and its unit.
 
 func isDiameter(k string) bool {
@@ -127,11 +129,11 @@ func toCM(v float64, unit, key string, bareMetres bool) float64 {
 	return v
 }
 
+// round2 rounds to two decimals in floating point only: no conversion to an
+// integer type, whose result for values out of range differs between amd64
+// and arm64.
 func round2(v float64) float64 {
-	if v < 0 {
-		return -round2(-v)
-	}
-	return float64(int64(v*100+0.5)) / 100
+	return math.Round(v*100) / 100
 }
 
 // setSpec stores a value on the current item, starting a new item of the

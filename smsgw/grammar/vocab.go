@@ -65,13 +65,16 @@ type builtin struct {
 var builtinWords = []builtin{
 	// Sides. Strong heads.
 	{"供 供应 出售 转让 甩卖 清地 大量供应 长期供应 低价处理 处理 常年供应 批发 出让 低价出售 特价 现货供应 销售", role{kind: rSide, val: SideSupply, n: 3}},
-	{"卖 售 急售 急卖 急出 急转 特价出售 出手 有货 大量有货 现货充足 货源充足 大量现货 量大从优 货源稳定", role{kind: rSide, val: SideSupply, n: 2}},
-	{"有 出 现货 现有 自产 自家 出货 出圃", role{kind: rSide, val: SideSupply, n: 1}},
+	// Clearance words are offers (and the attribute 处理).
+	{"清园 清苗 清仓 清仓处理 处理价 便宜处理 低价甩卖 清园处理 急处理", role{kind: rSide, val: SideSupply, n: 3}},
+	{"低价出 低价卖 便宜出 便宜卖 特价出 贱卖", role{kind: rSide, val: SideSupply, n: 3}},
+	{"卖 售 急售 急卖 急出 急转 特价出售 出手 有货 大量有货 现货充足 货源充足 大量现货 量大从优 货源稳定 要出 要卖 想出 想卖 准备出 打算卖 要出手 想出手", role{kind: rSide, val: SideSupply, n: 2}},
+	{"有 出 现货 现有 自产 自家 出货 出圃 还剩 剩下 剩余 剩下的", role{kind: rSide, val: SideSupply, n: 1}},
 	{"求购 收购 采购 急需 急求 急购 求 需求 需购 急收 求租 诚购 寻购 订购苗", role{kind: rSide, val: SideDemand, n: 3}},
-	{"需要 要买 想买 购买 买 收 需 想要 急要", role{kind: rSide, val: SideDemand, n: 2}},
-	{"要 找 寻", role{kind: rSide, val: SideDemand, n: 1}},
+	{"需要 要买 想买 购买 买 收 需 想要 急要 想进 想进点 要进 进点 进一批 进些 进货 要用", role{kind: rSide, val: SideDemand, n: 2}},
+	{"要 找 寻 还要 再来 再要", role{kind: rSide, val: SideDemand, n: 1}},
 	// Trap phrases: a demand word that speaks to buyers in a supply ad, and the reverse.
-	{"需要的 要的 有需要 需要请 需要者 需者 哪个要 谁要 有没有人要 有人要吗 你要不要 要不要 买家 欢迎选购 欢迎订购 欢迎求购 欢迎来电 欢迎咨询 有意者 有意向 有意 要货的 要货打电话 要货联系 欲购者 要的打电话 需要联系 需要的联系 需要请联系 欢迎", role{kind: rSide, val: SideSupply, n: 0}},
+	{"需要的 要的 有需要 需要请 需要者 需者 哪个要 谁要 有没有人要 有人要吗 你要不要 要不要 买家 欢迎选购 欢迎订购 欢迎求购 欢迎来电 欢迎咨询 有意者 有意向 有意 要货的 要货打电话 要货联系 欲购者 要的打电话 需要联系 需要的联系 需要请联系 欢迎 找买家 找个买家 找销路 找客户 寻买家 单买 零买 散买 收不收 还收不收 还收不 收不 还要不要 要不要嘛 还要不 要不 买不买", role{kind: rSide, val: SideSupply, n: 0}},
 	{"有货速联 有货的 有的联系 有的请 有的话 哪个有 谁有 有的老板 有货联系 卖家 有货请 出价 有的喊 有货喊 有货打电话 有货电联 有货的联系 有的打电话 请报价 报价 有的发 有货发", role{kind: rSide, val: SideDemand, n: 0}},
 	{"供求 买卖 供需 求供", role{kind: rNoSide}},
 
@@ -91,15 +94,22 @@ var builtinWords = []builtin{
 
 	// Prices.
 	{"单价 价格 价钱 价 售价 报价是 零售价 批发价 卖价 收购价 每棵价 出厂价", role{kind: rPriceWord}},
-	{"上车价 上车 地头价 圃地价 苗圃价 出圃价", role{kind: rPriceWord, val: "上车价"}},
-	{"到货价 到位价 送到价 包到价 到场价", role{kind: rPriceWord, val: "到货价"}},
+	{"上车价 上车 地头价 圃地价 苗圃价 出圃价 装车价 车上价 上车价格 自提价 自提 不含运费 不包运费 运费另算 运费另计", role{kind: rPriceWord, val: "上车价"}},
+	{"到货价 到位价 送到价 包到价 到场价 到货 到货价格 送货上门价 包运费 含运费 包运输 运费包含", role{kind: rPriceWord, val: "到货价"}},
 	{"预算 出价", role{kind: rPriceWord}},
 	{"一起走 打包 打包价 一口价 总价 全部一起 一起 整体 整批 总共价 一共", role{kind: rLump}},
 	{"面议 可议 可谈 价格可谈 好说 价格好说 商量 好商量 可商量 价格商量 价格电联 价格电话 电话谈 电话详谈 价格私聊 你开个价 开个价 价格从优 议价 面谈 价格面谈 价格详谈 价格另议 另议 可小刀 看货论价 看货定价 价格好谈 价格优惠可谈 价格美丽 可以谈 可以商量 价格可以谈 价钱可以谈 价钱好说 价钱面议", role{kind: rNegotiable}},
 
 	// Urgency and validity.
-	{"急售 急卖 急出 急转 急 速 加急 尽快 火急 速联 速来 紧急 马上要 着急 急需 急求 急购 急收 急要 有货速联", role{kind: rUrgent}},
+	{"急处理 急售 急卖 急出 急转 急 速 加急 尽快 火急 速联 速来 紧急 马上要 着急 急需 急求 急购 急收 急要 有货速联", role{kind: rUrgent}},
 	{"不急", role{kind: rNeutral}},
+	{"查收 请查收 收款 到账", role{kind: rNeutral}},
+	// 有 as "there is a" (有个朋友, 有位老板) offers nothing.
+	{"有个 有位 有一个 有一位 有家 有一家", role{kind: rNeutral}},
+	// 要 as "going to" before a change of plans is no demand (苗圃要调整, 园子要腾地).
+	{"要调整 要腾地 要搬家 要搬迁 要拆迁 要修路 要征地 要改种 要转行 要搬", role{kind: rNeutral}},
+	// Roads and places whose words are no urgency or side (高速, 快速通道, 出口, 供销社).
+	{"高速 快速 快速通道 高速路 高速路口 高速公路 绕城 绕城高速 出口 入口 下道口 道口 收费站 供销社 收回 收不到 收走", role{kind: rNeutral}},
 	{"有效期 有效 有效时间", role{kind: rValidityWord}},
 	{"半个月 半月", role{kind: rValidity, n: 15}},
 	{"月底前 月底 本月底 月底前有效 这个月底", role{kind: rValidity, val: "month_end"}},
@@ -115,7 +125,7 @@ var builtinWords = []builtin{
 	{"多 余 多点 出头", role{kind: rMinPost, n: 1}},
 	{"以上 起 往上 朝上 及以上 开外 起步", role{kind: rMinPost}},
 	{"以下 以内 之内的 之下 往下 内的", role{kind: rMaxPost}},
-	{"低于 不超过 不高于 最多 最高 不要超过 不能超过 封顶", role{kind: rMaxPre}},
+	{"低于 不超过 不高于 最多 最高 不要超过 不能超过 封顶 顶多 最多给到 最高给到 最高不超过", role{kind: rMaxPre}},
 	{"不低于 至少 最少 不小于", role{kind: rMinPre}},
 	{"各 各要 每样 每种 都是", role{kind: rEach}},
 	{"分别 分别是 分别为", role{kind: rResp}},
@@ -130,7 +140,7 @@ var builtinWords = []builtin{
 	{"先生 女士 老板 小姐 经理 总 姐 哥 师傅 老师", role{kind: rHonorific}},
 
 	// Words that only hide a shorter word (有 in 没有, 要 in 重要).
-	{"订单 订单号 长期有效 长期 常年有效 收货 收到货 收钱 接收 收据 买单 卖场 卖点 买的 买了 卖的 买过 卖过 没有 所有 有限 有限公司 只要 重要 主要 要求 收到 收费 收款 出来 出去 出门 出发 不要 不卖 不买 还要 有点 有些 有空 有时间 卖完 出现 要是 需要什么 要点 收藏 收获 出差 现在 有人 没得 莫得 找我 找你 卖不 有事", role{kind: rNeutral}},
+	{"订单 订单号 长期有效 长期 常年有效 收货 收到货 收钱 接收 收据 买单 卖场 卖点 买的 买了 卖的 买过 卖过 没有 所有 有限 有限公司 只要 重要 主要 要求 收到 收费 收款 出来 出去 出门 出发 不要 不卖 不买 有点 有些 有空 有时间 卖完 出现 要是 需要什么 要点 收藏 收获 出差 现在 有人 没得 莫得 找我 找你 卖不 有事", role{kind: rNeutral}},
 
 	// Common words that sound like a plant, a place or a spec word and must
 	// not be read as one (银行 is not 银杏).
@@ -148,7 +158,7 @@ var builtinWords = []builtin{
 	{"花木通", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
 	{"验证码 校验码 动态码 动态密码 验证短信 登录密码 尾号 账户 支出 收入 交易 转账 话费 余额 流量 套餐 欠费 停机 缴费 账单 10086 10010 10000 尊敬的客户 尊敬的用户 已到账 快递 取件码 取件 您的包裹 快件 已签收 签收 派送 派件 运单 物流信息", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
 	{"妈 爸 老婆 老公 儿子 女儿 宝贝 亲爱的 回家 吃饭 放学 接孩子 开会 打错了 发错了 发错 打错 你是谁 你是哪个 不认识 作业 上班 下班 家长会", role{kind: rJunk, val: ReasonWrongNumber, n: 1}},
-	{"哥子 巴适 安逸 你好 您好 在不在 在吗 在么 谢谢 多谢 好的 嗯 哈哈 早上好 晚上好 晚安 新年好 过年好 吃了吗 忙不忙 在忙吗 拜年 节日快乐 收到了 知道了 哦 哈 呵呵 ok hi hello 喂 谢了 辛苦了", role{kind: rJunk, val: ReasonChitchat, n: 1}},
+	{"哥子 巴适 安逸 你好 您好 在不在 在吗 在么 谢谢 多谢 好的 嗯 哈哈 早上好 晚上好 晚安 新年好 过年好 吃了吗 忙不忙 在忙吗 拜年 节日快乐 收到了 知道了 哦 哈 呵呵 ok hi hello 喂 谢了 辛苦了 好 好嘞 好滴 明白 明白了 了解 晓得了 晓得 嗯嗯", role{kind: rJunk, val: ReasonChitchat, n: 1}},
 }
 
 // Command trigger classes (the val of an rCmd role).
@@ -169,21 +179,23 @@ const (
 	tJoin        = "join"        // 参团, 团购: with an id
 	tDecline     = "decline"     // 拒绝, 不接受
 	tSubscr      = "subscr"      // 订阅: 取消 订阅 is an unsubscribe
+	tSubscrStop  = "subscr_stop" // 退订行情: ends the price bulletin only
 )
 
 var commandWords = []builtin{
 	{"取消 撤销 撤回 删除 删掉 删了 下架 作废 撤掉 撤了 取消掉 取消发布 撤单 取消挂单 删除信息", role{kind: rCmd, val: tCancel}},
-	{"莫得了 没得了 没有了 没货了 卖脱了 不卖了 卖完了 卖掉了 已卖完 已售完 售完 卖光了 已卖 不要了 不收了 不买了 买到了 已买到 买够了 已经买了 不需要了 卖出去了 已出售", role{kind: rCmd, val: tCancelSoft}},
+	{"莫得了 没得了 没有了 没货了 卖脱了 不卖了 卖完了 卖掉了 已卖完 已售完 售完 卖光了 已卖 走完了 卖得差不多了 差不多卖完了 用完了 卖完 走完 不要了 不收了 不买了 买到了 已买到 买够了 已经买了 不需要了 卖出去了 已出售", role{kind: rCmd, val: tCancelSoft}},
 	{"查 查询 查查 查看 搜 搜索 查一下 查下 帮我查 找一下", role{kind: rCmd, val: tQuery}},
 	{"有没得 有没有 有莫得 有不有 有吗 有没", role{kind: rCmd, val: tQueryHave}},
-	{"好多钱 啥子价 多少钱 什么价 咋个卖 怎么卖 价格多少 啥价 几多钱 啥子价格 什么价格 价格如何 行情 怎么算 好多一棵 多少一棵 好多钱一棵 市场价", role{kind: rCmd, val: tQueryPrice}},
+	{"好多钱 啥子价 多少钱 什么价 咋个卖 怎么卖 价格多少 啥价 几多钱 啥子价格 什么价格 价格如何 行情 怎么算 好多一棵 多少一棵 好多钱一棵 市场价 价格怎么样 价格咋样 价格怎样 价钱怎么样 价钱多少 卖多少 卖好多 啥价位 什么价位 价格行情 行情怎么样", role{kind: rCmd, val: tQueryPrice}},
 	{"我发过的 我发布过的 我的 我发的 我的信息 我的挂单 我的发布 我发布的", role{kind: rCmd, val: tMine}},
 	{"帮助 发信息格式 信息格式 短信格式 发布格式 怎么发短信 格式是什么 怎么用 咋个用 如何使用 使用方法 使用说明 说明 咋个发信息 咋个发 怎么发 怎么弄 咋弄 不会用 教我 菜单 指令 格式 help 帮忙 怎么发信息 怎么发布 如何发布 咋个弄 ? 求助 怎么操作", role{kind: rCmd, val: tHelp}},
 	{"怎么 咋个 如何 咋 怎样 怎么样 啷个", role{kind: rCmd, val: tHow}},
 	{"确认 确定 接受 同意 成交 确认成交 确认订单 同意成交 确认收货", role{kind: rCmd, val: tAccept}},
-	{"要得 可以 行 好 ok 没问题 可以的 要得嘛", role{kind: rCmd, val: tAcceptSoft}},
+	{"要得 可以 行 没问题 可以的 要得嘛", role{kind: rCmd, val: tAcceptSoft}},
 	{"退订 td t 取消订阅 取消订阅短信 取消短信订阅 我要退订 请退订 退订谢谢 不想收短信了 不想收短信 别发了 不要再发了 不要发了 退订短信 取消短信 不要再发 别再发了 停止发送 退出", role{kind: rCmd, val: tUnsubscribe}},
-	{"订阅 订阅短信 短信订阅", role{kind: rCmd, val: tSubscr}},
+	{"订阅 订阅短信 短信订阅 订阅行情 行情订阅 订阅价格 订行情 我要订阅 定阅", role{kind: rCmd, val: tSubscr}},
+	{"退订行情 取消行情 不要行情了 不要行情 取消订阅行情 退订价格 行情退订 不看行情了 停止行情", role{kind: rCmd, val: tSubscrStop}},
 	{"注册 我要注册 申请注册 登记会员 入会", role{kind: rCmd, val: tRegister}},
 	{"订 订购 订货 下单 预订 预定 我要订 要订", role{kind: rCmd, val: tOrder}},
 	{"参团 团购 加入 加入团购 参加团购 拼团 参加", role{kind: rCmd, val: tJoin}},
