@@ -54,7 +54,11 @@ func (w *Worker) Start(ctx context.Context) {
 	if w.Batch <= 0 {
 		w.Batch = 200
 	}
-	kick := make(chan struct{}, w.Workers)
+	// One wake-up wakes one worker, which takes the whole backlog in a
+	// batch; a worker that finds a full batch wakes another to share it.
+	// Workers that all woke for every text would each take a handful, and
+	// every small batch costs its round trips and its commit.
+	kick := make(chan struct{}, 1)
 	for range w.Workers {
 		w.group.Start(ctx, func(ctx context.Context) { w.loop(ctx, kick) })
 	}
@@ -89,7 +93,7 @@ func (w *Worker) sweep(ctx context.Context, kick chan struct{}) {
 	}
 }
 
-func (w *Worker) loop(ctx context.Context, kick <-chan struct{}) {
+func (w *Worker) loop(ctx context.Context, kick chan struct{}) {
 	for ctx.Err() == nil {
 		n, err := w.ProcessBatch(context.WithoutCancel(ctx))
 		if err != nil {
@@ -100,7 +104,11 @@ func (w *Worker) loop(ctx context.Context, kick <-chan struct{}) {
 			}
 			continue
 		}
-		if n > 0 {
+		if n >= w.Batch {
+			select { // more wait: another worker may help
+			case kick <- struct{}{}:
+			default:
+			}
 			continue
 		}
 		select {
