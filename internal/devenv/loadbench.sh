@@ -12,7 +12,9 @@
 # to compare against, while the simulator and load tool stay the same),
 # LOADBENCH_DB (default huamu_loadbench, dropped and created afresh),
 # LOADBENCH_SERVES (default 1: how many `huamu serve` share the work),
-# LOADBENCH_BIND (default window=64&tps=10000), LOADBENCH_PPROF (a loopback
+# LOADBENCH_BIND (default window=64&tps=10000), LOADBENCH_HISTORY (texts of
+# history to seed before the run, e.g. 1000000; internal/store/testdata/
+# history.sql), LOADBENCH_PPROF (a loopback
 # host:port: the first serve's HUAMU_PPROF_ADDR), LOADBENCH_KEEP=1 to keep
 # the database for a look afterwards.
 set -euo pipefail
@@ -46,6 +48,10 @@ trap cleanup EXIT
 "$bin" smsc --addr "127.0.0.1:$smpp" --http "127.0.0.1:$ctl" >"$logs/smsc.log" 2>&1 &
 pids+=($!)
 "$serve_bin" migrate >"$logs/migrate.log" 2>&1
+if [ "${LOADBENCH_HISTORY:-0}" -gt 0 ]; then
+	echo "loadbench: seeding ${LOADBENCH_HISTORY} texts of history" >&2
+	sed "s/\bN\b/${LOADBENCH_HISTORY}/g" internal/store/testdata/history.sql | psql "$DATABASE_URL" -qX -v ON_ERROR_STOP=1 >/dev/null
+fi
 for i in $(seq 1 "$serves"); do
 	pprof=""
 	[ "$i" = 1 ] && pprof=${LOADBENCH_PPROF:-}
