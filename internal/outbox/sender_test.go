@@ -184,3 +184,28 @@ func TestSend_DroppedConnectionMidWindowLosesNothingAndSendsNothingTwice(t *test
 		}
 	}
 }
+
+// The bind's rate holds under the pipelined sender: 60 parts at 20 parts a
+// second (a bucket of 4) take at least 2.8 s, and no second sees more than
+// 24 of them, however many the window would let through.
+func TestSend_BindRateHoldsUnderThePipeline(t *testing.T) {
+	r := newRig(t, 10, 20)
+	const n = 60
+	for i := range n {
+		r.enqueue(t, fmt.Sprintf("138%08d", i), "帮助")
+	}
+	waitFor(t, "every MT submitted", 20*time.Second, func() bool { return len(r.sim.Submits()) == n })
+	subs := r.sim.Submits()
+	if span := subs[n-1].At.Sub(subs[0].At); span < 2700*time.Millisecond {
+		t.Fatalf("%d parts at 20 TPS went out in %v, want at least 2.8 s", n, span)
+	}
+	for i := range subs {
+		in := 0
+		for j := i; j < n && subs[j].At.Sub(subs[i].At) < time.Second; j++ {
+			in++
+		}
+		if in > 24 {
+			t.Fatalf("%d parts within a second from part %d, want at most 24 (20 TPS and a bucket of 4)", in, i)
+		}
+	}
+}
