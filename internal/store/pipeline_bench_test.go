@@ -66,7 +66,9 @@ func BenchmarkPipeline(b *testing.B) {
 				if _, err := st.Receive(ctx, texts, nil, nil); err != nil {
 					b.Fatal(err)
 				}
-				offer := func(k int) *store.Lease { return &store.Lease{Owner: fmt.Sprintf("bench/%d", n), For: time.Minute, Max: k} }
+				offer := func(k int) *store.Lease {
+					return &store.Lease{Owner: fmt.Sprintf("bench/%d", n), For: time.Minute, Max: k}
+				}
 				p, err := st.ProcessInbound(ctx, batch, func(tx *store.Tx, in store.Inbound) error {
 					if _, err := tx.Enqueue(ctx, &in.ID, in.Sender, "发\"供 桂花 8公分 200株\"登记货源", "help"); err != nil {
 						return err
