@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"huamu/internal/store"
 	"huamu/smsgw"
@@ -43,6 +44,12 @@ var _ smsgw.Inbox = (*Inbox)(nil)
 // database refuses, each MO is tried alone, so that the others are stored
 // and only that one is redelivered by the SMSC.
 func (b *Inbox) Deliver(ctx context.Context, mos []smsgw.MO) []error {
+	start := time.Now()
+	defer func() {
+		if d := time.Since(start); d > slowBatch && b.Log != nil {
+			b.Log.Warn("slow MO batch", slog.Int("mos", len(mos)), slog.Duration("took", d))
+		}
+	}()
 	flood := b.flooding(ctx, mos)
 	errs := make([]error, len(mos))
 	waiting, err := b.store(ctx, mos, flood)

@@ -29,6 +29,11 @@ type Worker struct {
 	group startstop.Group
 }
 
+// slowBatch is how long a batch may take before the log says so: at load
+// one takes milliseconds, and one that takes a second points at the
+// database (a lock, a plan, a disk).
+const slowBatch = time.Second
+
 // Handoff is a sender that takes MTs over the moment the transaction that
 // wrote them commits (outbox.Sender).
 type Handoff interface {
@@ -132,6 +137,7 @@ func (w *Worker) ProcessBatch(ctx context.Context) (int, error) {
 	if w.Handoff != nil {
 		offer = w.Handoff.Offer
 	}
+	start := time.Now()
 	p, err := w.Store.ProcessInbound(ctx, batch, func(tx *store.Tx, in store.Inbound) (err error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -148,6 +154,9 @@ func (w *Worker) ProcessBatch(ctx context.Context) (int, error) {
 	}
 	if err != nil {
 		return 0, err
+	}
+	if d := time.Since(start); d > slowBatch {
+		w.Log.Warn("slow intake batch", slog.Int("texts", p.Claimed), slog.Duration("took", d))
 	}
 	for id, err := range p.Failed {
 		w.Log.Error("text handed to clerk after error", slog.Int64("inbound", id), slog.Any("err", err))

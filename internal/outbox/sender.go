@@ -159,7 +159,11 @@ func (s *Sender) anyBindUp() bool {
 // outcomes are recorded as the answers come. It reports how many it leased.
 func (s *Sender) SendBatch(ctx context.Context, limit int) (int, error) {
 	owner := fmt.Sprintf("%s/%d", s.owner, s.leases.Add(1))
+	start := time.Now()
 	mts, err := s.Store.LeaseDue(ctx, owner, s.key.Key, limit, s.Lease)
+	if d := time.Since(start); d > time.Second {
+		s.Log.Warn("slow lease", slog.Int("mts", len(mts)), slog.Duration("took", d))
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -266,6 +270,7 @@ func (s *Sender) record() {
 				break more
 			}
 		}
+		start := time.Now()
 		for {
 			err := s.Store.RecordSends(ctx, batch)
 			if err == nil {
@@ -275,6 +280,9 @@ func (s *Sender) record() {
 			// again: keep trying (the lease keeps others off meanwhile).
 			s.Log.Error("record sends", slog.Int("mts", len(batch)), slog.Any("err", err))
 			time.Sleep(500 * time.Millisecond)
+		}
+		if d := time.Since(start); d > time.Second {
+			s.Log.Warn("slow record of sends", slog.Int("mts", len(batch)), slog.Duration("took", d))
 		}
 		for _, o := range batch {
 			if o.Err != nil && !errors.Is(o.Err, store.ErrRetrySoon) {
@@ -308,7 +316,11 @@ func (r *Receipts) Receipts(ctx context.Context, rs []smsgw.Receipt) []error {
 	for i, rc := range rs {
 		in[i] = store.ReceiptIn{IDs: smsgw.ReceiptIDCandidates(rc.ID), State: rc.State.String(), ErrCode: rc.Err}
 	}
+	start := time.Now()
 	_, err := r.Store.RecordReceipts(ctx, in)
+	if d := time.Since(start); d > time.Second {
+		r.log().Warn("slow record of receipts", slog.Int("receipts", len(rs)), slog.Duration("took", d))
+	}
 	errs := make([]error, len(rs))
 	if err != nil {
 		for i := range errs {

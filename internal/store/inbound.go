@@ -309,7 +309,7 @@ type Processed struct {
 func (s *Store) ProcessInbound(ctx context.Context, limit int, fn func(*Tx, Inbound) error, offer func(n int) *Lease) (Processed, error) {
 	var p Processed
 	var claimed []int64
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.inHotTx(ctx, func(tx *Tx) error {
 		p, claimed = Processed{}, nil
 		ins, err := tx.claimInbound(ctx, limit)
 		if err != nil || len(ins) == 0 {
@@ -383,7 +383,7 @@ func (tx *Tx) failInbound(ctx context.Context, id int64, cause error) error {
 // transaction of its own; when even that cannot commit, the text goes to a
 // clerk.
 func (s *Store) processOne(ctx context.Context, id int64, fn func(*Tx, Inbound) error, p *Processed) error {
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.inHotTx(ctx, func(tx *Tx) error {
 		ins, err := tx.claim(ctx, `WITH c AS (DELETE FROM inbound_queue WHERE inbound_id = $1 RETURNING inbound_id)
 			SELECT i.id, i.sender, i.recipient, i.carrier, i.body, i.received_at, i.state, i.reason
 			FROM inbound i JOIN c ON c.inbound_id = i.id WHERE i.state = 'new'`, id)

@@ -147,7 +147,7 @@ func (tx *Tx) leaseWritten(ctx context.Context, offer func(n int) *Lease) ([]MT,
 // from now.
 func (s *Store) LeaseDue(ctx context.Context, owner string, key int64, limit int, lease time.Duration) ([]MT, error) {
 	var out []MT
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.inHotTx(ctx, func(tx *Tx) error {
 		// One statement: the lease and the read of what it leased see the
 		// same snapshot.
 		rows, err := tx.tx.Query(ctx, `
