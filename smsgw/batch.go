@@ -3,11 +3,15 @@ package smsgw
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/linxGnu/gosmpp"
 	"github.com/linxGnu/gosmpp/data"
 	"github.com/linxGnu/gosmpp/pdu"
 )
+
+// commitTimeout bounds one batch's commit.
+const commitTimeout = 15 * time.Second
 
 // maxBatch bounds what one commit takes: big enough that a burst costs few
 // commits, small enough that one commit stays short.
@@ -87,7 +91,11 @@ func (q *batcher[T]) run(ctx context.Context) {
 		for _, it := range batch {
 			vs = append(vs, it.v)
 		}
-		errs := q.commit(ctx, vs)
+		// A database that hangs must not hold the binds' read loops (and a
+		// shutdown) for ever: past this, the SMSC is asked to redeliver.
+		cctx, cancel := context.WithTimeout(ctx, commitTimeout)
+		errs := q.commit(cctx, vs)
+		cancel()
 		for i, it := range batch {
 			var err error
 			if i < len(errs) {
