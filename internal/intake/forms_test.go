@@ -96,3 +96,28 @@ func TestDeliver_RedeliveredMOIsStoredOnce(t *testing.T) {
 		t.Fatalf("%d rows for one text delivered twice (%v), want 1", n, err)
 	}
 }
+
+// A long text in binary (data_coding 0x04) used to fail its join, be asked
+// again and again, and only minutes later become fragments. Now it is kept
+// whole as its bytes for a clerk, and each part acknowledged once.
+func TestDeliver_LongTextInAnUnknownAlphabetIsKeptAndAckedAtOnce(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	sim, _ := startGateway(t, &intake.Inbox{Store: st})
+	part := func(seq byte, data []byte) []byte {
+		sm := append([]byte{0x05, 0x00, 0x03, 0x7a, 0x02, seq}, data...)
+		return deliverBody(0x40, 0x04, sm, len(sm))
+	}
+	one := sim.InjectRaw("13800000021", part(1, []byte{0xde, 0xad}))
+	two := sim.InjectRaw("13800000021", part(2, []byte{0xbe, 0xef}))
+	waitFor(t, "both parts acked", func() bool { return acked(sim, one.ID) >= 1 && acked(sim, two.ID) >= 1 })
+	if a, b := acked(sim, one.ID), acked(sim, two.ID); a != 1 || b != 1 {
+		t.Fatalf("parts acked %d and %d times, want once each", a, b)
+	}
+	rows, err := st.ListInbound(context.Background(), store.InboundFilter{Sender: "13800000021"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || !strings.Contains(rows[0].Body, "deadbeef") {
+		t.Fatalf("stored %+v, want one text holding the bytes deadbeef", rows)
+	}
+}

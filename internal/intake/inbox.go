@@ -128,8 +128,7 @@ func (b *Inbox) store(ctx context.Context, mos []smsgw.MO, flood []bool) (int, e
 		}
 		text, err := mo.Text()
 		if err != nil {
-			// An alphabet we cannot decode: keep what the bytes were, for a clerk.
-			text = fmt.Sprintf("[无法解码 data_coding=%#02x] %x", mo.Part.DataCoding, mo.Part.Body)
+			text = undecodable(mo.Part.DataCoding, mo.Part.Body)
 		}
 		in := store.MO{DedupKey: mo.DedupKeys[0], AltKeys: mo.DedupKeys[1:],
 			Bind: mo.Bind, Carrier: string(mo.Carrier), Sender: mo.Sender, Recipient: mo.Recipient,
@@ -149,17 +148,31 @@ func (b *Inbox) store(ctx context.Context, mos []smsgw.MO, flood []bool) (int, e
 	return n, nil
 }
 
+// undecodable is what is stored for a text in an alphabet we cannot decode
+// (binary, or a data_coding no handset should send): its bytes, for a
+// clerk, rather than a refusal the SMSC would answer by redelivering it.
+func undecodable(dc byte, body []byte) string {
+	return fmt.Sprintf("[无法解码 data_coding=%#02x] %x", dc, body)
+}
+
 // Join decodes the parts of a long text, joined as bytes in seq order. When
 // parts are missing (a timeout hands on what came), each run of consecutive
-// parts is decoded on its own and a gap is shown as "…".
+// parts is decoded on its own and a gap is shown as "…". A long text in an
+// alphabet we cannot decode is kept as its bytes, as a single one is: it
+// never fails, so its parts are acknowledged at once.
 func Join(parts []store.Part) (string, error) {
 	if len(parts) > 0 && len(parts) == parts[0].Total {
 		ps := make([]smsgw.Part, len(parts))
+		var body []byte
 		for i, p := range parts {
 			ps[i] = smsgw.Part{Concat: true, Ref: uint16(p.Ref), Total: p.Total, Seq: p.Seq, DataCoding: p.DataCoding, Body: p.Body}
+			body = append(body, p.Body...)
 		}
 		s, _, err := smsgw.Join(ps)
-		return s, err
+		if err != nil {
+			return undecodable(parts[0].DataCoding, body), nil
+		}
+		return s, nil
 	}
 	var (
 		out  strings.Builder
