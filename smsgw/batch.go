@@ -2,6 +2,9 @@ package smsgw
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -53,11 +56,12 @@ type queued[T any] struct {
 type batcher[T any] struct {
 	in     chan queued[T]
 	commit func(ctx context.Context, vs []T) []error
+	log    *slog.Logger
 	wg     sync.WaitGroup
 }
 
-func newBatcher[T any](commit func(context.Context, []T) []error) *batcher[T] {
-	return &batcher[T]{in: make(chan queued[T], 4*maxBatch), commit: commit}
+func newBatcher[T any](commit func(context.Context, []T) []error, log *slog.Logger) *batcher[T] {
+	return &batcher[T]{in: make(chan queued[T], 4*maxBatch), commit: commit, log: log}
 }
 
 // add queues v; the bind's read loop blocks here when the batcher is
@@ -94,7 +98,7 @@ func (q *batcher[T]) run(ctx context.Context) {
 		// A database that hangs must not hold the binds' read loops (and a
 		// shutdown) for ever: past this, the SMSC is asked to redeliver.
 		cctx, cancel := context.WithTimeout(ctx, commitTimeout)
-		errs := q.commit(cctx, vs)
+		errs := q.safeCommit(cctx, vs)
 		cancel()
 		for i, it := range batch {
 			var err error
@@ -105,6 +109,19 @@ func (q *batcher[T]) run(ctx context.Context) {
 			q.wg.Done()
 		}
 	}
+}
+
+// safeCommit commits vs; a panic in the commit is logged and fails the
+// batch, whose deliver_sm are then asked again.
+func (q *batcher[T]) safeCommit(ctx context.Context, vs []T) (errs []error) {
+	defer func() {
+		if r := recover(); r != nil {
+			q.log.Error("panic committing a batch", slog.Any("panic", r), slog.Int("items", len(vs)),
+				slog.String("stack", string(debug.Stack())))
+			errs = errorsFor(len(vs), fmt.Errorf("panic: %v", r))
+		}
+	}()
+	return q.commit(ctx, vs)
 }
 
 // wait blocks until everything added so far is committed and answered.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -48,6 +49,9 @@ func (s BindState) String() string {
 // outbox tries again later, on this bind or another.
 var (
 	ErrBindDown  = errors.New("bind is not up")
+	// ErrSystem is an SMSC's own trouble (ESME_RSYSERR, ESME_RX_T_APPN):
+	// not the text's fault, but no reason to try again at once either.
+	ErrSystem = errors.New("SMSC system error")
 	ErrThrottled = errors.New("SMSC throttled the submit")
 	ErrTimeout   = errors.New("no submit_sm_resp in time")
 	ErrRejected  = errors.New("SMSC rejected the submit")
@@ -296,7 +300,33 @@ func (b *bind) closeSession() {
 // onPDU runs on gosmpp's receive goroutine for every PDU from the SMSC. Its
 // return value is the response gosmpp writes: for a deliver_sm it is built
 // only after the text is committed (see Gateway.receive).
-func (b *bind) onPDU(p pdu.PDU) (pdu.PDU, bool) {
+//
+// A panic here (in the gateway, or in a callback an answer runs) is
+// recovered: it is logged with the PDU, and the bind is dropped and bound
+// again, so that one bad PDU never takes the process down.
+func (b *bind) onPDU(p pdu.PDU) (resp pdu.PDU, closeBind bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("panic handling a PDU, dropping the bind", slog.Any("panic", r), slog.String("pdu", describePDU(p)),
+				slog.String("stack", string(debug.Stack())))
+			b.fail("panic", fmt.Errorf("%v", r))
+			resp, closeBind = nil, false
+		}
+	}()
+	return b.handle(p)
+}
+
+// describePDU names a PDU for a log line: its type, sequence number and
+// command status.
+func describePDU(p pdu.PDU) string {
+	if p == nil {
+		return "nil"
+	}
+	h := p.GetHeader()
+	return fmt.Sprintf("%T seq=%d status=%d", p, h.SequenceNumber, h.CommandStatus)
+}
+
+func (b *bind) handle(p pdu.PDU) (pdu.PDU, bool) {
 	switch req := p.(type) {
 	case *pdu.DeliverSM:
 		b.mu.Lock()
@@ -342,36 +372,46 @@ func (b *bind) sendLoop(ctx context.Context) {
 		case <-b.kick:
 		}
 		for ctx.Err() == nil {
-			if err := b.waitPause(ctx); err != nil {
-				return
-			}
-			b.mu.Lock()
-			n := min(len(b.queue), b.cfg.Window-len(b.pending))
-			up := b.sess != nil && b.State() == BindUp
-			b.mu.Unlock()
-			if n <= 0 || !up {
+			if !b.sendRound(ctx) {
 				break
-			}
-			var wait time.Duration
-			if l := b.g.opts.Limiter; l != nil && b.cfg.TPS > 0 {
-				granted, w, err := l.Take(ctx, b.cfg.Name, b.cfg.TPS, n)
-				if err != nil && ctx.Err() != nil {
-					return
-				}
-				if granted == 0 {
-					if sleep(ctx, w) != nil {
-						return
-					}
-					continue
-				}
-				n, wait = min(n, granted), w
-			}
-			b.send(n)
-			if wait > 0 && sleep(ctx, wait) != nil {
-				return
 			}
 		}
 	}
+}
+
+// sendRound puts what it may of the queue on the wire and reports whether
+// to go on at once (false: wait for the next wake-up). A panic is logged
+// and the round ends.
+func (b *bind) sendRound(ctx context.Context) (more bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("panic in the bind's sender", slog.Any("panic", r), slog.String("stack", string(debug.Stack())))
+			more = false
+		}
+	}()
+	if err := b.waitPause(ctx); err != nil {
+		return false
+	}
+	b.mu.Lock()
+	n := min(len(b.queue), b.cfg.Window-len(b.pending))
+	up := b.sess != nil && b.State() == BindUp
+	b.mu.Unlock()
+	if n <= 0 || !up {
+		return false
+	}
+	var wait time.Duration
+	if l := b.g.opts.Limiter; l != nil && b.cfg.TPS > 0 {
+		granted, w, err := l.Take(ctx, b.cfg.Name, b.cfg.TPS, n)
+		if err != nil && ctx.Err() != nil {
+			return false
+		}
+		if granted == 0 {
+			return sleep(ctx, w) == nil
+		}
+		n, wait = min(n, granted), w
+	}
+	b.send(n)
+	return wait <= 0 || sleep(ctx, wait) == nil
 }
 
 // send puts up to n queued parts on the wire.
@@ -449,7 +489,8 @@ func (b *bind) answered(seq int32, resp pdu.PDU) {
 		}
 		err = fmt.Errorf("%w (%s)", ErrThrottled, r.CommandStatus)
 	case data.ESME_RSYSERR, data.ESME_RX_T_APPN:
-		err = fmt.Errorf("%w: %s", ErrBindDown, r.CommandStatus)
+		b.g.metrics.systemError(b.cfg)
+		err = fmt.Errorf("%w: %s", ErrSystem, r.CommandStatus)
 	default:
 		err = fmt.Errorf("%w: %s", ErrRejected, r.CommandStatus)
 	}

@@ -134,13 +134,13 @@ func New(o Options) *Gateway {
 			}
 		}
 		return errs
-	})
+	}, o.Log)
 	g.receipts = newBatcher(func(ctx context.Context, rs []Receipt) []error {
 		if o.Receipts == nil {
 			return nil
 		}
 		return o.Receipts.Receipts(ctx, rs)
-	})
+	}, o.Log)
 	for _, c := range o.Binds {
 		g.binds = append(g.binds, newBind(c, g))
 	}

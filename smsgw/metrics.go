@@ -14,6 +14,7 @@ type Metrics struct {
 	latency   *prometheus.HistogramVec
 	receipts  *prometheus.CounterVec
 	throttled *prometheus.CounterVec
+	syserr    *prometheus.CounterVec
 }
 
 // NewMetrics registers the gateway's series with reg.
@@ -32,8 +33,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Delivery receipts received, by state."}, []string{"carrier", "state"}),
 		throttled: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "huamu_smpp_throttled_total",
 			Help: "Submits the SMSC answered with ESME_RTHROTTLED or ESME_RMSGQFUL, by bind."}, []string{"bind"}),
+		syserr: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "huamu_smpp_system_errors_total",
+			Help: "Submits the SMSC answered with ESME_RSYSERR or ESME_RX_T_APPN, by bind; each MT backs off and fails after its attempts."},
+			[]string{"bind"}),
 	}
-	reg.MustRegister(m.bindUp, m.moTotal, m.mtParts, m.latency, m.receipts, m.throttled)
+	reg.MustRegister(m.bindUp, m.moTotal, m.mtParts, m.latency, m.receipts, m.throttled, m.syserr)
 	return m
 }
 
@@ -74,6 +78,12 @@ func (m *Metrics) submitLatency(c BindConfig, d time.Duration) {
 func (m *Metrics) receipt(c BindConfig, s ReceiptState) {
 	if m != nil {
 		m.receipts.WithLabelValues(string(c.Carrier), s.String()).Inc()
+	}
+}
+
+func (m *Metrics) systemError(c BindConfig) {
+	if m != nil {
+		m.syserr.WithLabelValues(c.Name).Inc()
 	}
 }
 

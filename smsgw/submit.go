@@ -168,7 +168,7 @@ func severity(err error) int {
 	switch {
 	case errors.Is(err, ErrRejected):
 		return 3
-	case errors.Is(err, ErrTimeout):
+	case errors.Is(err, ErrTimeout), errors.Is(err, ErrSystem):
 		return 2
 	case errors.Is(err, ErrThrottled):
 		return 1

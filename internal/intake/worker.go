@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"huamu/internal/exchange"
@@ -100,7 +101,7 @@ func (w *Worker) sweep(ctx context.Context, kick chan struct{}) {
 
 func (w *Worker) loop(ctx context.Context, kick chan struct{}) {
 	for ctx.Err() == nil {
-		n, err := w.ProcessBatch(context.WithoutCancel(ctx))
+		n, err := w.safeBatch(context.WithoutCancel(ctx))
 		if err != nil {
 			w.Log.Error("intake", slog.Any("err", err))
 			select { // the database is away: do not spin
@@ -122,6 +123,18 @@ func (w *Worker) loop(ctx context.Context, kick chan struct{}) {
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
+}
+
+// safeBatch is ProcessBatch with a panic outside a text's handling (those
+// are the text's failure) turned into an error, so the loop goes on.
+func (w *Worker) safeBatch(ctx context.Context) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			w.Log.Error("panic in an intake batch", slog.Any("panic", r), slog.String("stack", string(debug.Stack())))
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return w.ProcessBatch(ctx)
 }
 
 // ProcessBatch handles up to Batch of the oldest waiting texts in one

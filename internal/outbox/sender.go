@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -128,11 +129,13 @@ func (s *Sender) lease(ctx context.Context) {
 		room := int64(s.InFlight) - s.inflight.Load()
 		n := 0
 		if room > 0 && s.anyBindUp() {
-			var err error
-			n, err = s.SendBatch(ctx, int(room))
-			if err != nil {
-				s.Log.Error("lease MTs", slog.Any("err", err))
-			}
+			func() {
+				defer startstop.Recover(s.Log, "lease MTs")
+				var err error
+				if n, err = s.SendBatch(ctx, int(room)); err != nil {
+					s.Log.Error("lease MTs", slog.Any("err", err))
+				}
+			}()
 		}
 		if n > 0 && int64(n) >= room/2 {
 			continue // more may be due: go on while there is room
@@ -217,20 +220,34 @@ func (s *Sender) Take(l *store.Lease, mts []store.MT) {
 // send hands leased MTs to the gateway; their outcomes come back to record.
 func (s *Sender) send(mts []store.MT) {
 	for _, m := range mts {
-		skip := map[int]bool{}
-		for _, seq := range m.SentSeqs {
-			skip[seq] = true
-		}
-		if m.Retaken {
-			s.Log.Warn("resending parts whose fate a dead attempt left unknown", slog.Int64("outbox", m.ID))
-		}
-		// The reference follows from the row, so that parts sent in two
-		// attempts still join on the handset.
-		s.Gateway.Enqueue(smsgw.MT{To: m.Recipient, Text: m.Body, Carrier: smsgw.Carrier(m.CarrierOverride),
-			Ref: uint16(m.ID%255) + 1, Skip: skip}, func(r smsgw.Submitted, err error) {
-			s.results <- outcome(m, r, err)
-		})
+		s.sendOne(m)
 	}
+}
+
+// sendOne hands m to the gateway. A panic while doing so is recorded as
+// m's outcome (it is tried again after a backoff), so that nothing leased
+// is left unaccounted for; m's outcome is recorded once whatever happens.
+func (s *Sender) sendOne(m store.MT) {
+	var once sync.Once
+	deliver := func(o store.SendOutcome) { once.Do(func() { s.results <- o }) }
+	defer func() {
+		if r := recover(); r != nil {
+			s.Log.Error("panic handing an MT to the gateway", slog.Int64("outbox", m.ID), slog.Any("panic", r),
+				slog.String("stack", string(debug.Stack())))
+			deliver(store.SendOutcome{MT: m, Err: fmt.Errorf("panic: %v", r)})
+		}
+	}()
+	skip := map[int]bool{}
+	for _, seq := range m.SentSeqs {
+		skip[seq] = true
+	}
+	if m.Retaken {
+		s.Log.Warn("resending parts whose fate a dead attempt left unknown", slog.Int64("outbox", m.ID))
+	}
+	// The reference follows from the row, so that parts sent in two
+	// attempts still join on the handset.
+	s.Gateway.Enqueue(smsgw.MT{To: m.Recipient, Text: m.Body, Carrier: smsgw.Carrier(m.CarrierOverride),
+		Ref: uint16(m.ID%255) + 1, Skip: skip}, func(r smsgw.Submitted, err error) { deliver(outcome(m, r, err)) })
 }
 
 // outcome turns the gateway's answer into what the store records.
@@ -247,6 +264,9 @@ func outcome(m store.MT, r smsgw.Submitted, err error) store.SendOutcome {
 		// Not the text's fault: try again soon without spending an attempt.
 		err = fmt.Errorf("%w: %v", store.ErrRetrySoon, err)
 	}
+	// Anything else — an SMSC's system error (smsgw.ErrSystem), a part
+	// unanswered — spends an attempt and backs off, and the MT fails after
+	// its last attempt, while the other MTs go on.
 	o.Err = err
 	return o
 }
@@ -272,7 +292,7 @@ func (s *Sender) record() {
 		}
 		start := time.Now()
 		for {
-			err := s.Store.RecordSends(ctx, batch)
+			err := s.recordBatch(ctx, batch)
 			if err == nil {
 				break
 			}
@@ -296,6 +316,18 @@ func (s *Sender) record() {
 		default:
 		}
 	}
+}
+
+// recordBatch records a batch of outcomes; a panic is an error, and the
+// batch is tried again.
+func (s *Sender) recordBatch(ctx context.Context, batch []store.SendOutcome) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.Log.Error("panic recording sends", slog.Any("panic", r), slog.String("stack", string(debug.Stack())))
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return s.Store.RecordSends(ctx, batch)
 }
 
 // Receipts records delivery receipts. It implements smsgw.ReceiptSink.

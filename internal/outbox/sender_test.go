@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/linxGnu/gosmpp/data"
+
 	"huamu/internal/intake"
 	"huamu/internal/outbox"
 	"huamu/internal/pgtest"
@@ -208,4 +210,30 @@ func TestSend_BindRateHoldsUnderThePipeline(t *testing.T) {
 			t.Fatalf("%d parts within a second from part %d, want at most 24 (20 TPS and a bucket of 4)", in, i)
 		}
 	}
+}
+
+// An SMSC's system error (ESME_RSYSERR) used to count as "bind down" and be
+// tried again every second, for ever. It spends an attempt and backs off,
+// and the texts behind it are not held up.
+func TestSend_ASystemErrorBacksOffWithoutStallingOthers(t *testing.T) {
+	r := newRig(t, 4, 0)
+	r.sim.Refuse(1, data.ESME_RSYSERR)
+	r.enqueue(t, "13800000001", "第一条")
+	waitFor(t, "the refused MT back in the queue", 10*time.Second, func() bool {
+		rows, _ := r.st.ListOutbox(context.Background(), store.OutboxFilter{Recipient: "13800000001"})
+		return len(rows) == 1 && rows[0].Attempts == 1 && strings.Contains(rows[0].LastError, "SYSERR")
+	})
+	refusedAt := time.Now()
+	r.enqueue(t, "13800000002", "第二条")
+	waitFor(t, "the second MT delivered", 5*time.Second, func() bool {
+		rows, _ := r.st.ListOutbox(context.Background(), store.OutboxFilter{Recipient: "13800000002"})
+		return len(rows) == 1 && rows[0].State == "delivered"
+	})
+	if time.Since(refusedAt) > store.Backoff(1) {
+		t.Fatalf("the second MT waited %v, as long as the refused one's backoff", time.Since(refusedAt))
+	}
+	waitFor(t, "the refused MT delivered after its backoff", 10*time.Second, func() bool {
+		rows, _ := r.st.ListOutbox(context.Background(), store.OutboxFilter{Recipient: "13800000001"})
+		return rows[0].State == "delivered"
+	})
 }

@@ -83,6 +83,8 @@ type Server struct {
 	nextRef     uint16
 	throttle    int // submits still to answer with ESME_RTHROTTLED
 	throttledAt []time.Time
+	refuse      int                    // submits still to answer with refuseWith
+	refuseWith  data.CommandStatusType // e.g. ESME_RSYSERR
 	wake        chan struct{}
 	changed     chan struct{} // closed and replaced whenever state changes
 	seq         atomic.Uint32 // sequence numbers of the deliver_sm it sends
@@ -183,6 +185,14 @@ func (s *Server) DropConnections() {
 func (s *Server) Throttle(n int) {
 	s.mu.Lock()
 	s.throttle = n
+	s.mu.Unlock()
+}
+
+// Refuse answers the next n submit_sm with status, as an SMSC in trouble
+// does (ESME_RSYSERR, ESME_RX_T_APPN).
+func (s *Server) Refuse(n int, status data.CommandStatusType) {
+	s.mu.Lock()
+	s.refuse, s.refuseWith = n, status
 	s.mu.Unlock()
 }
 
@@ -504,6 +514,13 @@ func (c *conn) submit(req *pdu.SubmitSM) bool {
 	if !c.bound || c.bindType == pdu.Receiver {
 		c.s.mu.Unlock()
 		resp.CommandStatus = data.ESME_RINVBNDSTS
+		return c.writeLocked(resp) == nil
+	}
+	if c.s.refuse > 0 {
+		c.s.refuse--
+		status := c.s.refuseWith
+		c.s.mu.Unlock()
+		resp.CommandStatus = status
 		return c.writeLocked(resp) == nil
 	}
 	if c.s.throttle > 0 {

@@ -6,6 +6,8 @@ package startstop
 
 import (
 	"context"
+	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -79,5 +81,16 @@ func Every(ctx context.Context, d time.Duration, fn func(ctx context.Context)) {
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// Recover, deferred at the top of a goroutine's loop or of one round of
+// it, turns a panic into a log line with its stack, so that one bad text or
+// PDU never takes the process down. It reports nothing: the caller goes on
+// with its next round.
+func Recover(log *slog.Logger, what string) {
+	if r := recover(); r != nil {
+		log.Error("recovered from a panic", slog.String("in", what), slog.Any("panic", r),
+			slog.String("stack", string(debug.Stack())))
 	}
 }
