@@ -89,3 +89,8 @@ BEGIN
 END $$;
 CREATE TRIGGER outbox_enqueue AFTER INSERT ON outbox REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION outbox_enqueue();
+
+-- A receipt's message id names a part only among the parts sent on the
+-- binds of the SMSC account it came from (another SMSC may use the same
+-- id): one that waits for its part keeps those binds.
+ALTER TABLE early_receipts ADD COLUMN binds text[] NOT NULL DEFAULT '{}';

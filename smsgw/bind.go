@@ -48,10 +48,10 @@ func (s BindState) String() string {
 // Errors a submit can end with. All but ErrRejected are transient: the
 // outbox tries again later, on this bind or another.
 var (
-	ErrBindDown  = errors.New("bind is not up")
+	ErrBindDown = errors.New("bind is not up")
 	// ErrSystem is an SMSC's own trouble (ESME_RSYSERR, ESME_RX_T_APPN):
 	// not the text's fault, but no reason to try again at once either.
-	ErrSystem = errors.New("SMSC system error")
+	ErrSystem    = errors.New("SMSC system error")
 	ErrThrottled = errors.New("SMSC throttled the submit")
 	ErrTimeout   = errors.New("no submit_sm_resp in time")
 	ErrRejected  = errors.New("SMSC rejected the submit")
@@ -73,6 +73,7 @@ const (
 // submit_sm_resp is matched to its part by sequence number.
 type bind struct {
 	cfg   BindConfig
+	peers []string // names of the binds to the same SMSC account, this one's included
 	g     *Gateway
 	log   *slog.Logger
 	state atomic.Int32

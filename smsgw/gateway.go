@@ -144,6 +144,14 @@ func New(o Options) *Gateway {
 	for _, c := range o.Binds {
 		g.binds = append(g.binds, newBind(c, g))
 	}
+	// A receipt may come on any bind to the same SMSC account.
+	for _, b := range g.binds {
+		for _, p := range g.binds {
+			if p.cfg.Addr == b.cfg.Addr && p.cfg.SystemID == b.cfg.SystemID {
+				b.peers = append(b.peers, p.cfg.Name)
+			}
+		}
+	}
 	return g
 }
 
@@ -285,6 +293,7 @@ func (g *Gateway) receive(b *bind, sess *gosmpp.Session, req *pdu.DeliverSM) pdu
 			return resp
 		}
 		g.metrics.receipt(b.cfg, r.State)
+		r.Binds = b.peers
 		g.receipts.add(r, a)
 		return nil
 	}

@@ -99,6 +99,11 @@ var statWords = map[string]ReceiptState{
 type Receipt struct {
 	// ID is the message id the receipt is about, as the SMSC wrote it.
 	ID string
+	// Binds are the binds to the SMSC account the receipt came from (the
+	// bind it came on and any other to the same address and system_id):
+	// its message id names a part sent on one of them, and only there —
+	// another SMSC may well use the same id.
+	Binds []string
 	// State is the delivery state; StateUnknown if stat: held a word we do
 	// not know (Stat then keeps it, e.g. a carrier's "MK:0012").
 	State ReceiptState
@@ -298,12 +303,16 @@ const maxIDDigits = 40
 // when it is all hex digits (leading zeros dropped). Index a sent message
 // under every candidate of its submit_sm_resp id and look a receipt up by
 // every candidate of its id; prefer an exact match when several hit.
+//
+// The first candidate is the id exactly as written, so that a match in that
+// form can be preferred over one in another.
 func ReceiptIDCandidates(id string) []string {
-	id = strings.ToLower(strings.TrimSpace(id))
+	exact := strings.TrimSpace(id)
+	id = strings.ToLower(exact)
 	if id == "" {
 		return nil
 	}
-	out := []string{id}
+	out := []string{exact}
 	add := func(s string) {
 		for _, o := range out {
 			if o == s {
@@ -312,6 +321,7 @@ func ReceiptIDCandidates(id string) []string {
 		}
 		out = append(out, s)
 	}
+	add(id)
 	if len(id) > maxIDDigits {
 		return out
 	}

@@ -168,6 +168,9 @@ func TestReceiptIDCandidates_MatchHexAndDecimal(t *testing.T) {
 	if c := ReceiptIDCandidates("  "); c != nil {
 		t.Fatalf("blank id candidates = %q; want none", c)
 	}
+	if c := ReceiptIDCandidates(" 0A1B "); c[0] != "0A1B" || c[1] != "0a1b" {
+		t.Fatalf("candidates %q, want the id exactly as written first, then lower-cased", c)
+	}
 }
 
 func intersects(a, b []string) bool {

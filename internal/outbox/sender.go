@@ -346,7 +346,7 @@ var _ smsgw.ReceiptSink = (*Receipts)(nil)
 func (r *Receipts) Receipts(ctx context.Context, rs []smsgw.Receipt) []error {
 	in := make([]store.ReceiptIn, len(rs))
 	for i, rc := range rs {
-		in[i] = store.ReceiptIn{IDs: smsgw.ReceiptIDCandidates(rc.ID), State: rc.State.String(), ErrCode: rc.Err}
+		in[i] = store.ReceiptIn{IDs: smsgw.ReceiptIDCandidates(rc.ID), Binds: rc.Binds, State: rc.State.String(), ErrCode: rc.Err}
 	}
 	start := time.Now()
 	_, err := r.Store.RecordReceipts(ctx, in)

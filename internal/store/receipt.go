@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -18,9 +17,12 @@ import (
 var finalStates = []string{"delivered", "expired", "deleted", "undeliverable", "accepted", "rejected", "skipped"}
 
 // ReceiptIn is a delivery receipt to record: the forms its message id may
-// take (smsgw.ReceiptIDCandidates) and the state it reports.
+// take, the form exactly as written first (smsgw.ReceiptIDCandidates), the
+// binds of the SMSC account it came from (none: any), and the state it
+// reports.
 type ReceiptIn struct {
 	IDs     []string
+	Binds   []string
 	State   string
 	ErrCode string
 }
@@ -48,31 +50,8 @@ func (s *Store) RecordReceipts(ctx context.Context, rs []ReceiptIn) ([]Receipted
 	out := make([]Receipted, len(rs))
 	err := s.inTxRetrying(ctx, func(tx *Tx) error {
 		clear(out)
-		var ids, states, errs []string
-		var idx []int32
-		for i, r := range rs {
-			for _, id := range r.IDs {
-				ids, idx, states, errs = append(ids, id), append(idx, int32(i)), append(states, r.State), append(errs, r.ErrCode)
-			}
-		}
-		rows, err := tx.tx.Query(ctx, `UPDATE outbox_parts p SET state = v.state, error_code = v.err, receipt_at = $1
-			FROM unnest($2::text[], $3::int[], $4::text[], $5::text[]) AS v(id, i, state, err)
-			WHERE p.smsc_message_id = v.id AND p.smsc_message_id <> ''
-			RETURNING v.i, p.outbox_id`, tx.Now, ids, idx, states, errs)
-		if err != nil {
-			return interpret(err, "回执")
-		}
-		for rows.Next() {
-			var i int32
-			var id int64
-			if err := rows.Scan(&i, &id); err != nil {
-				rows.Close()
-				return interpret(err, "回执")
-			}
-			out[i] = Receipted{Matched: true, OutboxID: id}
-		}
-		if err := rows.Err(); err != nil {
-			return interpret(err, "回执")
+		if err := tx.matchReceipts(ctx, rs, out, nil); err != nil {
+			return err
 		}
 		var touched []int64
 		var unmatched []int
@@ -92,22 +71,17 @@ func (s *Store) RecordReceipts(ctx context.Context, rs []ReceiptIn) ([]Receipted
 			if err := tx.lockReceiptShards(ctx, unmatchedIDs); err != nil {
 				return err
 			}
+			if err := tx.matchReceipts(ctx, rs, out, unmatched); err != nil {
+				return err
+			}
 			for _, i := range unmatched {
 				r := rs[i]
-				var id int64
-				err := tx.tx.QueryRow(ctx, `UPDATE outbox_parts SET state = $2, error_code = $3, receipt_at = $4
-					WHERE smsc_message_id = ANY($1) AND smsc_message_id <> '' RETURNING outbox_id`,
-					r.IDs, r.State, r.ErrCode, tx.Now).Scan(&id)
-				if err == nil {
-					out[i] = Receipted{Matched: true, OutboxID: id}
-					touched = append(touched, id)
+				if out[i].Matched {
+					touched = append(touched, out[i].OutboxID)
 					continue
 				}
-				if !errors.Is(err, pgx.ErrNoRows) {
-					return interpret(err, "回执")
-				}
-				if _, err := tx.tx.Exec(ctx, `INSERT INTO early_receipts (candidates, state, error_code, received_at)
-					VALUES ($1, $2, $3, $4)`, r.IDs, r.State, r.ErrCode, tx.Now); err != nil {
+				if _, err := tx.tx.Exec(ctx, `INSERT INTO early_receipts (candidates, binds, state, error_code, received_at)
+					VALUES ($1, $2, $3, $4, $5)`, r.IDs, binds(r.Binds), r.State, r.ErrCode, tx.Now); err != nil {
 					return interpret(err, "回执")
 				}
 			}
@@ -115,6 +89,72 @@ func (s *Store) RecordReceipts(ctx context.Context, rs []ReceiptIn) ([]Receipted
 		return tx.settleAll(ctx, touched)
 	})
 	return out, err
+}
+
+// matchReceipts gives each receipt of rs (those at only, when only is not
+// nil) to its part: the part sent on one of the receipt's binds whose
+// message id is one of the receipt's forms, the exact form before the
+// others. It fills out for the receipts it matched.
+func (tx *Tx) matchReceipts(ctx context.Context, rs []ReceiptIn, out []Receipted, only []int) error {
+	var ids, bindOf, states, errs []string
+	var idx, rank []int32
+	add := func(i int) {
+		r := rs[i]
+		scope := r.Binds
+		if len(scope) == 0 {
+			scope = []string{""} // any bind
+		}
+		for k, id := range r.IDs {
+			for _, b := range scope {
+				ids, bindOf, idx, rank = append(ids, id), append(bindOf, b), append(idx, int32(i)), append(rank, int32(k))
+			}
+		}
+		states, errs = append(states, r.State), append(errs, r.ErrCode)
+	}
+	var stateIdx []int32
+	if only == nil {
+		for i := range rs {
+			add(i)
+			stateIdx = append(stateIdx, int32(i))
+		}
+	} else {
+		for _, i := range only {
+			add(i)
+			stateIdx = append(stateIdx, int32(i))
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := tx.tx.Query(ctx, `
+		WITH m AS (
+			SELECT DISTINCT ON (v.i) v.i, p.outbox_id, p.seq
+			FROM unnest($1::text[], $2::text[], $3::int[], $4::int[]) AS v(id, bind, i, r)
+			JOIN outbox_parts p ON p.smsc_message_id = v.id AND p.smsc_message_id <> ''
+			JOIN outbox o ON o.id = p.outbox_id AND (v.bind = '' OR o.bind = v.bind)
+			ORDER BY v.i, v.r, p.outbox_id DESC)
+		UPDATE outbox_parts p SET state = s.state, error_code = s.err, receipt_at = $5
+		FROM m JOIN unnest($6::int[], $7::text[], $8::text[]) AS s(i, state, err) ON s.i = m.i
+		WHERE p.outbox_id = m.outbox_id AND p.seq = m.seq
+		RETURNING m.i, p.outbox_id`, ids, bindOf, idx, rank, tx.Now, stateIdx, states, errs)
+	if err != nil {
+		return interpret(err, "回执")
+	}
+	var i int32
+	var id int64
+	_, err = pgx.ForEachRow(rows, []any{&i, &id}, func() error {
+		out[i] = Receipted{Matched: true, OutboxID: id}
+		return nil
+	})
+	return interpret(err, "回执")
+}
+
+// binds is a text[] never NULL.
+func binds(b []string) []string {
+	if b == nil {
+		return []string{}
+	}
+	return b
 }
 
 // receiptShards is how many advisory locks split the message ids between
@@ -183,10 +223,14 @@ func (s *Store) ApplyEarlyReceipts(ctx context.Context) (int, error) {
 	err := s.InTx(ctx, func(tx *Tx) error {
 		rows, err := tx.tx.Query(ctx, `WITH r AS (
 				DELETE FROM early_receipts e
-				WHERE EXISTS (SELECT 1 FROM outbox_parts p WHERE p.smsc_message_id = ANY(e.candidates) AND p.smsc_message_id <> '')
-				RETURNING candidates, state, error_code, received_at)
+				WHERE EXISTS (SELECT 1 FROM outbox_parts p JOIN outbox o ON o.id = p.outbox_id
+					WHERE p.smsc_message_id = ANY(e.candidates) AND p.smsc_message_id <> ''
+						AND (cardinality(e.binds) = 0 OR o.bind = ANY(e.binds)))
+				RETURNING candidates, binds, state, error_code, received_at)
 			UPDATE outbox_parts p SET state = r.state, error_code = r.error_code, receipt_at = r.received_at
-			FROM r WHERE p.smsc_message_id = ANY(r.candidates) AND p.smsc_message_id <> ''
+			FROM r, outbox o
+			WHERE p.smsc_message_id = ANY(r.candidates) AND p.smsc_message_id <> '' AND o.id = p.outbox_id
+				AND (cardinality(r.binds) = 0 OR o.bind = ANY(r.binds))
 			RETURNING p.outbox_id`)
 		if err != nil {
 			return interpret(err, "回执")

@@ -9,6 +9,7 @@ import (
 
 	"huamu/internal/pgtest"
 	"huamu/internal/store"
+	"huamu/smsgw"
 )
 
 // sendAll sends every due MT, each part accepted with the id prefix+seq, on
@@ -191,5 +192,59 @@ func TestLeaseDue_PartsOfAKilledAttemptAreSkippedOrResentAsAmbiguous(t *testing.
 	err := st.Pool().QueryRow(ctx, `SELECT state, parts, ambiguous_parts FROM outbox WHERE id = $1`, m.ID).Scan(&state, &parts, &ambiguous)
 	if err != nil || state != "submitted" || parts != 3 || ambiguous != 2 {
 		t.Fatalf("state %s parts %d ambiguous %d (%v), want submitted, 3, 2", state, parts, ambiguous, err)
+	}
+}
+
+// Two SMSCs may hand out the same message id: a receipt settles only the
+// part sent on a bind of the SMSC account it came from.
+func TestReceipt_MatchesOnlyPartsSentOnItsAccountsBinds(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	enqueue(t, st, 2)
+	ctx := context.Background()
+	n := 0
+	sendDue(t, st, func(m store.MT) store.SendOutcome {
+		n++
+		bind := []string{"mobile-1", "unicom-1"}[n-1]
+		return store.SendOutcome{Bind: bind, Total: 1, Parts: []store.SentPart{{Seq: 1, MessageID: "100001"}}}
+	})
+	rs, err := st.RecordReceipts(ctx, []store.ReceiptIn{{IDs: []string{"100001"}, Binds: []string{"unicom-1"}, State: "undeliverable"}})
+	if err != nil || !rs[0].Matched {
+		t.Fatal(rs, err)
+	}
+	var mobile, unicom string
+	if err := st.Pool().QueryRow(ctx, `SELECT
+		(SELECT p.state FROM outbox_parts p JOIN outbox o ON o.id = p.outbox_id WHERE o.bind = 'mobile-1'),
+		(SELECT p.state FROM outbox_parts p JOIN outbox o ON o.id = p.outbox_id WHERE o.bind = 'unicom-1')`).Scan(&mobile, &unicom); err != nil {
+		t.Fatal(err)
+	}
+	if mobile != "submitted" || unicom != "undeliverable" {
+		t.Fatalf("parts %s (mobile) and %s (unicom), want the unicom one's receipt to touch only it", mobile, unicom)
+	}
+}
+
+// A receipt's id in the form its part was recorded under wins over a
+// reading of it in another base: "a" is the part "a", not the part "10".
+func TestReceipt_PrefersTheExactFormOfItsID(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	enqueue(t, st, 2)
+	ctx := context.Background()
+	ids := []string{"10", "a"}
+	n := 0
+	sendDue(t, st, func(m store.MT) store.SendOutcome {
+		n++
+		return store.SendOutcome{Bind: "mobile-1", Total: 1, Parts: []store.SentPart{{Seq: 1, MessageID: ids[n-1]}}}
+	})
+	rs, err := st.RecordReceipts(ctx, []store.ReceiptIn{{IDs: smsgw.ReceiptIDCandidates("a"), Binds: []string{"mobile-1"}, State: "delivered"}})
+	if err != nil || !rs[0].Matched {
+		t.Fatal(rs, err)
+	}
+	var ten, a string
+	if err := st.Pool().QueryRow(ctx, `SELECT
+		(SELECT state FROM outbox_parts WHERE smsc_message_id = '10'), (SELECT state FROM outbox_parts WHERE smsc_message_id = 'a')`).
+		Scan(&ten, &a); err != nil {
+		t.Fatal(err)
+	}
+	if a != "delivered" || ten != "submitted" {
+		t.Fatalf("part a %s, part 10 %s; want the receipt for a to settle a only", a, ten)
 	}
 }

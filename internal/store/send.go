@@ -236,13 +236,13 @@ func (s *Store) RecordSends(ctx context.Context, outs []SendOutcome) error {
 	return s.inTxRetrying(ctx, func(tx *Tx) error {
 		var pOut []int64
 		var pSeq []int32
-		var pMsg []string
+		var pMsg, pBind []string
 		for _, o := range outs {
 			for _, p := range o.Parts {
-				pOut, pSeq, pMsg = append(pOut, o.MT.ID), append(pSeq, int32(p.Seq)), append(pMsg, p.MessageID)
+				pOut, pSeq, pMsg, pBind = append(pOut, o.MT.ID), append(pSeq, int32(p.Seq)), append(pMsg, p.MessageID), append(pBind, o.Bind)
 			}
 		}
-		receipted, err := tx.recordParts(ctx, pOut, pSeq, pMsg)
+		receipted, err := tx.recordParts(ctx, pOut, pSeq, pMsg, pBind)
 		if err != nil {
 			return err
 		}
@@ -367,7 +367,7 @@ func (s *Store) RecordSends(ctx context.Context, outs []SendOutcome) error {
 // recordParts stores the SMSC's id for each accepted part (a part left
 // "submitting" by an older version is completed), then gives each the
 // receipt that may have overtaken it, and returns the MTs that got one.
-func (tx *Tx) recordParts(ctx context.Context, outbox []int64, seq []int32, msgID []string) ([]int64, error) {
+func (tx *Tx) recordParts(ctx context.Context, outbox []int64, seq []int32, msgID, bind []string) ([]int64, error) {
 	if len(outbox) == 0 {
 		return nil, nil
 	}
@@ -385,11 +385,17 @@ func (tx *Tx) recordParts(ctx context.Context, outbox []int64, seq []int32, msgI
 	if err := tx.lockReceiptShards(ctx, msgID); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.Query(ctx, `WITH r AS (
-			DELETE FROM early_receipts WHERE candidates && $1::text[] RETURNING candidates, state, error_code, received_at)
+	rows, err := tx.tx.Query(ctx, `WITH v AS (
+			SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) AS v(id, outbox, bind)),
+		r AS (
+			DELETE FROM early_receipts e WHERE e.candidates && $1::text[] AND EXISTS (
+				SELECT 1 FROM v WHERE e.candidates @> ARRAY[v.id] AND (cardinality(e.binds) = 0 OR v.bind = ANY(e.binds)))
+			RETURNING e.candidates, e.binds, e.state, e.error_code, e.received_at)
 		UPDATE outbox_parts p SET state = r.state, error_code = r.error_code, receipt_at = r.received_at
-		FROM r WHERE p.smsc_message_id = ANY(r.candidates) AND p.outbox_id = ANY($2)
-		RETURNING p.outbox_id`, msgID, outbox)
+		FROM r, v
+		WHERE p.outbox_id = v.outbox AND p.smsc_message_id = v.id AND v.id = ANY(r.candidates)
+			AND (cardinality(r.binds) = 0 OR v.bind = ANY(r.binds))
+		RETURNING p.outbox_id`, msgID, outbox, bind)
 	if err != nil {
 		return nil, interpret(err, "回执")
 	}
