@@ -215,5 +215,5 @@ func TestIsReceipt(t *testing.T) {
 func ExampleParseReceiptText() {
 	r, _ := ParseReceiptText("id:4D2 sub:001 dlvrd:001 submit date:2511281530 done date:2511281531 stat:DELIVRD err:000 text:桂花")
 	fmt.Println(r.ID, r.State, r.State.Final(), ReceiptIDCandidates(r.ID))
-	// Output: 4D2 delivered true [4d2 1234]
+	// Output: 4D2 delivered true [4D2 4d2 1234]
 }
