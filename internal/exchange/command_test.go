@@ -7,8 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"huamu/internal/store"
 	"huamu/matching"
 	"huamu/smsgw"
+	"huamu/smsgw/grammar"
 )
 
 func TestCancel_OwnListingByIDOrBareWhenOnlyOne(t *testing.T) {
@@ -271,5 +273,39 @@ func TestNotify_DigestsWaitForDaytime(t *testing.T) {
 	b.clock.Add(7 * time.Hour) // 08:00
 	if rep, _ := newExpirer(b).RunOnce(context.Background()); rep.Digests.Texts != 1 {
 		t.Errorf("no digest in the morning: %+v", rep)
+	}
+}
+
+// A number whose long texts keep coming incomplete is told so once in half
+// an hour, not once per fragment: each fragment still goes to a clerk.
+func TestFragment_IsAnsweredAtMostOnceInAWindow(t *testing.T) {
+	b := newBench(t)
+	ctx := context.Background()
+	fragment := func() []store.MT {
+		n := b.seq.Add(1)
+		id, _, err := b.st.InsertInbound(ctx, store.MO{DedupKey: fmt.Sprintf("f%d", n), Bind: "test", Sender: "13800000001",
+			Body: "出售紫薇 地径5公分…", Hold: grammar.ReasonFragment})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.st.ClaimInbound(ctx, func(tx *store.Tx, in store.Inbound) error { return b.ex.HandleInbound(ctx, tx, in) }); err != nil {
+			t.Fatal(err)
+		}
+		if in := b.inbound(t, "13800000001"); in.State != "needs_clerk" {
+			t.Fatalf("fragment in state %s, want needs_clerk", in.State)
+		}
+		return b.sentFor(t, id)
+	}
+	if got := fragment(); len(got) != 1 {
+		t.Fatalf("first fragment got %d replies, want 1", len(got))
+	}
+	for range 3 {
+		if got := fragment(); len(got) != 0 {
+			t.Fatalf("a later fragment got %d replies, want none within the window", len(got))
+		}
+	}
+	b.clock.Add(31 * time.Minute)
+	if got := fragment(); len(got) != 1 {
+		t.Fatalf("a fragment after the window got %d replies, want 1", len(got))
 	}
 }

@@ -67,8 +67,18 @@ const reasonOutOfBounds = "out_of_bounds"
 func (s *Service) HandleInbound(ctx context.Context, tx *store.Tx, in store.Inbound) error {
 	id := in.ID
 	if in.Reason == grammar.ReasonFragment {
-		// Parts of a long text that never all came: a clerk pieces it together.
-		if err := s.reply(ctx, tx, id, in.Sender, grammar.JunkReply(grammar.ReasonFragment, s.sigLen()), "reply"); err != nil {
+		// Parts of a long text that never all came: a clerk pieces it
+		// together. The sender is told once in a while, not once per
+		// fragment: parts sent with a fresh reference each time would
+		// otherwise each buy a reply.
+		told, err := tx.SentSince(ctx, in.Sender, kindFragment, tx.Now.Add(-fragmentReplyEvery))
+		if err != nil {
+			return err
+		}
+		if told {
+			return tx.FinishInbound(ctx, id, stateNeedsClerk, "长短信不完整，转人工（近期已提示过，未再回复）", grammar.ReasonFragment, nil)
+		}
+		if err := s.reply(ctx, tx, id, in.Sender, grammar.JunkReply(grammar.ReasonFragment, s.sigLen()), kindFragment); err != nil {
 			return err
 		}
 		return tx.FinishInbound(ctx, id, stateNeedsClerk, "长短信不完整，转人工", grammar.ReasonFragment, nil)

@@ -19,7 +19,12 @@ const (
 	kindMatchReply = "match_reply" // the best offers, answering a new demand
 	kindOrder      = "order"       // an order's news, to a party of it
 	kindReply      = "reply"       // any other answer to the sender
+	kindFragment   = "fragment"    // the answer to a long text that never came whole
 )
+
+// fragmentReplyEvery is how often at most a number is told that its long
+// text came incomplete.
+const fragmentReplyEvery = 30 * time.Minute
 
 // chinaTime is UTC+8 (no daylight saving): the daily cap and the digest
 // hours run on the clock the members live by.

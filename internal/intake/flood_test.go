@@ -63,3 +63,36 @@ func TestDeliver_FloodingSenderIsHeldForAClerkOthersAreNot(t *testing.T) {
 		t.Fatalf("the quiet number's text: %+v (%v), want one new text", other, err)
 	}
 }
+
+// Every part counts against the flood limit, not only a long text's first:
+// part 2 of 2 sent with a fresh reference each time, which never makes a
+// whole text, is limited like any other text.
+func TestDeliver_PartsThatNeverCompleteCountAgainstTheFloodLimit(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	rc, err := redisx.Open(context.Background(), redistest.URL(), redistest.Prefix(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rc.Close() })
+	flood := rc.Flood()
+	flood.Limit = 3
+	in := &intake.Inbox{Store: st, Flood: flood}
+	sim, _ := startGateway(t, in)
+	var ids []int64
+	for ref := range 5 {
+		sm := []byte{0x05, 0x00, 0x03, byte(0x30 + ref), 0x02, 0x02, 0x4e, 0x0a}
+		ids = append(ids, sim.InjectRaw("13800000031", deliverBody(0x40, 0x08, sm, len(sm))).ID)
+	}
+	waitFor(t, "every part acked", func() bool {
+		for _, id := range ids {
+			if acked(sim, id) != 1 {
+				return false
+			}
+		}
+		return true
+	})
+	flagged, err := flood.Hit(context.Background(), "13800000021", 0) // deliverBody's sender
+	if err != nil || !flagged {
+		t.Fatalf("after 5 parts with a limit of 3 the number is flagged %v (%v), want flagged", flagged, err)
+	}
+}

@@ -77,9 +77,10 @@ func (b *Inbox) Deliver(ctx context.Context, mos []smsgw.MO) []error {
 }
 
 // flooding counts the batch's texts against each sender's flood limit, in
-// one round trip: a whole text counts once, a long one by its first part;
-// whichever part completes a long text decides whether it is held. Without
-// Redis every text goes through: a lost limit must never cost a text.
+// one round trip: every part counts, so that parts that never make a whole
+// text (a fresh reference each time) are limited too; whichever part
+// completes a long text decides whether it is held. Without Redis every
+// text goes through: a lost limit must never cost a text.
 func (b *Inbox) flooding(ctx context.Context, mos []smsgw.MO) []bool {
 	flags := make([]bool, len(mos))
 	if b.Flood == nil {
@@ -91,11 +92,7 @@ func (b *Inbox) flooding(ctx context.Context, mos []smsgw.MO) []bool {
 		if mo.Hold != "" {
 			continue
 		}
-		n := 1
-		if mo.Part.Concat && mo.Part.Seq != 1 {
-			n = 0
-		}
-		senders, counts, at = append(senders, mo.Sender), append(counts, n), append(at, i)
+		senders, counts, at = append(senders, mo.Sender), append(counts, 1), append(at, i)
 	}
 	got, err := b.Flood.HitMany(ctx, senders, counts)
 	if err != nil {

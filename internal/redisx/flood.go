@@ -58,7 +58,7 @@ return out
 // for a clerk instead of answering them.
 type Flood struct {
 	c        *Client
-	Limit    int           // texts per Window; default 20
+	Limit    int           // texts per Window, a long text counting its parts; default 20
 	Window   time.Duration // default one minute
 	Cooldown time.Duration // how long a flood stays flagged after its last excess text; default 10 min
 }

@@ -307,3 +307,26 @@ func TestProcessInbound_TextsCommittedWhileClaimingAreNeverLost(t *testing.T) {
 		t.Fatalf("%d texts left unhandled (%v), want none", left, err)
 	}
 }
+
+// Parts that never complete (part 2 of 2, a fresh reference each time)
+// cannot pile up: past MaxWaitingParts waiting for one number, the next
+// part goes to a clerk at once, held, not answered.
+func TestAddPart_ANumberWithTooManyPartsWaitingHasTheNextHeldForAClerk(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	ctx := context.Background()
+	join := func(ps []store.Part) (string, error) { return string(ps[0].Body) + "…", nil }
+	for i := range store.MaxWaitingParts + 1 {
+		_, _, err := st.AddPart(ctx, store.Part{DedupKey: fmt.Sprint("w", i), Bind: "b", Sender: "13800000001", Ref: i, Total: 2,
+			Seq: 2, Body: []byte("尾巴")}, join)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := st.ListInbound(ctx, store.InboundFilter{Sender: "13800000001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].State != "needs_clerk" || rows[0].Reason != "flood" {
+		t.Fatalf("inbound %+v, want the part past the cap held for a clerk", rows)
+	}
+}

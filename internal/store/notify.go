@@ -47,6 +47,15 @@ func (tx *Tx) MatchTextsSince(ctx context.Context, phones []string, since time.T
 	return out, interpret(err, "短信")
 }
 
+// SentSince reports whether a text of kind was written to phone since
+// since (in this transaction too).
+func (tx *Tx) SentSince(ctx context.Context, phone, kind string, since time.Time) (bool, error) {
+	var sent bool
+	err := tx.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE recipient = $1 AND kind = $2 AND created_at >= $3)`,
+		phone, kind, since).Scan(&sent)
+	return sent, interpret(err, "短信")
+}
+
 // HoldNotice keeps offer listingID for phone's next digest (once per pair).
 func (tx *Tx) HoldNotice(ctx context.Context, phone string, listingID int64) error {
 	_, err := tx.tx.Exec(ctx, `INSERT INTO notify_held (phone, listing_id, created_at) VALUES ($1, $2, $3)

@@ -59,6 +59,24 @@ func (tx *Tx) addPart(ctx context.Context, p Part, join Joiner) (inboundID int64
 	if p.ReceivedAt.IsZero() {
 		p.ReceivedAt = tx.Now
 	}
+	// A sender with too many parts waiting for the rest of their texts
+	// (parts sent with a fresh reference each time never complete) has
+	// this one handed to a clerk at once, as what it is.
+	var waiting int
+	if err := tx.tx.QueryRow(ctx, `SELECT count(*) FROM inbound_parts WHERE sender = $1 AND inbound_id IS NULL
+		AND received_at > $2`, p.Sender, p.ReceivedAt.Add(-partWindow)).Scan(&waiting); err != nil {
+		return 0, false, interpret(err, "短信分段")
+	}
+	if waiting >= MaxWaitingParts {
+		text, err := join([]Part{p})
+		if err != nil {
+			text = ""
+		}
+		inboundID, inserted, err := tx.insertInbound(ctx, MO{DedupKey: "c:" + p.DedupKey, Bind: p.Bind, Carrier: p.Carrier,
+			Sender: p.Sender, Recipient: p.Recipient, Body: text, ReceivedAt: p.ReceivedAt, Hold: "flood",
+			HoldNote: "等待拼接的长短信分段过多，此段转人工"})
+		return inboundID, inserted, err
+	}
 	tag, err := tx.tx.Exec(ctx, `INSERT INTO inbound_parts (dedup_key, bind, carrier, sender, recipient,
 		ref, total, seq, data_coding, body, received_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
 		ON CONFLICT (dedup_key) DO NOTHING`,
@@ -110,6 +128,10 @@ func (tx *Tx) addPart(ctx context.Context, p Part, join Joiner) (inboundID int64
 	_, err = tx.tx.Exec(ctx, `UPDATE inbound_parts SET inbound_id = $1 WHERE id = ANY($2)`, inboundID, ids)
 	return inboundID, true, interpret(err, "短信分段")
 }
+
+// MaxWaitingParts is how many parts of incomplete long texts one number
+// may have waiting at once.
+const MaxWaitingParts = 16
 
 // partWindow is how far apart the parts of one message may arrive; a handset
 // sends them within seconds, and references repeat after 256 messages.

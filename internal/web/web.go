@@ -300,6 +300,10 @@ func kindName(k string) string {
 		return "货源推荐"
 	case "order":
 		return "订单"
+	case "fragment":
+		return "长短信不完整"
+	case "invite":
+		return "团购邀请"
 	}
 	return k
 }
