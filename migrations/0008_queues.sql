@@ -94,3 +94,29 @@ CREATE TRIGGER outbox_enqueue AFTER INSERT ON outbox REFERENCING NEW TABLE AS ne
 -- binds of the SMSC account it came from (another SMSC may use the same
 -- id): one that waits for its part keeps those binds.
 ALTER TABLE early_receipts ADD COLUMN binds text[] NOT NULL DEFAULT '{}';
+
+-- A text seen twice is a redelivery only when its SMSC may not have had
+-- our acknowledgement of the first copy: the session it came on ended
+-- (uncleanly) soon after, or its process died, or it was stored late. A
+-- person sending the same text again is a new text. smpp_sessions keeps
+-- each session's life; each process says every few seconds that its
+-- sessions live (alive_at), so a dead process's sessions end with its last
+-- word. A redelivery is stored too, as a duplicate of the first copy,
+-- shown in the SMS log and counted; it is not handled again.
+CREATE TABLE smpp_sessions (
+    id         text PRIMARY KEY,     -- gateway/bind/number
+    bind       text NOT NULL,
+    started_at timestamptz NOT NULL,
+    alive_at   timestamptz NOT NULL,
+    ended_at   timestamptz,
+    clean      boolean NOT NULL DEFAULT false -- ended by a stop that answered everything first
+);
+ALTER TABLE inbound
+    ADD COLUMN session      text NOT NULL DEFAULT '',
+    ADD COLUMN stored_at    timestamptz,
+    ADD COLUMN duplicate_of bigint REFERENCES inbound (id);
+ALTER TABLE inbound DROP CONSTRAINT inbound_state_check;
+ALTER TABLE inbound ADD CONSTRAINT inbound_state_check
+    CHECK (state IN ('new', 'done', 'needs_clerk', 'resolved', 'duplicate'));
+ALTER TABLE inbound DROP CONSTRAINT inbound_dedup_key_key;
+CREATE INDEX inbound_dedup ON inbound (dedup_key, id);

@@ -28,6 +28,12 @@ type BindConfig struct {
 	Source   string  // the service number MTs are sent from
 	Window   int     // submits awaiting a response at once
 	TPS      int     // parts per second, shared by every process on this bind
+	// Redelivery is how long after a text the SMSC may deliver the same
+	// PDU again (when our acknowledgement did not reach it). A text seen
+	// again within it is a redelivery only if the first copy's
+	// acknowledgement may have been lost; otherwise, or later, it is a
+	// person sending the same text again. Default 10 minutes.
+	Redelivery time.Duration
 }
 
 // BindState is where a bind is in its life.
@@ -72,15 +78,18 @@ const (
 // has room and the bind's rate allows, many go out at once, and each
 // submit_sm_resp is matched to its part by sequence number.
 type bind struct {
-	cfg   BindConfig
-	peers []string // names of the binds to the same SMSC account, this one's included
-	g     *Gateway
-	log   *slog.Logger
-	state atomic.Int32
-	mu    sync.Mutex
-	sess  *gosmpp.Session
-	tee   *teeConn
-	down  chan struct{} // signalled when the session fails
+	cfg      BindConfig
+	peers    []string // names of the binds to the same SMSC account, this one's included
+	g        *Gateway
+	log      *slog.Logger
+	state    atomic.Int32
+	mu       sync.Mutex
+	sess     *gosmpp.Session
+	session  string // the session's id, for MOs and the SessionLog
+	sessions int    // sessions this bind has had
+	retired  int    // sessions up to this number are closed: their signals are stale
+	tee      *teeConn
+	down     chan struct{} // signalled when the session fails
 
 	// Guarded by mu: parts waiting to go out, and parts out awaiting
 	// their submit_sm_resp by sequence number (at most cfg.Window).
@@ -213,13 +222,24 @@ func (b *bind) run(ctx context.Context) {
 		}
 		delay = backoffMin
 		b.setState(BindUp)
+		b.mu.Lock()
+		session := b.session
+		b.mu.Unlock()
+		if l := b.g.opts.Sessions; l != nil {
+			l.SessionUp(session, b.cfg.Name)
+		}
 		b.wake()
+		clean := false
 		select {
 		case <-ctx.Done():
+			clean = true // Stop: the batchers answered all they held first
 		case <-b.down:
 			b.log.Warn("bind lost")
 		}
 		b.closeSession()
+		if l := b.g.opts.Sessions; l != nil {
+			l.SessionDown(session, clean)
+		}
 		if ctx.Err() == nil {
 			b.setState(BindDown)
 		}
@@ -248,16 +268,20 @@ func (b *bind) connect() error {
 		return t, nil
 	}
 	auth := gosmpp.Auth{SMSC: b.cfg.Addr, SystemID: b.cfg.SystemID, Password: b.cfg.Password}
+	b.mu.Lock()
+	gen := b.sessions + 1
+	b.mu.Unlock()
+	// The session's callbacks speak for it alone: gosmpp calls OnClosed
+	// (once or twice) for our own Close, sometimes after the next session
+	// is up, which must not be taken down by it.
 	settings := gosmpp.Settings{
 		ReadTimeout:      readTimeout,
 		WriteTimeout:     5 * time.Second,
 		EnquireLink:      enquireEvery,
 		OnAllPDU:         b.onPDU,
-		OnReceivingError: func(err error) { b.fail("receive", err) },
-		OnSubmitError:    func(_ pdu.PDU, err error) { b.fail("submit", err) },
-		// Also called (once or twice) for our own Close; the signal is drained
-		// before the next connect, so that is harmless.
-		OnClosed: func(s gosmpp.State) { b.fail("closed", fmt.Errorf("state %s", (&s).String())) },
+		OnReceivingError: func(err error) { b.failSession(gen, "receive", err) },
+		OnSubmitError:    func(_ pdu.PDU, err error) { b.failSession(gen, "submit", err) },
+		OnClosed:         func(s gosmpp.State) { b.failSession(gen, "closed", fmt.Errorf("state %s", (&s).String())) },
 	}
 	// rebindingInterval 0: we rebind ourselves, with backoff, and know when.
 	sess, err := gosmpp.NewSession(gosmpp.TRXConnector(dialer, auth), settings, 0)
@@ -266,8 +290,23 @@ func (b *bind) connect() error {
 	}
 	b.mu.Lock()
 	b.sess = sess
+	b.sessions = gen
+	b.session = fmt.Sprintf("%s/%s/%d", b.g.instance, b.cfg.Name, gen)
 	b.mu.Unlock()
 	return nil
+}
+
+// failSession is fail for session number gen: a signal from a session
+// that is no longer the bind's is dropped.
+func (b *bind) failSession(gen int, what string, err error) {
+	b.mu.Lock()
+	current := gen > b.retired
+	b.mu.Unlock()
+	if current {
+		b.fail(what, err)
+	} else {
+		b.log.Debug("bind event from an earlier session", slog.String("what", what), slog.Any("err", err))
+	}
 }
 
 func (b *bind) fail(what string, err error) {
@@ -282,6 +321,7 @@ func (b *bind) closeSession() {
 	b.mu.Lock()
 	sess := b.sess
 	b.sess = nil
+	b.retired = b.sessions
 	// Every part out learns that its answer will not come (the SMSC may
 	// have it); every part queued, that it did not go.
 	pending, queue := b.pending, b.queue

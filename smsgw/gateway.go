@@ -2,6 +2,7 @@ package smsgw
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -22,7 +23,15 @@ import (
 // joined as bytes before decoding (Join), since a handset may cut a UTF-16
 // surrogate pair between parts.
 type MO struct {
-	DedupKeys  []string // the first is stored; any match means "seen already"
+	// DedupKeys name a part of a long text: the first is stored; any match
+	// means "seen already" (a redelivered part).
+	DedupKeys []string
+	// RepeatKey names a whole text by what the SMSC would repeat: the same
+	// key on a later text makes it a redelivery or a person's repeat, told
+	// apart by Session and Redelivery (see BindConfig.Redelivery).
+	RepeatKey  string
+	Session    string        // the SMPP session it came on
+	Redelivery time.Duration // the bind's redelivery window
 	Bind       string
 	Carrier    Carrier
 	Sender     string // normalised 11-digit number when it is one
@@ -68,13 +77,24 @@ type Limiter interface {
 	Take(ctx context.Context, bind string, tps, n int) (granted int, wait time.Duration, err error)
 }
 
+// SessionLog learns when each SMPP session begins and ends, so that a text
+// seen twice can be told a redelivery (the first copy's session ended before
+// its acknowledgement surely reached the SMSC) from a person's repeat. A
+// clean end (the gateway stopping: every acknowledgement written before
+// the unbind) loses none. Its methods must not block.
+type SessionLog interface {
+	SessionUp(id, bind string)
+	SessionDown(id string, clean bool)
+}
+
 // Options configure a Gateway.
 type Options struct {
 	Binds     []BindConfig
 	Inbox     Inbox
 	Receipts  ReceiptSink
-	Limiter   Limiter // nil: no rate limit beyond the window
-	Signature string  // prefixed to every MT that is not plain GSM text, e.g. 【花木通】
+	Limiter   Limiter    // nil: no rate limit beyond the window
+	Sessions  SessionLog // nil: none
+	Signature string     // prefixed to every MT that is not plain GSM text, e.g. 【花木通】
 	Log       *slog.Logger
 	Metrics   *Metrics // nil: not exported
 	Now       func() time.Time
@@ -82,15 +102,16 @@ type Options struct {
 
 // Gateway holds the SMPP binds: it receives MOs and receipts and submits MTs.
 type Gateway struct {
-	opts    Options
-	log     *slog.Logger
-	metrics *Metrics
-	binds   []*bind
-	ref     atomic.Uint32
-	cancel  context.CancelFunc
-	ctx     context.Context
-	wg      sync.WaitGroup
-	stop    sync.Once
+	opts     Options
+	log      *slog.Logger
+	metrics  *Metrics
+	binds    []*bind
+	instance string // names this gateway's sessions
+	ref      atomic.Uint32
+	cancel   context.CancelFunc
+	ctx      context.Context
+	wg       sync.WaitGroup
+	stop     sync.Once
 
 	mos      *batcher[MO]
 	receipts *batcher[Receipt]
@@ -121,7 +142,7 @@ func New(o Options) *Gateway {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	g := &Gateway{opts: o, log: o.Log, metrics: o.Metrics}
+	g := &Gateway{opts: o, log: o.Log, metrics: o.Metrics, instance: randomID()}
 	g.ref.Store(uint32(time.Now().UnixNano()))
 	g.mos = newBatcher(func(ctx context.Context, mos []MO) []error {
 		if o.Inbox == nil {
@@ -281,7 +302,11 @@ func (g *Gateway) receive(b *bind, sess *gosmpp.Session, req *pdu.DeliverSM) pdu
 		// Keep the bytes for a clerk rather than lose them or loop on them.
 		g.log.Warn("malformed deliver_sm, stored for a clerk", slog.Any("err", err))
 		sum := sha256.Sum256(raw)
-		g.mos.add(MO{DedupKeys: []string{"raw:" + b.cfg.Name + ":" + hex.EncodeToString(sum[:16])}, Bind: b.cfg.Name,
+		b.mu.Lock()
+		session := b.session
+		b.mu.Unlock()
+		key := "raw:" + b.cfg.Name + ":" + hex.EncodeToString(sum[:16])
+		g.mos.add(MO{DedupKeys: []string{key}, RepeatKey: key, Session: session, Redelivery: b.cfg.Redelivery, Bind: b.cfg.Name,
 			Carrier: b.cfg.Carrier, Sender: "unknown", Hold: HoldMalformed, ReceivedAt: g.opts.Now(),
 			Part: Part{DataCoding: CodingUCS2, Body: encodeUCS2(nil, fmt.Sprintf("[无法解析的短信] %x", raw))}}, a)
 		return nil
@@ -318,7 +343,11 @@ func (g *Gateway) receive(b *bind, sess *gosmpp.Session, req *pdu.DeliverSM) pdu
 	if c, ok := CarrierByPrefix(sender); ok {
 		carrier = c
 	}
-	g.mos.add(MO{DedupKeys: dedupKeys(b.cfg.Name, d, part, g.opts.Now()), Bind: b.cfg.Name, Carrier: carrier,
+	b.mu.Lock()
+	session := b.session
+	b.mu.Unlock()
+	g.mos.add(MO{DedupKeys: dedupKeys(b.cfg.Name, d, part, g.opts.Now()), RepeatKey: repeatKey(b.cfg.Name, d, part),
+		Session: session, Redelivery: b.cfg.Redelivery, Bind: b.cfg.Name, Carrier: carrier,
 		Sender: sender, Recipient: d.Dest, Part: part, ReceivedAt: g.opts.Now()}, a)
 	return nil
 }
@@ -363,6 +392,27 @@ func dedupKeys(bind string, d DeliverSM, p Part, now time.Time) []string {
 	sum := hex.EncodeToString(h.Sum(nil))[:32]
 	w := now.Unix() / int64(dedupWindow/time.Second)
 	return []string{"h:" + sum + ":" + strconv.FormatInt(w, 10), "h:" + sum + ":" + strconv.FormatInt(w-1, 10)}
+}
+
+// repeatKey names a text by what its SMSC repeats when it delivers it
+// again: its own id when it gives one, else the sender, recipient, bytes
+// and concatenation data. Whether a later text with the same key is that
+// redelivery is decided where the first copy's fate is known (the store).
+func repeatKey(bind string, d DeliverSM, p Part) string {
+	if id, ok := d.TLVs[TagReceiptedMessageID]; ok && len(id) > 1 {
+		return "id:" + bind + ":" + string(trimNUL(id))
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s|%s|%d|%d|%d|%d|%d|", d.Source, d.Dest, d.DataCoding, p.Ref, p.Seq, p.Total, len(p.Body))
+	h.Write(p.Body)
+	return "h:" + hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// randomID is 12 hex digits, unique enough to name a process's sessions.
+func randomID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 func trimNUL(b []byte) []byte {

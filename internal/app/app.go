@@ -52,6 +52,7 @@ type App struct {
 	Redis    *redisx.Client
 	Gateway  *smsgw.Gateway
 	upkeep   *upkeep.Keeper
+	smpp     *intake.Sessions // the SMPP sessions' life, for telling redeliveries from repeats
 	intake   *intake.Worker
 	sender   *outbox.Sender
 	receipts *outbox.Receipts
@@ -117,11 +118,15 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 	ex.OrderTTL = cfg.OrderTTL
 	ex.GroupBuys = a.GroupBuys
 	a.expirer = &exchange.Expirer{Store: a.Store, Exchange: ex, Log: log}
-	inbox := &intake.Inbox{Store: a.Store, Wake: func(ctx context.Context) { a.Redis.Wake(ctx, "intake") },
+	duplicates := prometheus.NewCounter(prometheus.CounterOpts{Name: "huamu_sms_mo_duplicates_total",
+		Help: "Texts an SMSC delivered again after its first copy's acknowledgement may have been lost, stored as duplicates."})
+	reg.MustRegister(duplicates)
+	a.smpp = &intake.Sessions{Store: a.Store, Log: log}
+	inbox := &intake.Inbox{Store: a.Store, Duplicates: duplicates, Wake: func(ctx context.Context) { a.Redis.Wake(ctx, "intake") },
 		Flood: a.Redis.Flood(), Log: log}
 	a.receipts = &outbox.Receipts{Store: a.Store, Log: log}
 	a.Gateway = smsgw.New(smsgw.Options{
-		Binds: cfg.Binds, Inbox: inbox, Receipts: a.receipts,
+		Binds: cfg.Binds, Inbox: inbox, Receipts: a.receipts, Sessions: a.smpp,
 		Signature: cfg.Signature, Log: log, Metrics: smsgw.NewMetrics(reg), Limiter: a.Redis.Limiter(),
 	})
 	a.upkeep = &upkeep.Keeper{Store: a.Store, Log: log}
@@ -157,6 +162,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 		}
 	}
 	a.upkeep.Start(runCtx)
+	a.smpp.Start(runCtx)
 	a.Gateway.Start(runCtx)
 	a.intake.Start(runCtx)
 	a.expirer.Start(runCtx)
@@ -197,6 +203,7 @@ func (a *App) Stop() {
 		a.lexicon.Stop()
 		a.upkeep.Stop()
 		a.Gateway.Stop()
+		a.smpp.Stop() // after the gateway: its sessions' clean ends are written
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = a.http.Shutdown(ctx)

@@ -55,8 +55,11 @@ const (
 	DefaultMetricsAddr = "127.0.0.1:8081"
 	DefaultSignature   = "【花木通】"
 	DefaultWindow      = 10
-	DefaultTPS         = 50
-	DefaultOrderTTL    = 24 * time.Hour
+	// DefaultRedelivery is how long after a text its SMSC may deliver it
+	// again (see smsgw.BindConfig.Redelivery).
+	DefaultRedelivery = 10 * time.Minute
+	DefaultTPS        = 50
+	DefaultOrderTTL   = 24 * time.Hour
 )
 
 // FromEnv reads the configuration from the process environment.
@@ -207,7 +210,7 @@ func ParseProxies(v string) ([]netip.Prefix, error) {
 var carriers = map[string]bool{"mobile": true, "unicom": true, "telecom": true, "broadnet": true}
 
 // ParseBinds parses the comma-separated HUAMU_SMPP_BINDS value:
-// smpp://SYSTEM_ID:PASSWORD@HOST:PORT?carrier=mobile|unicom|telecom&source=N&window=N&tps=N
+// smpp://SYSTEM_ID:PASSWORD@HOST:PORT?carrier=mobile|unicom|telecom&source=N&window=N&tps=N&redelivery=D
 func ParseBinds(v string) ([]Bind, error) {
 	if v == "" {
 		return nil, nil
@@ -256,14 +259,22 @@ func parseBind(raw string) (Bind, error) {
 	if len(u.User.Username()) > 15 || len(pw) > 8 {
 		return Bind{}, errors.New("SMPP 3.4 allows a system_id of at most 15 and a password of at most 8 characters")
 	}
-	b := Bind{SystemID: u.User.Username(), Password: pw, Addr: u.Host, Window: DefaultWindow, TPS: DefaultTPS}
+	b := Bind{SystemID: u.User.Username(), Password: pw, Addr: u.Host, Window: DefaultWindow, TPS: DefaultTPS,
+		Redelivery: DefaultRedelivery}
 	q := u.Query()
 	for k := range q {
 		switch k {
-		case "carrier", "source", "window", "tps":
+		case "carrier", "source", "window", "tps", "redelivery":
 		default:
-			return Bind{}, fmt.Errorf("unknown parameter %q (known: carrier, source, window, tps)", k)
+			return Bind{}, fmt.Errorf("unknown parameter %q (known: carrier, source, window, tps, redelivery)", k)
 		}
+	}
+	if s := q.Get("redelivery"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < time.Minute || d > 24*time.Hour {
+			return Bind{}, fmt.Errorf("redelivery %q is not a duration from 1m to 24h, e.g. 10m", s)
+		}
+		b.Redelivery = d
 	}
 	if c := q.Get("carrier"); c != "" {
 		if !carriers[c] {

@@ -121,6 +121,17 @@ func (s *Service) listing(ctx context.Context, tx *store.Tx, in store.Inbound, r
 			return tx.FinishInbound(ctx, in.ID, stateNeedsClerk, "未登记: "+msg, reasonOutOfBounds, r)
 		}
 	}
+	// The same text again within minutes (re-sent for want of a reply, or
+	// delivered again and taken for new) is answered, but posts nothing
+	// twice: the listings it made are still open.
+	if same, err := tx.OpenListingsFromText(ctx, m.ID, in.ID, in.Body, tx.Now.Add(-store.DefaultRedelivery)); err != nil {
+		return err
+	} else if len(same) > 0 {
+		if err := s.reply(ctx, tx, in.ID, in.Sender, grammar.ReceiptText(same, r, s.sigLen()), "receipt"); err != nil {
+			return err
+		}
+		return tx.FinishInbound(ctx, in.ID, stateDone, "与已登记"+idList(same)+"相同（短时间内重发），未重复登记", "", r)
+	}
 	ids := make([]int64, 0, len(ls))
 	for i := range ls {
 		if ls[i], err = tx.InsertListing(ctx, &in.ID, ls[i]); err != nil {

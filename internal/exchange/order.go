@@ -18,7 +18,9 @@ import (
 // remains when that is at most matching.MaxBareOrderQty, and otherwise asks
 // how many. One buyer waits on at most matching.MaxOpenProposals proposals.
 // The order is unique to the inbound row, so a replayed text cannot make a
-// second one.
+// second one; and the same order from the same buyer again within
+// store.DefaultRedelivery (a text re-sent for want of a reply, or one
+// delivered again that was taken for new) is answered with the first.
 func (s *Service) order(ctx context.Context, tx *store.Tx, in store.Inbound, buyer store.Member, r grammar.Result) (string, error) {
 	if done, err := tx.OrderByInbound(ctx, in.ID); err == nil {
 		// This very text was handled before (a replay): nothing more to do.
@@ -53,11 +55,22 @@ func (s *Service) order(ctx context.Context, tx *store.Tx, in store.Inbound, buy
 		}
 		return "", matching.Errorf(matching.CodeInvalid, "%d号有%d%s，请写明要订多少，如\"订 %d 100\"", id, want, unit, id)
 	}
-	o, err := matching.NewOrder(l, buyer.ID, want, tx.Now, s.OrderTTL)
+	open, err := tx.BuyerProposals(ctx, buyer.ID)
 	if err != nil {
 		return "", err
 	}
-	open, err := tx.BuyerProposals(ctx, buyer.ID)
+	for _, p := range open {
+		if p.ListingID == l.ID && p.Qty == want && tx.Now.Sub(p.CreatedAt) < store.DefaultRedelivery {
+			// The same order again within minutes: a text sent again for
+			// want of an answer, or delivered again. It takes effect once;
+			// the buyer is told where it stands.
+			if err := s.reply(ctx, tx, in.ID, buyer.Phone, s.fit(matching.PendingText(p)), kindReply); err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("与订单%d相同（短时间内重复下单），未重复下单", p.ID), nil
+		}
+	}
+	o, err := matching.NewOrder(l, buyer.ID, want, tx.Now, s.OrderTTL)
 	if err != nil {
 		return "", err
 	}

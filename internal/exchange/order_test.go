@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"huamu/internal/store"
 	"huamu/matching"
@@ -192,4 +193,44 @@ func TestOrder_ConcurrentOrdersNeverOverReserve(t *testing.T) {
 	}
 	b.checkBooks(t)
 	t.Logf("%d buyers asked for %d, %d orders hold %d, %d remain", buyers, total, len(os), held, l.Remaining)
+}
+
+// The same order sent again within minutes (no reply came, or the SMSC
+// delivered it again and it was taken for new) takes effect once: the buyer
+// is told the first one is pending; later, the same text is a new order.
+func TestOrder_TheSameOrderAgainWithinMinutesTakesEffectOnce(t *testing.T) {
+	b := newBench(t)
+	id := b.offer(t, grower, "供 桂花 8公分 200株 600元 万春镇")
+	b.text(t, buyer, fmt.Sprintf("订 %d 50", id))
+	first := b.lastOrder(t)
+	again := b.text(t, buyer, fmt.Sprintf("订 %d 50", id))
+	if reply := one(t, again, buyer); !strings.Contains(reply, fmt.Sprint(first.ID)) || !strings.Contains(reply, "待确认") {
+		t.Fatalf("the repeat got %q, want the first order's state", reply)
+	}
+	if o := b.lastOrder(t); o.ID != first.ID {
+		t.Fatalf("a second order %d was made", o.ID)
+	}
+	if l := b.listing(t, id); l.Remaining != 150 {
+		t.Fatalf("remaining %d, want 150: the repeat reserved stock again", l.Remaining)
+	}
+	b.clock.Add(11 * time.Minute)
+	b.text(t, buyer, fmt.Sprintf("订 %d 50", id))
+	if o := b.lastOrder(t); o.ID == first.ID {
+		t.Fatal("the same order well after the first made no new order")
+	}
+	b.checkBooks(t)
+}
+
+// The same offer texted again within minutes is answered with the receipt
+// of the listing it already made, and posts nothing twice.
+func TestListing_TheSameOfferAgainWithinMinutesPostsOnce(t *testing.T) {
+	b := newBench(t)
+	first := b.offer(t, grower, "供 桂花 8公分 200株 600元 万春镇")
+	again := b.text(t, grower, "供 桂花 8公分 200株 600元 万春镇")
+	if reply := one(t, again, grower); !strings.Contains(reply, fmt.Sprint(first)) {
+		t.Fatalf("the repeat got %q, want the receipt of listing %d", reply, first)
+	}
+	if last := b.lastListing(t); last != first {
+		t.Fatalf("listing %d posted again", last)
+	}
 }

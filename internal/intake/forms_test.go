@@ -3,12 +3,15 @@ package intake_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"huamu/internal/intake"
 	"huamu/internal/pgtest"
 	"huamu/internal/smsc"
 	"huamu/internal/store"
+	"huamu/smsgw"
 )
 
 // A long MO arrives whole whatever form the handset and SMSC carry it in,
@@ -83,17 +86,91 @@ func TestDeliver_MalformedPDUsAreKeptForAClerkNotLooped(t *testing.T) {
 	}
 }
 
-// A deliver_sm the SMSC sends again (same sender, text and time) is stored
-// once, and both copies are acknowledged.
-func TestDeliver_RedeliveredMOIsStoredOnce(t *testing.T) {
+// losingAck commits like the Inbox, then drops the SMSC's connections
+// before the gateway can acknowledge: the SMSC delivers the text again.
+type losingAck struct {
+	*intake.Inbox
+	sim  *smsc.Server
+	once sync.Once
+}
+
+func (l *losingAck) Deliver(ctx context.Context, mos []smsgw.MO) []error {
+	errs := l.Inbox.Deliver(ctx, mos)
+	l.once.Do(l.sim.DropConnections)
+	return errs
+}
+
+// startGatewayWithSessions is startGateway with the SMPP sessions' life
+// kept in the store, as a process keeps it.
+func startGatewayWithSessions(t *testing.T, st *store.Store, wrap func(*smsc.Server) smsgw.Inbox) *smsc.Server {
+	t.Helper()
+	sim, err := smsc.Start(smsc.Config{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sim.Stop)
+	sessions := &intake.Sessions{Store: st}
+	sessions.Start(context.Background())
+	gw := smsgw.New(smsgw.Options{Inbox: wrap(sim), Sessions: sessions, Binds: []smsgw.BindConfig{{Name: "mobile-1",
+		SystemID: "t", Password: "p", Addr: sim.Addr(), Carrier: smsgw.Mobile, Window: 4}}})
+	gw.Start(context.Background())
+	t.Cleanup(func() { gw.Stop(); sessions.Stop() })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := gw.WaitUp(ctx); err != nil {
+		t.Fatal("bind never came up")
+	}
+	return sim
+}
+
+// The SMSC delivers a text again when our acknowledgement was lost (the
+// link dropped between our commit and our answer): the second copy is
+// stored as a duplicate of the first, shown as such, and not handled again.
+func TestDeliver_ATextDeliveredAgainAfterALostAckIsStoredAsADuplicate(t *testing.T) {
 	st := pgtest.Store(t, nil)
-	sim, _ := startGateway(t, &intake.Inbox{Store: st})
-	body := deliverBody(0, 0, []byte("TD"), 2)
-	a := sim.InjectRaw("13800000021", body)
-	b := sim.InjectRaw("13800000021", body)
-	waitFor(t, "both copies acked", func() bool { return acked(sim, a.ID) == 1 && acked(sim, b.ID) == 1 })
-	if n, err := st.CountInbound(context.Background(), ""); err != nil || n != 1 {
-		t.Fatalf("%d rows for one text delivered twice (%v), want 1", n, err)
+	sim := startGatewayWithSessions(t, st, func(sim *smsc.Server) smsgw.Inbox {
+		return &losingAck{Inbox: &intake.Inbox{Store: st}, sim: sim}
+	})
+	mo := sim.Inject("13800000021", "10690000", "确认")
+	waitFor(t, "the text acknowledged after its redelivery", func() bool { return acked(sim, mo.ID) == 1 })
+	rows, err := st.ListInbound(context.Background(), store.InboundFilter{Sender: "13800000021"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, dups := 0, 0
+	for _, r := range rows {
+		switch r.State {
+		case "new":
+			first++
+		case "duplicate":
+			dups++
+		}
+	}
+	if first != 1 || dups < 1 || first+dups != len(rows) {
+		t.Fatalf("rows %+v, want the text once and its redelivery as a duplicate", rows)
+	}
+	var linked int
+	if err := st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM inbound d JOIN inbound f ON f.id = d.duplicate_of
+		WHERE d.state = 'duplicate' AND f.state = 'new'`).Scan(&linked); err != nil || linked != dups {
+		t.Fatalf("%d of %d duplicates point at the first copy (%v)", linked, dups, err)
+	}
+}
+
+// A person sending the same text twice (确认 for two orders, 帮助 twice) is
+// answered twice: on a link that stayed up, the second is a new text.
+func TestDeliver_ThePersonSendingTheSameTextAgainIsANewText(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	sim := startGatewayWithSessions(t, st, func(*smsc.Server) smsgw.Inbox { return &intake.Inbox{Store: st} })
+	a := sim.Inject("13800000021", "10690000", "确认")
+	waitFor(t, "the first acknowledged", func() bool { return acked(sim, a.ID) == 1 })
+	b := sim.Inject("13800000021", "10690000", "确认")
+	waitFor(t, "the second acknowledged", func() bool { return acked(sim, b.ID) == 1 })
+	rows, err := st.ListInbound(context.Background(), store.InboundFilter{Sender: "13800000021"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].State != "new" || rows[1].State != "new" {
+		t.Fatalf("rows %+v, want two texts, each to be answered", rows)
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"huamu/internal/store"
 	"huamu/smsgw"
 )
@@ -20,6 +22,8 @@ type Inbox struct {
 	Wake  func(ctx context.Context) // tells the workers a text is waiting; may be nil
 	Flood FloodLimit                // per-sender flood limit; nil: none
 	Log   *slog.Logger              // may be nil
+	// Duplicates counts redeliveries stored as duplicates; may be nil.
+	Duplicates prometheus.Counter
 }
 
 // FloodLimit counts texts per sender across processes (redisx.Flood).
@@ -127,9 +131,12 @@ func (b *Inbox) store(ctx context.Context, mos []smsgw.MO, flood []bool) (int, e
 		if err != nil {
 			text = undecodable(mo.Part.DataCoding, mo.Part.Body)
 		}
-		in := store.MO{DedupKey: mo.DedupKeys[0], AltKeys: mo.DedupKeys[1:],
+		in := store.MO{DedupKey: mo.RepeatKey, Session: mo.Session, Redelivery: mo.Redelivery,
 			Bind: mo.Bind, Carrier: string(mo.Carrier), Sender: mo.Sender, Recipient: mo.Recipient,
 			Body: text, ReceivedAt: mo.ReceivedAt}
+		if in.DedupKey == "" && len(mo.DedupKeys) > 0 {
+			in.DedupKey = mo.DedupKeys[0] // a malformed PDU's key: its bytes
+		}
 		switch {
 		case mo.Hold == smsgw.HoldMalformed:
 			in.Hold, in.HoldNote = mo.Hold, "短信中心发来的数据无法解析，原始字节已保存"
@@ -138,11 +145,19 @@ func (b *Inbox) store(ctx context.Context, mos []smsgw.MO, flood []bool) (int, e
 		}
 		texts = append(texts, in)
 	}
-	n, err := b.Store.Receive(ctx, texts, parts, Join)
+	r, err := b.Store.Receive(ctx, texts, parts, Join)
 	if err != nil {
 		return 0, fmt.Errorf("store %d MOs: %w", len(mos), err)
 	}
-	return n, nil
+	if r.Duplicates > 0 {
+		if b.Duplicates != nil {
+			b.Duplicates.Add(float64(r.Duplicates))
+		}
+		if b.Log != nil {
+			b.Log.Info("redelivered texts stored as duplicates", slog.Int("count", r.Duplicates))
+		}
+	}
+	return r.Waiting, nil
 }
 
 // undecodable is what is stored for a text in an alphabet we cannot decode

@@ -12,26 +12,77 @@ import (
 	"huamu/internal/store"
 )
 
-func TestInsertInbound_RedeliveryIsStoredOnce(t *testing.T) {
-	st := pgtest.Store(t, nil)
+// A text seen again whose first copy came on a session nobody recorded (an
+// older version's, or one whose record is a moment behind) is taken for a
+// redelivery: stored as a duplicate of the first, and not handed to a
+// worker again; after the window it is a new text.
+func TestInsertInbound_ARedeliveryIsStoredAsADuplicate(t *testing.T) {
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	st := pgtest.Store(t, func() time.Time { return now })
 	ctx := context.Background()
-	mo := store.MO{DedupKey: "h:abc:2", AltKeys: []string{"h:abc:1"}, Bind: "mobile-1", Sender: "13800000001", Body: "供 桂花"}
+	mo := store.MO{DedupKey: "h:abc", Bind: "mobile-1", Sender: "13800000001", Body: "供 桂花", ReceivedAt: now}
 	id1, dup1, err := st.InsertInbound(ctx, mo)
 	if err != nil || dup1 {
 		t.Fatal(err, dup1)
 	}
+	now = now.Add(time.Minute)
+	mo.ReceivedAt = now
 	id2, dup2, err := st.InsertInbound(ctx, mo)
 	if err != nil || !dup2 || id2 != id1 {
-		t.Fatalf("redelivery: id %d dup %v err %v, want id %d dup", id2, dup2, err, id1)
+		t.Fatalf("redelivery: id %d dup %v err %v, want the first copy %d, a duplicate", id2, dup2, err, id1)
 	}
-	// The next dedup window still recognises it through its previous key.
-	next := store.MO{DedupKey: "h:abc:3", AltKeys: []string{"h:abc:2"}, Bind: "mobile-1", Sender: "13800000001", Body: "供 桂花"}
-	if _, dup, _ := st.InsertInbound(ctx, next); !dup {
-		t.Fatal("a redelivery across the window boundary was stored again")
+	rows, _ := st.ListInbound(ctx, store.InboundFilter{})
+	if len(rows) != 2 || rows[0].State != "duplicate" || rows[0].Reason != "redelivery" {
+		t.Fatalf("rows %+v, want the copy stored as a duplicate", rows)
 	}
-	n, _ := st.CountInbound(ctx, "")
-	if n != 1 {
-		t.Fatalf("%d rows, want 1", n)
+	if in, _, _ := st.QueueDepth(ctx); in != 1 {
+		t.Fatalf("%d texts waiting, want only the first copy", in)
+	}
+	now = now.Add(store.DefaultRedelivery)
+	mo.ReceivedAt = now
+	if _, dup, _ := st.InsertInbound(ctx, mo); dup {
+		t.Fatal("the same text after the redelivery window was taken for a redelivery")
+	}
+}
+
+// The same text twice from a number whose first copy's acknowledgement
+// surely reached the SMSC — its session still up, or closed cleanly, or
+// dropped long after — is a person sending it again: a new text. The same
+// text when the session dropped just after the first copy was stored, or
+// the process died, is the SMSC delivering it again.
+func TestInsertInbound_APersonsRepeatIsANewTextARedeliveryIsNot(t *testing.T) {
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	st := pgtest.Store(t, func() time.Time { return now })
+	ctx := context.Background()
+	cases := []struct {
+		name    string
+		end     func(id string)
+		wantDup bool
+	}{
+		{"SessionStillUp", func(string) {}, false},
+		{"ClosedCleanly", func(id string) { _ = st.SessionEnded(ctx, id, true) }, false},
+		{"DroppedRightAfter", func(id string) { _ = st.SessionEnded(ctx, id, false) }, true},
+		{"DroppedLongAfter", func(id string) { now = now.Add(time.Minute); _ = st.SessionEnded(ctx, id, false) }, false},
+		{"ProcessWentSilent", func(id string) { now = now.Add(time.Minute) }, true},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			session := fmt.Sprintf("g/mobile-1/%d", i)
+			if err := st.SessionStarted(ctx, session, "mobile-1"); err != nil {
+				t.Fatal(err)
+			}
+			mo := store.MO{DedupKey: fmt.Sprint("h:", i), Session: session, Bind: "mobile-1", Sender: "13800000001",
+				Body: "确认", ReceivedAt: now}
+			if _, dup, err := st.InsertInbound(ctx, mo); err != nil || dup {
+				t.Fatal(err, dup)
+			}
+			tc.end(session)
+			now = now.Add(2 * time.Second)
+			mo.ReceivedAt, mo.Session = now, session+"/next"
+			if _, dup, err := st.InsertInbound(ctx, mo); err != nil || dup != tc.wantDup {
+				t.Fatalf("second copy taken for a duplicate: %v (%v), want %v", dup, err, tc.wantDup)
+			}
+		})
 	}
 }
 
@@ -116,19 +167,20 @@ func TestInsertInbound_StoresTextsPostgreSQLCannotHoldAsIs(t *testing.T) {
 func TestReceive_RedeliveriesInsideOneBatchAreStoredOnce(t *testing.T) {
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
-	a := store.MO{DedupKey: "h:a:2", AltKeys: []string{"h:a:1"}, Bind: "b", Sender: "13800000001", Body: "帮助"}
-	b := store.MO{DedupKey: "h:b:2", AltKeys: []string{"h:b:1"}, Bind: "b", Sender: "13800000002", Body: "帮助"}
-	bNext := store.MO{DedupKey: "h:b:3", AltKeys: []string{"h:b:2"}, Bind: "b", Sender: "13800000002", Body: "帮助"}
-	waiting, err := st.Receive(ctx, []store.MO{a, b, a, bNext}, nil, nil)
-	if err != nil || waiting != 2 {
-		t.Fatalf("waiting %d (%v), want the two texts once each", waiting, err)
+	a := store.MO{DedupKey: "h:a", Session: "g/b/1", Bind: "b", Sender: "13800000001", Body: "帮助"}
+	b := store.MO{DedupKey: "h:b", Session: "g/b/1", Bind: "b", Sender: "13800000002", Body: "帮助"}
+	r, err := st.Receive(ctx, []store.MO{a, b, a, b}, nil, nil)
+	if err != nil || r.Waiting != 2 || r.Duplicates != 2 {
+		t.Fatalf("received %+v (%v), want the two texts once each and two duplicates", r, err)
 	}
-	// And again in a later batch.
-	if waiting, err := st.Receive(ctx, []store.MO{bNext, a}, nil, nil); err != nil || waiting != 0 {
-		t.Fatalf("a later redelivery: waiting %d (%v), want none", waiting, err)
+	// And again in a later batch, the first copies' session not known.
+	if r, err := st.Receive(ctx, []store.MO{b, a}, nil, nil); err != nil || r.Waiting != 0 || r.Duplicates != 2 {
+		t.Fatalf("a later redelivery: %+v (%v), want two duplicates", r, err)
 	}
-	if n, _ := st.CountInbound(ctx, ""); n != 2 {
-		t.Fatalf("%d rows, want 2", n)
+	var first, dups int
+	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FILTER (WHERE duplicate_of IS NULL),
+		count(*) FILTER (WHERE duplicate_of IS NOT NULL AND state = 'duplicate') FROM inbound`).Scan(&first, &dups); err != nil || first != 2 || dups != 4 {
+		t.Fatalf("%d first copies and %d duplicates (%v), want 2 and 4", first, dups, err)
 	}
 	if in, _, _ := st.QueueDepth(ctx); in != 2 {
 		t.Fatalf("%d texts queued, want 2", in)

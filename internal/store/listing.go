@@ -173,3 +173,17 @@ func (tx *Tx) ExpireListings(ctx context.Context, limit int) (int64, error) {
 		ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)`, tx.Now, limit)
 	return tag.RowsAffected(), interpret(err, "信息")
 }
+
+// OpenListingsFromText returns the open listings member posted by a text
+// with the same body as inbound row except, received since since: what a
+// text sent again would post twice.
+func (tx *Tx) OpenListingsFromText(ctx context.Context, memberID, except int64, body string, since time.Time) ([]int64, error) {
+	rows, err := tx.tx.Query(ctx, `SELECT l.id FROM listings l JOIN inbound i ON i.id = l.inbound_id
+		WHERE l.member_id = $1 AND l.state = 'open' AND i.id <> $2 AND i.body = $3 AND i.received_at >= $4
+		ORDER BY l.id`, memberID, except, storable(body), since)
+	if err != nil {
+		return nil, interpret(err, "供求信息")
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	return ids, interpret(err, "供求信息")
+}

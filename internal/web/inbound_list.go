@@ -23,7 +23,7 @@ func smsFilter(r *http.Request, states ...string) (store.SMSFilter, map[string]s
 	return f, form
 }
 
-var inboundStates = []string{"new", "done", "needs_clerk", "resolved"}
+var inboundStates = []string{"new", "done", "needs_clerk", "resolved", "duplicate"}
 
 func (s *Server) inboundList(w http.ResponseWriter, r *http.Request) {
 	f, form := smsFilter(r, inboundStates...)

@@ -260,6 +260,8 @@ func stateName(s string) string {
 		return "需人工"
 	case "resolved":
 		return "人工已处理"
+	case "duplicate":
+		return "重复(短信中心重发)"
 	case "queued":
 		return "待发送"
 	case "submitted":
@@ -320,6 +322,8 @@ func reasonName(r string) string {
 		return "广告"
 	case "wrong_number":
 		return "发错号码"
+	case "redelivery":
+		return "短信中心重发"
 	case "garbled":
 		return "乱码"
 	case "fragment":
