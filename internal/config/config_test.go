@@ -56,6 +56,7 @@ func TestLoad_ErrorsNameTheVariable(t *testing.T) {
 		{"BindBadPort", with("HUAMU_SMPP_BINDS", "smpp://a:b@127.0.0.1:99999"), "port"},
 		{"BindPasswordTooLong", with("HUAMU_SMPP_BINDS", "smpp://a:123456789@127.0.0.1:2775"), "password"},
 		{"BindBadSource", with("HUAMU_SMPP_BINDS", "smpp://a:b@127.0.0.1:2775?source=HUAMU"), "source"},
+		{"BindBadRedelivery", with("HUAMU_SMPP_BINDS", "smpp://a:b@127.0.0.1:2775?redelivery=5s"), "redelivery"},
 		{"BadOrderTTL", with("HUAMU_ORDER_TTL", "tomorrow"), "HUAMU_ORDER_TTL"},
 		{"BadLogLevel", with("HUAMU_LOG_LEVEL", "loud"), "HUAMU_LOG_LEVEL"},
 		{"PprofNotLoopback", with("HUAMU_PPROF_ADDR", "0.0.0.0:6060"), "loopback"},
@@ -84,6 +85,16 @@ func TestLoad_PprofOnLoopbackOnly(t *testing.T) {
 	}
 	if c, err := Load(env(good)); err != nil || c.PprofAddr != "" {
 		t.Fatalf("unset: %v, PprofAddr %q, want none served", err, c.PprofAddr)
+	}
+}
+
+func TestParseBinds_RedeliveryWindowPerBind(t *testing.T) {
+	binds, err := ParseBinds("smpp://a:b@127.0.0.1:2775?redelivery=30m,smpp://c:d@127.0.0.1:2776")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if binds[0].Redelivery != 30*time.Minute || binds[1].Redelivery != DefaultRedelivery {
+		t.Fatalf("redelivery windows %v and %v, want 30m and the default", binds[0].Redelivery, binds[1].Redelivery)
 	}
 }
 
