@@ -80,35 +80,44 @@ func (p Progress) Total() int64 { return p.Queued + p.Sent() }
 // never included) in one transaction, and returns the bulletin's id and the
 // number of recipients. parts is the SMS parts each text takes.
 func (s *Store) SendBulletin(ctx context.Context, userID int64, body string, a Audience, parts int) (int64, int64, error) {
+	var id, n int64
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var err error
+		id, n, err = tx.SendBulletin(ctx, userID, body, a, parts)
+		return err
+	})
+	return id, n, err
+}
+
+// SendBulletin is Store.SendBulletin within tx (under an idempotency key,
+// for one: Store.Once).
+func (tx *Tx) SendBulletin(ctx context.Context, userID int64, body string, a Audience, parts int) (int64, int64, error) {
 	where, err := audienceWhere(a)
 	if err != nil {
 		return 0, 0, err
 	}
-	var id, n int64
-	err = s.InTx(ctx, func(tx *Tx) error {
-		if err := tx.tx.QueryRow(ctx, `INSERT INTO bulletins (body, audience, audience_value, parts, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, body, a.Kind, a.Value, parts, userID, tx.Now).Scan(&id); err != nil {
-			return interpret(err, "群发")
-		}
-		// One statement for every recipient: a bulletin to 20,000 members is
-		// one round trip, and the stoplist is read in the same snapshot.
-		tag, err := tx.tx.Exec(ctx, `WITH ins AS (
-				INSERT INTO outbox (recipient, body, kind, next_attempt_at, created_at)
-				SELECT m.phone, $2, 'bulletin', $3, $3 FROM members m WHERE `+
-			replaceArg(where)+` ORDER BY m.id
-				RETURNING id)
-			INSERT INTO bulletin_messages (bulletin_id, outbox_id) SELECT $1, id FROM ins`, id, body, tx.Now, a.Value)
-		if err != nil {
-			return interpret(err, "群发")
-		}
-		n = tag.RowsAffected()
-		if _, err := tx.tx.Exec(ctx, `UPDATE bulletins SET recipients = $2 WHERE id = $1`, id, n); err != nil {
-			return interpret(err, "群发")
-		}
-		return tx.Audit(ctx, userID, "bulletin.send", fmt.Sprintf("bulletin:%d", id),
-			fmt.Sprintf("%s=%s 人数=%d", a.Kind, a.Value, n))
-	})
-	return id, n, err
+	var id int64
+	if err := tx.tx.QueryRow(ctx, `INSERT INTO bulletins (body, audience, audience_value, parts, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, body, a.Kind, a.Value, parts, userID, tx.Now).Scan(&id); err != nil {
+		return 0, 0, interpret(err, "群发")
+	}
+	// One statement for every recipient: a bulletin to 20,000 members is
+	// one round trip, and the stoplist is read in the same snapshot.
+	tag, err := tx.tx.Exec(ctx, `WITH ins AS (
+			INSERT INTO outbox (recipient, body, kind, next_attempt_at, created_at)
+			SELECT m.phone, $2, 'bulletin', $3, $3 FROM members m WHERE `+
+		replaceArg(where)+` ORDER BY m.id
+			RETURNING id)
+		INSERT INTO bulletin_messages (bulletin_id, outbox_id) SELECT $1, id FROM ins`, id, body, tx.Now, a.Value)
+	if err != nil {
+		return 0, 0, interpret(err, "群发")
+	}
+	n := tag.RowsAffected()
+	if _, err := tx.tx.Exec(ctx, `UPDATE bulletins SET recipients = $2 WHERE id = $1`, id, n); err != nil {
+		return 0, 0, interpret(err, "群发")
+	}
+	return id, n, tx.Audit(ctx, userID, "bulletin.send", fmt.Sprintf("bulletin:%d", id),
+		fmt.Sprintf("%s=%s 人数=%d", a.Kind, a.Value, n))
 }
 
 // replaceArg renumbers the audience's $1 to $4 for SendBulletin's statement.

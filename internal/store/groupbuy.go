@@ -39,6 +39,17 @@ func scanGroupBuy(r pgx.CollectableRow) (matching.GroupBuy, error) {
 
 // CreateGroupBuy stores a new open group-buy for a clerk.
 func (s *Store) CreateGroupBuy(ctx context.Context, g matching.GroupBuy, userID int64) (matching.GroupBuy, error) {
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var err error
+		g, err = tx.CreateGroupBuy(ctx, g, userID)
+		return err
+	})
+	return g, err
+}
+
+// CreateGroupBuy is Store.CreateGroupBuy within tx (under an idempotency
+// key, for one: Store.Once).
+func (tx *Tx) CreateGroupBuy(ctx context.Context, g matching.GroupBuy, userID int64) (matching.GroupBuy, error) {
 	spec, err := json.Marshal(g.Spec)
 	if err != nil || g.Spec == nil {
 		spec = []byte("{}")
@@ -55,11 +66,11 @@ func (s *Store) CreateGroupBuy(ctx context.Context, g matching.GroupBuy, userID 
 		uid = &userID
 	}
 	g.State = matching.GroupOpen
-	err = s.pool.QueryRow(ctx, `INSERT INTO group_buys (species, variety, spec, attrs, unit, price, min_total, cap,
+	err = tx.tx.QueryRow(ctx, `INSERT INTO group_buys (species, variety, spec, attrs, unit, price, min_total, cap,
 		min_each, step, deadline, city, district, town, village, created_by, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING id`,
 		g.Species, g.Variety, spec, g.Attrs, g.Unit, g.Price, g.MinTotal, g.Cap, g.MinEach, max(g.Step, 1),
-		g.Deadline, loc.City, loc.District, loc.Town, loc.Village, uid, s.now()).Scan(&g.ID)
+		g.Deadline, loc.City, loc.District, loc.Town, loc.Village, uid, tx.Now).Scan(&g.ID)
 	return g, interpret(err, "团购")
 }
 

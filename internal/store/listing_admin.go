@@ -202,34 +202,42 @@ func (a Actor) client() *int64 {
 // exchange matches the new listing there).
 func (s *Store) PostOnBehalf(ctx context.Context, by Actor, phone string, l matching.Listing, receipt func(matching.Listing) string, then func(*Tx, matching.Listing) error) (matching.Listing, error) {
 	err := s.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.EnsureMember(ctx, phone)
-		if err != nil {
-			return err
-		}
-		l.MemberID, l.Phone = m.ID, m.Phone
-		if l, err = tx.InsertListing(ctx, nil, l); err != nil {
-			return err
-		}
-		after, _ := json.Marshal(l)
-		if _, err := tx.tx.Exec(ctx, `INSERT INTO corrections (listing_id, user_id, api_client_id, action, after, created_at)
-			VALUES ($1, $2, $3, 'on_behalf', $4, $5)`, l.ID, by.user(), by.client(), after, tx.Now); err != nil {
-			return interpret(err, "更正记录")
-		}
-		if _, err := tx.Enqueue(ctx, nil, m.Phone, receipt(l), "receipt"); err != nil {
-			return err
-		}
-		if then != nil {
-			if err := then(tx, l); err != nil {
-				return err
-			}
-		}
-		detail := matching.OfferLine(l)
-		if by.APIClientID != 0 {
-			detail = fmt.Sprintf("接口客户#%d %s", by.APIClientID, detail)
-		}
-		_, err = tx.tx.Exec(ctx, `INSERT INTO audit_log (at, user_id, action, object, detail) VALUES ($1, $2, $3, $4, $5)`,
-			tx.Now, by.user(), "listing.on_behalf", fmt.Sprintf("listing:%d", l.ID), detail)
-		return interpret(err, "操作记录")
+		var err error
+		l, err = tx.PostOnBehalf(ctx, by, phone, l, receipt, then)
+		return err
 	})
 	return l, err
+}
+
+// PostOnBehalf is Store.PostOnBehalf within tx (under an idempotency key,
+// for one: Store.Once).
+func (tx *Tx) PostOnBehalf(ctx context.Context, by Actor, phone string, l matching.Listing, receipt func(matching.Listing) string, then func(*Tx, matching.Listing) error) (matching.Listing, error) {
+	m, err := tx.EnsureMember(ctx, phone)
+	if err != nil {
+		return l, err
+	}
+	l.MemberID, l.Phone = m.ID, m.Phone
+	if l, err = tx.InsertListing(ctx, nil, l); err != nil {
+		return l, err
+	}
+	after, _ := json.Marshal(l)
+	if _, err := tx.tx.Exec(ctx, `INSERT INTO corrections (listing_id, user_id, api_client_id, action, after, created_at)
+		VALUES ($1, $2, $3, 'on_behalf', $4, $5)`, l.ID, by.user(), by.client(), after, tx.Now); err != nil {
+		return l, interpret(err, "更正记录")
+	}
+	if _, err := tx.Enqueue(ctx, nil, m.Phone, receipt(l), "receipt"); err != nil {
+		return l, err
+	}
+	if then != nil {
+		if err := then(tx, l); err != nil {
+			return l, err
+		}
+	}
+	detail := matching.OfferLine(l)
+	if by.APIClientID != 0 {
+		detail = fmt.Sprintf("接口客户#%d %s", by.APIClientID, detail)
+	}
+	_, err = tx.tx.Exec(ctx, `INSERT INTO audit_log (at, user_id, action, object, detail) VALUES ($1, $2, $3, $4, $5)`,
+		tx.Now, by.user(), "listing.on_behalf", fmt.Sprintf("listing:%d", l.ID), detail)
+	return l, interpret(err, "操作记录")
 }

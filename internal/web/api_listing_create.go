@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,17 +63,13 @@ func apiListingValues(in apiListingInput) url.Values {
 	return v
 }
 
-// readAPIListing decodes the JSON body strictly: unknown fields, trailing
-// data and bodies over 16 KB are refused.
-func readAPIListing(w http.ResponseWriter, r *http.Request) (url.Values, error) {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAPIBody))
+// decodeAPIListing decodes the JSON body strictly: unknown fields and
+// trailing data are refused.
+func decodeAPIListing(raw []byte) (url.Values, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var in apiListingInput
 	if err := dec.Decode(&in); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, errTooBig
-		}
 		return nil, matching.Errorf(matching.CodeInvalid, "请求内容不是正确的JSON：%s", jsonProblem(err))
 	}
 	if dec.More() {
@@ -99,15 +96,30 @@ func jsonProblem(err error) string {
 }
 
 // apiListingCreate: POST /api/v1/listings posts a listing on a member's
-// behalf; the member gets the same receipt SMS as for 代发布.
+// behalf; the member gets the same receipt SMS as for 代发布. With an
+// Idempotency-Key, a retry of the same body posts nothing and gets the
+// first answer (the listing it created); the key with another body is 422.
 func (s *Server) apiListingCreate(w http.ResponseWriter, r *http.Request) {
-	v, err := readAPIListing(w, r)
+	c := r.Context().Value(apiKey{}).(*store.APIClient)
+	raw, err := readAPIBody(w, r)
 	if errors.Is(err, errTooBig) {
 		apiError(w, http.StatusRequestEntityTooLarge, "请求内容太大")
 		return
 	}
+	var k *store.OnceKey
+	if err == nil {
+		k, err = onceKeyOf(r, c, raw)
+	}
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if s.apiAnswered(w, r, k) {
+		return
+	}
 	var phone string
 	var l matching.Listing
+	v, err := decodeAPIListing(raw)
 	if err == nil {
 		if phone, err = phoneField(v); err == nil {
 			l, err = decodeListing(v, s.store.Now(), s.known)
@@ -117,12 +129,10 @@ func (s *Server) apiListingCreate(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	c := r.Context().Value(apiKey{}).(*store.APIClient)
-	l, err = s.store.PostOnBehalf(r.Context(), store.Actor{APIClientID: c.ID}, phone, l, receiptText, s.matchNew(r.Context(), 0))
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
+	if s.apiPost(w, r, k, func(tx *store.Tx) (int, any, error) {
+		l, err := tx.PostOnBehalf(r.Context(), store.Actor{APIClientID: c.ID}, phone, l, receiptText, s.matchNew(r.Context(), 0))
+		return http.StatusCreated, map[string]any{"listing": apiListingOf(l)}, err
+	}) {
+		s.wake(r.Context(), "outbox")
 	}
-	s.wake(r.Context(), "outbox")
-	apiJSON(w, http.StatusCreated, map[string]any{"listing": apiListingOf(l)})
 }

@@ -4,22 +4,41 @@ import (
 	"fmt"
 	"net/http"
 
+	"huamu/internal/store"
 	"huamu/matching"
 )
 
 // bulletinSend queues the bulletin for its audience (stopped numbers never
-// included) and opens its progress page.
+// included) and opens its progress page. The form's one-time token is kept
+// with the bulletin: the same form sent again sends nothing and opens the
+// first one's page.
 func (s *Server) bulletinSend(w http.ResponseWriter, r *http.Request) {
+	k, ok := s.formKey(w, r)
+	if !ok {
+		return
+	}
+	if done, err := s.formAnswered(w, r, k); done || err != nil {
+		if err != nil {
+			s.fail(w, r, err)
+		}
+		return
+	}
 	body, a, err := bulletinDraft(r.PostForm)
 	if err != nil {
 		http.Error(w, matching.ChineseMessage(err), statusOf(err))
 		return
 	}
-	id, n, err := s.store.SendBulletin(r.Context(), sessionFrom(r.Context()).User.ID, body, a, s.parts(body))
+	user := sessionFrom(r.Context()).User.ID
+	ans, replayed, err := s.submitOnce(r, k, func(tx *store.Tx) (string, string, error) {
+		id, n, err := tx.SendBulletin(r.Context(), user, body, a, s.parts(body))
+		return fmt.Sprintf("/bulletins/%d", id), fmt.Sprintf("群发已开始：%d人", n), err
+	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.wake(r.Context(), "outbox")
-	s.done(w, r, fmt.Sprintf("/bulletins/%d", id), fmt.Sprintf("群发已开始：%d人", n))
+	if !replayed {
+		s.wake(r.Context(), "outbox")
+	}
+	s.answerForm(w, r, ans, replayed)
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -62,11 +61,9 @@ func FuzzAPIListingBody(f *testing.F) {
 	f.Add(`{"x":1}`)
 	f.Add(`{} {}`)
 	f.Fuzz(func(t *testing.T, body string) {
-		r := httptest.NewRequest(http.MethodPost, "/api/v1/listings", strings.NewReader(body))
-		w := httptest.NewRecorder()
-		v, err := readAPIListing(w, r)
+		v, err := decodeAPIListing([]byte(body))
 		if err != nil {
-			if err != errTooBig && matching.ErrorCodeOf(err) != matching.CodeInvalid {
+			if matching.ErrorCodeOf(err) != matching.CodeInvalid {
 				t.Fatalf("unexpected error: %v", err)
 			}
 			return
@@ -127,5 +124,42 @@ func FuzzClientAddr(f *testing.F) {
 			}
 		}
 		t.Fatalf("answered %q, neither the peer %q nor named in %q / %q", got, remote, xff, realIP)
+	})
+}
+
+// FuzzIdempotencyKey feeds the Idempotency-Key header reader hostile
+// values: it must never panic; what it accepts is 1 to 255 printable ASCII
+// characters, and a bare key it accepts is the header as sent.
+func FuzzIdempotencyKey(f *testing.F) {
+	f.Add("8e03978e-40d5-43e8-bc93-6894a57f9324")
+	f.Add(`"8e03978e-40d5-43e8-bc93-6894a57f9324"`)
+	f.Add(`"a \"quoted\" key\\"`)
+	f.Add(`"unterminated`)
+	f.Add(`"a"b`)
+	f.Add(`"\x"`)
+	f.Add("键")
+	f.Add("  padded\t")
+	f.Add(`""`)
+	f.Fuzz(func(t *testing.T, raw string) {
+		h := http.Header{}
+		h.Set("Idempotency-Key", raw)
+		key, ok, err := parseIdempotencyKey(h)
+		if err != nil {
+			if ok || matching.ErrorCodeOf(err) != matching.CodeInvalid || matching.ChineseMessage(err) == "" {
+				t.Fatalf("%q: error without a Chinese invalid message: %v", raw, err)
+			}
+			return
+		}
+		if !ok || key == "" || len(key) > 255 {
+			t.Fatalf("%q: accepted %q (ok %t)", raw, key, ok)
+		}
+		for i := 0; i < len(key); i++ {
+			if key[i] < 0x20 || key[i] > 0x7e {
+				t.Fatalf("%q: accepted a key with byte %#x", raw, key[i])
+			}
+		}
+		if trimmed := strings.Trim(raw, " \t"); !strings.HasPrefix(trimmed, `"`) && key != trimmed {
+			t.Fatalf("%q: a bare key became %q", raw, key)
+		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"huamu/internal/store"
 	"huamu/matching"
 )
 
@@ -42,23 +43,46 @@ func (s *Server) groupBuyNew(w http.ResponseWriter, r *http.Request) {
 		Data: map[string]any{"Form": form, "Species": s.speciesNames(), "Units": units}})
 }
 
-// groupBuyCreate stores a new group-buy from the form.
+// groupBuyCreate stores a new group-buy from the form. The form's one-time
+// token is kept with the group-buy: the same form sent again opens the
+// first one's page instead of a second group-buy.
 func (s *Server) groupBuyCreate(w http.ResponseWriter, r *http.Request) {
 	if !parseForm(w, r) {
 		return
 	}
-	g, err := s.decodeGroupBuy(r.PostForm)
-	if err == nil {
-		g, err = s.store.CreateGroupBuy(r.Context(), g, sessionFrom(r.Context()).User.ID)
-	}
-	if err != nil {
-		s.render(w, r, statusOf(err), "groupbuy_new", page{Title: "新建团购", Nav: "groupbuys", Error: matching.ChineseMessage(err),
-			Data: map[string]any{"Form": r.PostForm, "Species": s.speciesNames(), "Units": units}})
+	k, ok := s.formKey(w, r)
+	if !ok {
 		return
 	}
-	id := strconv.FormatInt(g.ID, 10)
-	_ = s.store.Audit(r.Context(), sessionFrom(r.Context()).User.ID, "groupbuy.create", "groupbuy:"+id, g.Species)
-	s.done(w, r, "/groupbuys/"+id, "团购"+id+"已建立")
+	again := func(err error) {
+		s.render(w, r, statusOf(err), "groupbuy_new", page{Title: "新建团购", Nav: "groupbuys", Error: matching.ChineseMessage(err),
+			Data: map[string]any{"Form": r.PostForm, "Species": s.speciesNames(), "Units": units}})
+	}
+	if done, err := s.formAnswered(w, r, k); done || err != nil {
+		if err != nil {
+			again(err)
+		}
+		return
+	}
+	g, err := s.decodeGroupBuy(r.PostForm)
+	if err != nil {
+		again(err)
+		return
+	}
+	user := sessionFrom(r.Context()).User.ID
+	a, replayed, err := s.submitOnce(r, k, func(tx *store.Tx) (string, string, error) {
+		g, err := tx.CreateGroupBuy(r.Context(), g, user)
+		if err != nil {
+			return "", "", err
+		}
+		id := strconv.FormatInt(g.ID, 10)
+		return "/groupbuys/" + id, "团购" + id + "已建立", tx.Audit(r.Context(), user, "groupbuy.create", "groupbuy:"+id, g.Species)
+	})
+	if err != nil {
+		again(err)
+		return
+	}
+	s.answerForm(w, r, a, replayed)
 }
 
 // decodeGroupBuy reads and checks the group-buy form.

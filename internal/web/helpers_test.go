@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"crypto/rand"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -74,14 +75,19 @@ type reply struct {
 	header   http.Header
 }
 
-// do sends a request; a form gets the account's CSRF token unless it has one.
+// do sends a request; a form gets the account's CSRF token unless it has
+// one, and a fresh one-time token unless it has one (as if the browser had
+// just opened the form; a double submit sends the same "once" twice).
 func (u *user) do(t *testing.T, method, path string, form url.Values) reply {
 	t.Helper()
 	var body io.Reader
 	if form != nil {
+		form = cloneValues(form)
 		if _, ok := form["csrf"]; !ok && u.csrf != "" {
-			form = cloneValues(form)
 			form.Set("csrf", u.csrf)
+		}
+		if _, ok := form["once"]; !ok {
+			form.Set("once", rand.Text())
 		}
 		body = strings.NewReader(form.Encode())
 	}

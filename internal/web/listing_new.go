@@ -23,8 +23,20 @@ func (s *Server) listingNewAgain(w http.ResponseWriter, r *http.Request, form ur
 		Data: map[string]any{"Form": listingFormOf(form), "Species": s.speciesNames(), "Units": units}})
 }
 
-// listingCreate stores a listing on a member's behalf and texts them its receipt.
+// listingCreate stores a listing on a member's behalf and texts them its
+// receipt. The form's one-time token is kept with the listing: the same
+// form sent again posts nothing and opens the first one's page.
 func (s *Server) listingCreate(w http.ResponseWriter, r *http.Request) {
+	k, ok := s.formKey(w, r)
+	if !ok {
+		return
+	}
+	if done, err := s.formAnswered(w, r, k); done || err != nil {
+		if err != nil {
+			s.listingNewAgain(w, r, r.PostForm, err)
+		}
+		return
+	}
 	phone, err := phoneField(r.PostForm)
 	if err != nil {
 		s.listingNewAgain(w, r, r.PostForm, err)
@@ -35,13 +47,19 @@ func (s *Server) listingCreate(w http.ResponseWriter, r *http.Request) {
 		s.listingNewAgain(w, r, r.PostForm, err)
 		return
 	}
-	l, err = s.store.PostOnBehalf(r.Context(), store.Actor{UserID: sessionFrom(r.Context()).User.ID}, phone, l, receiptText, s.matchNew(r.Context(), 0))
+	by := store.Actor{UserID: sessionFrom(r.Context()).User.ID}
+	a, replayed, err := s.submitOnce(r, k, func(tx *store.Tx) (string, string, error) {
+		l, err := tx.PostOnBehalf(r.Context(), by, phone, l, receiptText, s.matchNew(r.Context(), 0))
+		return fmt.Sprintf("/listings/%d", l.ID), fmt.Sprintf("已代%s发布%d号信息，并短信通知", phone, l.ID), err
+	})
 	if err != nil {
 		s.listingNewAgain(w, r, r.PostForm, err)
 		return
 	}
-	s.wake(r.Context(), "outbox")
-	s.done(w, r, fmt.Sprintf("/listings/%d", l.ID), fmt.Sprintf("已代%s发布%d号信息，并短信通知", phone, l.ID))
+	if !replayed {
+		s.wake(r.Context(), "outbox")
+	}
+	s.answerForm(w, r, a, replayed)
 }
 
 // phoneField reads a mainland mobile number (11 digits starting with 1).

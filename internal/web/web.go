@@ -201,6 +201,7 @@ var funcs = template.FuncMap{
 	"reasonName": reasonName,
 	"gbState":    func(s string) string { return matching.GroupBuyState(s).Chinese() },
 	"seq":        func(i int) int { return i + 1 },
+	"onceToken":  onceToken,
 	"sideName": func(s matching.Side) string {
 		if s == matching.Supply {
 			return "供"
