@@ -34,7 +34,8 @@ fuzz: ## fuzz each target for a minute
 bench: ## run the benchmarks
 	@$(SERVICES) && go test -run '^$$' -bench . -benchmem ./...
 
-lint: ## go vet and gofmt
+lint: ## go vet, gofmt, and no tracked file over 1 MB that is not meant
+	@internal/devenv/bigfiles.sh
 	go vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
