@@ -95,7 +95,15 @@ type bind struct {
 	// their submit_sm_resp by sequence number (at most cfg.Window).
 	queue   []*outPart
 	pending map[int32]*outPart
-	kick    chan struct{} // wakes the sender: parts queued, room in the window, bind up
+	// A number's texts go out one after the other, in the order they came:
+	// holds names, per number, the MT whose parts are out; another MT to
+	// that number waits until the first is answered whole, so that the
+	// handset shows them in the order a person reads them. perTo counts
+	// each number's parts on this bind, queued or out, so that the route
+	// keeps a number's texts on one bind.
+	holds map[string]*mtSend
+	perTo map[string]int
+	kick  chan struct{} // wakes the sender: parts queued, room in the window, bind up
 
 	// pausedUntil (unix ns) holds every submit on this bind after the SMSC
 	// answered ESME_RTHROTTLED or ESME_RMSGQFUL; throttles counts how many
@@ -154,7 +162,8 @@ func newBind(cfg BindConfig, g *Gateway) *bind {
 		cfg.Window = 10
 	}
 	return &bind{cfg: cfg, g: g, log: g.log.With(slog.String("bind", cfg.Name)),
-		pending: map[int32]*outPart{}, down: make(chan struct{}, 1), kick: make(chan struct{}, 1)}
+		pending: map[int32]*outPart{}, holds: map[string]*mtSend{}, perTo: map[string]int{},
+		down: make(chan struct{}, 1), kick: make(chan struct{}, 1)}
 }
 
 // busy is how many parts the bind holds, queued or in flight: the route
@@ -184,8 +193,35 @@ func (b *bind) enqueue(parts []*outPart) {
 		return
 	}
 	b.queue = append(b.queue, parts...)
+	for _, p := range parts {
+		b.perTo[p.mt.to]++
+	}
 	b.mu.Unlock()
 	b.wake()
+}
+
+// holding reports the parts queued or out on this bind for number to.
+func (b *bind) holding(to string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.perTo[to]
+}
+
+// partDone forgets a part that has its answer; after an MT's last part, a
+// number's next MT may go.
+func (b *bind) partDone(p *outPart, last bool) {
+	b.mu.Lock()
+	if b.perTo[p.mt.to]--; b.perTo[p.mt.to] <= 0 {
+		delete(b.perTo, p.mt.to)
+	}
+	released := last && b.holds[p.mt.to] == p.mt
+	if released {
+		delete(b.holds, p.mt.to)
+	}
+	b.mu.Unlock()
+	if released {
+		b.wake()
+	}
 }
 
 // State is the bind's current state.
@@ -326,6 +362,7 @@ func (b *bind) closeSession() {
 	// have it); every part queued, that it did not go.
 	pending, queue := b.pending, b.queue
 	b.pending, b.queue = map[int32]*outPart{}, nil
+	clear(b.holds)
 	b.mu.Unlock()
 	if sess != nil {
 		_ = sess.Close() // sends unbind, then closes
@@ -463,9 +500,27 @@ func (b *bind) send(n int) {
 		b.mu.Unlock()
 		return
 	}
-	n = min(n, len(b.queue))
-	out := b.queue[:n:n]
-	b.queue = b.queue[n:]
+	// Take up to n parts in order, passing over (and keeping in their
+	// place) those to a number another MT is being sent to; look at no
+	// more than a few times n, so that a queue of one number's texts costs
+	// little to pass.
+	out := make([]*outPart, 0, min(n, len(b.queue)))
+	rest := b.queue[:0]
+	look := 4*n + 64
+	for i, p := range b.queue {
+		if len(out) == n || i >= look {
+			rest = append(rest, b.queue[i:]...)
+			break
+		}
+		if h, ok := b.holds[p.mt.to]; ok && h != p.mt {
+			rest = append(rest, p)
+			continue
+		}
+		b.holds[p.mt.to] = p.mt
+		out = append(out, p)
+	}
+	clear(b.queue[len(rest):])
+	b.queue = rest
 	now := time.Now().UnixNano()
 	for _, p := range out {
 		// Each part gets its own sequence number (gosmpp's Split reuses one).

@@ -257,6 +257,9 @@ func (g *Gateway) route(to string, override Carrier) (*bind, error) {
 		if b.State() != BindUp {
 			continue
 		}
+		if b.holding(to) > 0 && (b.cfg.Carrier == want || b.cfg.Carrier == "") {
+			return b, nil // the number's earlier texts are on it: keep their order
+		}
 		if b.cfg.Carrier == want || b.cfg.Carrier == "" {
 			if best == nil || b.busy() < best.busy() {
 				best = b

@@ -68,7 +68,7 @@ func (g *Gateway) Enqueue(m MT, done func(Submitted, error)) {
 	}
 	res.Total = len(segs)
 	enc := data.FromDataCoding(dc)
-	mt := &mtSend{res: res, done: done}
+	mt := &mtSend{res: res, done: done, to: m.To}
 	var parts []*outPart
 	for _, seg := range segs {
 		if m.Skip[seg.Seq] {
@@ -93,7 +93,7 @@ func (g *Gateway) Enqueue(m MT, done func(Submitted, error)) {
 			done(res, fmt.Errorf("%w: %v", ErrRejected, err))
 			return
 		}
-		parts = append(parts, &outPart{mt: mt, seq: seg.Seq, sm: sm})
+		parts = append(parts, &outPart{mt: mt, b: b, seq: seg.Seq, sm: sm})
 	}
 	if len(parts) == 0 {
 		done(res, nil)
@@ -125,12 +125,14 @@ type mtSend struct {
 	res  Submitted
 	err  error
 	left int
+	to   string
 	done func(Submitted, error)
 }
 
 // outPart is one part of an MT on its way through a bind.
 type outPart struct {
 	mt     *mtSend
+	b      *bind // the bind it goes out on
 	seq    int
 	sm     *pdu.SubmitSM
 	tries  int   // times the SMSC throttled it
@@ -156,6 +158,7 @@ func (p *outPart) finish(id string, sent bool, err error) {
 	m.left--
 	last := m.left == 0
 	m.mu.Unlock()
+	p.b.partDone(p, last)
 	if last {
 		m.done(m.res, m.err)
 	}

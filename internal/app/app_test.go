@@ -148,3 +148,24 @@ func TestExchange_ReceiptsMarkTheReplyDelivered(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// A buyer's demand is answered by its receipt, then the offers it found:
+// the second text is not submitted until the first is accepted, even when
+// the SMSC throttles the first, so the handset shows them in that order.
+func TestExchange_ABuyersReceiptGoesOutBeforeTheOffersItFound(t *testing.T) {
+	x := start(t)
+	x.text(t, "13800000001", "供 桂花 8公分 200株 600元 万春镇")
+	x.sim.Throttle(1) // the next submit — the buyer's receipt — is refused once
+	x.sim.Inject("13900000002", "10690000", "求购 桂花 8公分 100株")
+	deadline := time.Now().Add(10 * time.Second)
+	for len(x.inbox("13900000002")) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the buyer got %+v, want two texts", x.inbox("13900000002"))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	got := x.inbox("13900000002")
+	if !strings.Contains(got[0].Text, "已登记") || !strings.Contains(got[1].Text, "找到货源") {
+		t.Fatalf("the buyer got %q then %q, want the receipt first", got[0].Text, got[1].Text)
+	}
+}

@@ -154,7 +154,7 @@ func (s *Store) LeaseDue(ctx context.Context, owner string, key int64, limit int
 			WITH c AS (
 				SELECT outbox_id, lease_owner FROM outbox_queue
 				WHERE due_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-				ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED),
+				ORDER BY due_at, outbox_id LIMIT $1 FOR UPDATE SKIP LOCKED),
 			u AS (
 				UPDATE outbox_queue q SET lease_until = $3, lease_owner = $4, lease_key = $5 FROM c WHERE q.outbox_id = c.outbox_id
 				RETURNING q.outbox_id, c.lease_owner AS prev)
