@@ -100,12 +100,14 @@ ALTER TABLE early_receipts ADD COLUMN binds text[] NOT NULL DEFAULT '{}';
 -- (uncleanly) soon after, or its process died, or it was stored late. A
 -- person sending the same text again is a new text. smpp_sessions keeps
 -- each session's life; each process says every few seconds that its
--- sessions live (alive_at), so a dead process's sessions end with its last
--- word. A redelivery is stored too, as a duplicate of the first copy,
--- shown in the SMS log and counted; it is not handled again.
+-- sessions live (alive_at), and holds its lease key's lock while it lives,
+-- so a dead process's sessions end, at once, with its last word. A
+-- redelivery is stored too, as a duplicate of the first copy, shown in the
+-- SMS log and counted; it is not handled again.
 CREATE TABLE smpp_sessions (
     id         text PRIMARY KEY,     -- gateway/bind/number
     bind       text NOT NULL,
+    key        bigint NOT NULL DEFAULT 0, -- the process's lease key: its advisory lock is free once it died
     started_at timestamptz NOT NULL,
     alive_at   timestamptz NOT NULL,
     ended_at   timestamptz,

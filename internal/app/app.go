@@ -53,6 +53,7 @@ type App struct {
 	Gateway  *smsgw.Gateway
 	upkeep   *upkeep.Keeper
 	smpp     *intake.Sessions // the SMPP sessions' life, for telling redeliveries from repeats
+	key      *store.LeaseKey  // this process's liveness
 	intake   *intake.Worker
 	sender   *outbox.Sender
 	receipts *outbox.Receipts
@@ -94,6 +95,11 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 		return nil, fmt.Errorf("database schema is behind (%s): run `huamu migrate`", strings.Join(behind, ", "))
 	}
 	a.Store = store.New(a.Pool, nil)
+	// The process's lease key, held for its life: other processes learn
+	// from its lock that this one died, and take over its work at once.
+	if a.key, err = a.Store.HoldLeaseKey(ctx); err != nil {
+		return nil, err
+	}
 	if a.Redis, err = redisx.Open(ctx, cfg.RedisURL, opts.RedisPrefix, log); err != nil {
 		return nil, err
 	}
@@ -121,7 +127,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 	duplicates := prometheus.NewCounter(prometheus.CounterOpts{Name: "huamu_sms_mo_duplicates_total",
 		Help: "Texts an SMSC delivered again after its first copy's acknowledgement may have been lost, stored as duplicates."})
 	reg.MustRegister(duplicates)
-	a.smpp = &intake.Sessions{Store: a.Store, Log: log}
+	a.smpp = &intake.Sessions{Store: a.Store, Log: log, Key: a.key}
 	inbox := &intake.Inbox{Store: a.Store, Duplicates: duplicates, Wake: func(ctx context.Context) { a.Redis.Wake(ctx, "intake") },
 		Flood: a.Redis.Flood(), Log: log}
 	a.receipts = &outbox.Receipts{Store: a.Store, Log: log}
@@ -133,7 +139,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 	a.intake = &intake.Worker{Store: a.Store, Exchange: ex, Log: log, Workers: opts.Workers,
 		Wakeups:   a.Redis.Wakeups(runCtx, "intake"),
 		Processed: func(ctx context.Context) { a.Redis.Wake(ctx, "outbox") }}
-	a.sender = &outbox.Sender{Store: a.Store, Gateway: a.Gateway, Log: log, Wakeups: a.Redis.Wakeups(runCtx, "outbox")}
+	a.sender = &outbox.Sender{Store: a.Store, Gateway: a.Gateway, Log: log, Key: a.key, Wakeups: a.Redis.Wakeups(runCtx, "outbox")}
 	a.intake.Handoff = a.sender
 
 	site, err := web.New(web.Options{Store: a.Store, Gateway: a.Gateway, Log: log,
@@ -242,6 +248,9 @@ func (a *App) startPprof(addr string) error {
 }
 
 func (a *App) closeConns() {
+	if a.key != nil {
+		a.key.Release()
+	}
 	if a.Redis != nil {
 		_ = a.Redis.Close()
 	}

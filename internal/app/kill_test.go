@@ -163,6 +163,13 @@ func TestServe_KillNineWhileTextsStreamLosesAndRepeatsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
+	// A part the second process resent is counted as ambiguous when its
+	// outcome is recorded, a moment after the SMSC saw it: wait for that.
+	waitUntil(t, "every MT's outcome recorded", 30*time.Second, func() bool {
+		var queued int
+		err := pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE state = 'queued'`).Scan(&queued)
+		return err == nil && queued == 0
+	})
 	// Stored exactly once.
 	rows, err := pool.Query(ctx, `SELECT sender, count(*) FROM inbound WHERE duplicate_of IS NULL GROUP BY sender`)
 	if err != nil {
@@ -217,6 +224,18 @@ func TestServe_KillNineWhileTextsStreamLosesAndRepeatsNothing(t *testing.T) {
 		}
 	}
 	t.Logf("parts resent after the kill because their fate was unknown: %d", total)
+	// Answered once: a text the SMSC delivered again after the kill is a
+	// duplicate, not a second text (only a resent part of unknown fate may
+	// show twice).
+	final := replied()
+	for _, s := range senders {
+		if final[s] > 1+ambiguous[s] {
+			t.Errorf("%s answered %d times, want once (%d parts of unknown fate)", s, final[s], ambiguous[s])
+		}
+	}
+	var redelivered int
+	_ = pool.QueryRow(ctx, `SELECT count(*) FROM inbound WHERE state = 'duplicate'`).Scan(&redelivered)
+	t.Logf("texts the SMSC delivered again, stored as duplicates: %d", redelivered)
 	second.cmd.Process.Signal(os.Interrupt)
 	_ = second.cmd.Wait()
 }

@@ -20,6 +20,10 @@ import (
 type Sessions struct {
 	Store *store.Store
 	Log   *slog.Logger
+	// Key is the process's lease key, held for its life: another process
+	// learns from its lock, at once, that this one died. Nil: only the
+	// beats tell.
+	Key *store.LeaseKey
 
 	mu     sync.Mutex
 	live   map[string]bool
@@ -111,7 +115,11 @@ func (s *Sessions) flush(ctx context.Context) {
 	for _, e := range events {
 		var err error
 		if e.up {
-			err = s.Store.SessionStarted(ctx, e.id, e.bind)
+			var key int64
+			if s.Key != nil {
+				key = s.Key.Key
+			}
+			err = s.Store.SessionStarted(ctx, e.id, e.bind, key)
 		} else {
 			err = s.Store.SessionEnded(ctx, e.id, e.clean)
 		}

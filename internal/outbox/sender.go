@@ -37,6 +37,9 @@ type Sender struct {
 	// take it over; default one minute, well past the gateway's wait for a
 	// submit_sm_resp.
 	Lease time.Duration
+	// Key is the process's lease key, held for its life; nil: the sender
+	// holds one of its own while it runs.
+	Key *store.LeaseKey
 
 	group    startstop.Group
 	owner    string
@@ -70,6 +73,7 @@ func (s *Sender) run(ctx context.Context) {
 	s.owner = hex.EncodeToString(b)
 	s.room = make(chan struct{}, 1)
 	s.results = make(chan store.SendOutcome, 2*s.InFlight) // room for what Offer and SendBatch race for
+	s.key = s.Key
 	for s.key == nil {
 		var err error
 		if s.key, err = s.Store.HoldLeaseKey(ctx); err != nil {
@@ -81,7 +85,9 @@ func (s *Sender) run(ctx context.Context) {
 			}
 		}
 	}
-	defer s.key.Release()
+	if s.Key == nil {
+		defer s.key.Release()
+	}
 	// The recorder outlives the leasing loop: what went out is recorded
 	// even while stopping, or it would be sent again.
 	var rec sync.WaitGroup

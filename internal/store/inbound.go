@@ -137,15 +137,17 @@ type firstCopy struct {
 	known                bool // the session is registered
 	ended, alive         *time.Time
 	clean                bool
+	dead                 bool // its process's lease key is free: it died
 }
 
 // isRedelivery decides whether a text that repeats first (same key, within
 // the window) is its SMSC delivering it again — which it does only when our
 // acknowledgement of the first copy may not have reached it: the session
 // ended, not cleanly, within ackGrace of storing it; the process died (its
-// last word then counts as the end); or the first copy was stored so late
-// that the SMSC may have stopped waiting. Anything else is a person sending
-// the same text again.
+// lease key's lock is free, or it has been silent for staleAfter; its last
+// word then counts as the end); or the first copy was stored so late that
+// the SMSC may have stopped waiting. Anything else is a person sending the
+// same text again.
 func isRedelivery(f firstCopy, now time.Time) bool {
 	if f.session == "" || !f.known {
 		return true // a copy from before sessions were kept, or whose session is not written yet
@@ -157,8 +159,8 @@ func isRedelivery(f firstCopy, now time.Time) bool {
 		return false
 	}
 	end := f.ended
-	if end == nil && f.alive != nil && now.Sub(*f.alive) > staleAfter {
-		end = f.alive
+	if end == nil && f.alive != nil && (f.dead || now.Sub(*f.alive) > staleAfter) {
+		end = f.alive // the process died: its last word
 	}
 	return end != nil && end.Sub(f.storedAt) < ackGrace
 }
@@ -283,7 +285,9 @@ func (tx *Tx) firstCopies(ctx context.Context, mos []MO) (map[string]firstCopy, 
 	}
 	rows, err := tx.tx.Query(ctx, `
 		SELECT DISTINCT ON (i.dedup_key) i.dedup_key, i.id, i.session, i.received_at, coalesce(i.stored_at, i.received_at),
-			s.id IS NOT NULL, s.ended_at, s.alive_at, coalesce(s.clean, false)
+			s.id IS NOT NULL, s.ended_at, s.alive_at, coalesce(s.clean, false),
+			-- A process that died let its lease key's lock go with its connection.
+			coalesce(s.ended_at IS NULL AND s.key <> 0 AND pg_try_advisory_xact_lock_shared(s.key), false)
 		FROM inbound i LEFT JOIN smpp_sessions s ON s.id = i.session
 		WHERE i.dedup_key = ANY($1) AND i.duplicate_of IS NULL AND i.received_at >= $2
 		ORDER BY i.dedup_key, i.id DESC`, keys, tx.Now.Add(-widest))
@@ -292,7 +296,7 @@ func (tx *Tx) firstCopies(ctx context.Context, mos []MO) (map[string]firstCopy, 
 	}
 	var k string
 	var f firstCopy
-	_, err = pgx.ForEachRow(rows, []any{&k, &f.id, &f.session, &f.receivedAt, &f.storedAt, &f.known, &f.ended, &f.alive, &f.clean},
+	_, err = pgx.ForEachRow(rows, []any{&k, &f.id, &f.session, &f.receivedAt, &f.storedAt, &f.known, &f.ended, &f.alive, &f.clean, &f.dead},
 		func() error {
 			out[k] = f
 			return nil

@@ -45,6 +45,36 @@ func TestInsertInbound_ARedeliveryIsStoredAsADuplicate(t *testing.T) {
 	}
 }
 
+// A text delivered again after the process that stored its first copy was
+// killed is a redelivery at once: the dead process's lease key is free,
+// long before its silence would tell.
+func TestInsertInbound_ACopyAfterItsProcessDiedIsARedelivery(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	ctx := context.Background()
+	key, err := st.HoldLeaseKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SessionStarted(ctx, "dead/mobile-1/1", "mobile-1", key.Key); err != nil {
+		t.Fatal(err)
+	}
+	mo := store.MO{DedupKey: "h:k", Session: "dead/mobile-1/1", Bind: "mobile-1", Sender: "13800000001", Body: "确认"}
+	if _, dup, err := st.InsertInbound(ctx, mo); err != nil || dup {
+		t.Fatal(err, dup)
+	}
+	key.Release() // killed: its connection, and the lock, go
+	mo.Session = "next/mobile-1/1"
+	var dup bool
+	for deadline := time.Now().Add(10 * time.Second); !dup && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if _, dup, err = st.InsertInbound(ctx, mo); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !dup {
+		t.Fatal("a copy after its process died was taken for a person's repeat")
+	}
+}
+
 // The same text twice from a number whose first copy's acknowledgement
 // surely reached the SMSC — its session still up, or closed cleanly, or
 // dropped long after — is a person sending it again: a new text. The same
@@ -68,7 +98,7 @@ func TestInsertInbound_APersonsRepeatIsANewTextARedeliveryIsNot(t *testing.T) {
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			session := fmt.Sprintf("g/mobile-1/%d", i)
-			if err := st.SessionStarted(ctx, session, "mobile-1"); err != nil {
+			if err := st.SessionStarted(ctx, session, "mobile-1", 0); err != nil {
 				t.Fatal(err)
 			}
 			mo := store.MO{DedupKey: fmt.Sprint("h:", i), Session: session, Bind: "mobile-1", Sender: "13800000001",

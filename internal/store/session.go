@@ -9,11 +9,12 @@ import (
 // after three beats of silence its sessions count as ended at its last.
 const SessionBeat = 5 * time.Second
 
-// SessionStarted records that an SMPP session began.
-func (s *Store) SessionStarted(ctx context.Context, id, bind string) error {
+// SessionStarted records that an SMPP session began in the process that
+// holds lease key key (0: none), whose lock tells whether it still lives.
+func (s *Store) SessionStarted(ctx context.Context, id, bind string, key int64) error {
 	now := s.now()
-	_, err := s.pool.Exec(ctx, `INSERT INTO smpp_sessions (id, bind, started_at, alive_at) VALUES ($1, $2, $3, $3)
-		ON CONFLICT (id) DO NOTHING`, id, bind, now)
+	_, err := s.pool.Exec(ctx, `INSERT INTO smpp_sessions (id, bind, key, started_at, alive_at) VALUES ($1, $2, $3, $4, $4)
+		ON CONFLICT (id) DO NOTHING`, id, bind, key, now)
 	return interpret(err, "会话")
 }
 
