@@ -201,13 +201,12 @@ func (s *Service) Purchase(ctx context.Context, id int64, override map[int64]int
 				return err
 			}
 		}
-		return tx.SetGroupBuyState(ctx, id, matching.GroupPurchasing, "")
+		if err := tx.SetGroupBuyState(ctx, id, matching.GroupPurchasing, ""); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, userID, "groupbuy.purchase", object(id), fmt.Sprintf("向%d家下单", len(p.Draws)))
 	})
-	if err != nil {
-		return p, err
-	}
-	return p, s.Store.Audit(ctx, userID, "groupbuy.purchase", "groupbuy:"+strconv.FormatInt(id, 10),
-		fmt.Sprintf("向%d家下单", len(p.Draws)))
+	return p, err
 }
 
 // Allocate shares what the growers confirmed among the participants
@@ -263,13 +262,13 @@ func (s *Service) Allocate(ctx context.Context, id int64, userID int64) (Plan, e
 		if err := tx.SetGroupBuyState(ctx, id, matching.GroupAllocated, ""); err != nil {
 			return err
 		}
-		return s.textAllocation(ctx, tx, p)
+		if err := s.textAllocation(ctx, tx, p); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, userID, "groupbuy.allocate", object(id), fmt.Sprintf("分配%d/%d%s 成本%s 收入%s",
+			p.Confirmed, p.Committed, p.Group.Unit, matching.Yuan(p.Cost), matching.Yuan(p.Income)))
 	})
-	if err != nil {
-		return p, err
-	}
-	return p, s.Store.Audit(ctx, userID, "groupbuy.allocate", "groupbuy:"+strconv.FormatInt(id, 10),
-		fmt.Sprintf("分配%d/%d%s 成本%s 收入%s", p.Confirmed, p.Committed, p.Group.Unit, matching.Yuan(p.Cost), matching.Yuan(p.Income)))
+	return p, err
 }
 
 // textAllocation tells each participant what they get and owe.

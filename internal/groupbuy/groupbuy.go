@@ -53,6 +53,19 @@ func Status(g matching.GroupBuy, total int64) string {
 		g.Deadline.In(shanghai).Format("1月2日15点"))
 }
 
+// object names group-buy id in the audit log.
+func object(id int64) string { return "groupbuy:" + strconv.FormatInt(id, 10) }
+
+// Create opens a new group-buy for clerk userID in tx — the transaction
+// that keeps the form's one-time token (store.Once) — and audits it there.
+func (s *Service) Create(ctx context.Context, tx *store.Tx, g matching.GroupBuy, userID int64) (matching.GroupBuy, error) {
+	g, err := tx.CreateGroupBuy(ctx, g, userID)
+	if err != nil {
+		return g, err
+	}
+	return g, tx.Audit(ctx, userID, "groupbuy.create", object(g.ID), g.Species)
+}
+
 func title(g matching.GroupBuy) string {
 	l := matching.Listing{Species: g.Species, Variety: g.Variety, Spec: g.Spec}
 	return matching.OfferLine(l)
@@ -201,7 +214,7 @@ func (s *Service) Cancel(ctx context.Context, id int64, reason string, userID in
 	if reason == "" {
 		return matching.Errorf(matching.CodeInvalid, "请填写取消原因")
 	}
-	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		g, err := tx.GroupBuyForUpdate(ctx, id)
 		if err != nil {
 			return err
@@ -228,12 +241,8 @@ func (s *Service) Cancel(ctx context.Context, id int64, reason string, userID in
 				return err
 			}
 		}
-		return nil
+		return tx.Audit(ctx, userID, "groupbuy.cancel", object(id), reason)
 	})
-	if err != nil {
-		return err
-	}
-	return s.Store.Audit(ctx, userID, "groupbuy.cancel", "groupbuy:"+strconv.FormatInt(id, 10), reason)
 }
 
 // cancelPurchases cancels the purchase orders of a locked group-buy that
@@ -273,7 +282,7 @@ func cancelPurchases(ctx context.Context, tx *store.Tx, g matching.GroupBuy, rea
 
 // Extend moves an open group-buy's deadline later.
 func (s *Service) Extend(ctx context.Context, id int64, deadline time.Time, userID int64) error {
-	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		g, err := tx.GroupBuyForUpdate(ctx, id)
 		if err != nil {
 			return err
@@ -281,13 +290,11 @@ func (s *Service) Extend(ctx context.Context, id int64, deadline time.Time, user
 		if !deadline.After(g.Deadline) || !deadline.After(tx.Now) {
 			return matching.Errorf(matching.CodeInvalid, "新截止时间须晚于原截止时间和现在")
 		}
-		return tx.ExtendGroupBuy(ctx, id, deadline)
+		if err := tx.ExtendGroupBuy(ctx, id, deadline); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, userID, "groupbuy.extend", object(id), deadline.In(shanghai).Format("2006-01-02 15:04"))
 	})
-	if err != nil {
-		return err
-	}
-	return s.Store.Audit(ctx, userID, "groupbuy.extend", "groupbuy:"+strconv.FormatInt(id, 10),
-		deadline.In(shanghai).Format("2006-01-02 15:04"))
 }
 
 // Start checks deadlines at once (a deadline that passed while the system

@@ -3,7 +3,6 @@ package groupbuy
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"huamu/internal/store"
 	"huamu/matching"
@@ -23,6 +22,7 @@ type InviteResult struct {
 func (s *Service) Invite(ctx context.Context, id int64, signature string, userID int64) (InviteResult, error) {
 	var res InviteResult
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		res = InviteResult{}
 		g, err := tx.GroupBuyForUpdate(ctx, id)
 		if err != nil {
 			return err
@@ -58,13 +58,12 @@ func (s *Service) Invite(ctx context.Context, id int64, signature string, userID
 				res.Parts += parts
 			}
 		}
-		return nil
+		return tx.Audit(ctx, userID, "groupbuy.invite", object(id), fmt.Sprintf("邀请%d人，%d条短信", res.Invited, res.Parts))
 	})
 	if err != nil {
-		return res, err
+		return InviteResult{}, err
 	}
-	return res, s.Store.Audit(ctx, userID, "groupbuy.invite", "groupbuy:"+strconv.FormatInt(id, 10),
-		fmt.Sprintf("邀请%d人，%d条短信", res.Invited, res.Parts))
+	return res, nil
 }
 
 func inviteText(g matching.GroupBuy) string {

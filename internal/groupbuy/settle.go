@@ -19,7 +19,7 @@ func (s *Service) Delivered(ctx context.Context, id int64, where string, userID 
 	if where == "" {
 		return matching.Errorf(matching.CodeInvalid, "请填写提货地点")
 	}
-	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		g, err := tx.GroupBuyForUpdate(ctx, id)
 		if err != nil {
 			return err
@@ -43,12 +43,8 @@ func (s *Service) Delivered(ctx context.Context, id int64, where string, userID 
 				return err
 			}
 		}
-		return nil
+		return tx.Audit(ctx, userID, "groupbuy.delivered", object(id), where)
 	})
-	if err != nil {
-		return err
-	}
-	return s.Store.Audit(ctx, userID, "groupbuy.delivered", "groupbuy:"+strconv.FormatInt(id, 10), where)
 }
 
 // Payment directions a clerk records for a group-buy.
@@ -68,7 +64,7 @@ func (s *Service) RecordPayment(ctx context.Context, id, memberID int64, dir str
 		return err
 	}
 	ref := fmt.Sprintf("groupbuy:%d/member:%d/%s", id, memberID, strings.TrimSpace(receipt))
-	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		g, err := tx.GroupBuyForUpdate(ctx, id)
 		if err != nil {
 			return err
@@ -102,10 +98,6 @@ func (s *Service) RecordPayment(ctx context.Context, id, memberID int64, dir str
 			}
 			return err
 		}
-		return nil
+		return tx.Audit(ctx, userID, "groupbuy.payment_"+dir, ref, matching.Yuan(amount)+"元")
 	})
-	if err != nil {
-		return err
-	}
-	return s.Store.Audit(ctx, userID, "groupbuy.payment_"+dir, ref, matching.Yuan(amount)+"元")
 }

@@ -5,10 +5,15 @@ import (
 	"time"
 )
 
-// Audit records, inside tx, who did what to what; it commits with the change.
+// Audit records, inside tx, who did what to what; it commits with the
+// change. userID 0 is the system itself (or a program: an API client).
 func (tx *Tx) Audit(ctx context.Context, userID int64, action, object, detail string) error {
+	var uid *int64
+	if userID != 0 {
+		uid = &userID
+	}
 	_, err := tx.tx.Exec(ctx, `INSERT INTO audit_log (at, user_id, action, object, detail) VALUES ($1, $2, $3, $4, $5)`,
-		tx.Now, userID, action, object, detail)
+		tx.Now, uid, action, object, detail)
 	return interpret(err, "操作记录")
 }
 

@@ -112,14 +112,10 @@ func (s *Store) Logout(ctx context.Context, token string) error {
 }
 
 // Audit records who did what to what; userID 0 is the system itself.
+// It commits on its own: a change that must not commit without its record
+// audits with Tx.Audit, in the change's transaction.
 func (s *Store) Audit(ctx context.Context, userID int64, action, object, detail string) error {
-	var uid *int64
-	if userID != 0 {
-		uid = &userID
-	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (at, user_id, action, object, detail) VALUES ($1, $2, $3, $4, $5)`,
-		s.now(), uid, action, object, detail)
-	return interpret(err, "操作记录")
+	return s.InTx(ctx, func(tx *Tx) error { return tx.Audit(ctx, userID, action, object, detail) })
 }
 
 var dummyHash = sync.OnceValue(func() []byte {

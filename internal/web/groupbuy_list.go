@@ -71,12 +71,9 @@ func (s *Server) groupBuyCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	user := sessionFrom(r.Context()).User.ID
 	a, replayed, err := s.submitOnce(r, k, func(tx *store.Tx) (string, string, error) {
-		g, err := tx.CreateGroupBuy(r.Context(), g, user)
-		if err != nil {
-			return "", "", err
-		}
+		g, err := s.groupbuys.Create(r.Context(), tx, g, user)
 		id := strconv.FormatInt(g.ID, 10)
-		return "/groupbuys/" + id, "团购" + id + "已建立", tx.Audit(r.Context(), user, "groupbuy.create", "groupbuy:"+id, g.Species)
+		return "/groupbuys/" + id, "团购" + id + "已建立", err
 	})
 	if err != nil {
 		again(err)
