@@ -120,10 +120,10 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 		return nil, err
 	}
 	a.GroupBuys = &groupbuy.Service{Store: a.Store, Log: log, OrderTTL: cfg.OrderTTL}
-	ex := exchange.New(a.lexicon.Grammar, cfg.Signature, log)
+	ex := exchange.New(a.Store, a.lexicon.Grammar, cfg.Signature, log)
 	ex.OrderTTL = cfg.OrderTTL
 	ex.GroupBuys = a.GroupBuys
-	a.expirer = &exchange.Expirer{Store: a.Store, Exchange: ex, Log: log}
+	a.expirer = &exchange.Expirer{Exchange: ex, Log: log}
 	duplicates := prometheus.NewCounter(prometheus.CounterOpts{Name: "huamu_sms_mo_duplicates_total",
 		Help: "Texts an SMSC delivered again after its first copy's acknowledgement may have been lost, stored as duplicates."})
 	reg.MustRegister(duplicates)

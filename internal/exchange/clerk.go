@@ -31,7 +31,7 @@ const maxReason = 200
 
 // ActOnOrder applies a clerk's action to order id for clerk userID. A
 // cancel needs a reason. Refusals are domain errors with Chinese messages.
-func (s *Service) ActOnOrder(ctx context.Context, st *store.Store, userID, id int64, act ClerkAction, reason string) (matching.Order, error) {
+func (s *Service) ActOnOrder(ctx context.Context, userID, id int64, act ClerkAction, reason string) (matching.Order, error) {
 	reason = strings.TrimSpace(reason)
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > maxReason {
 		return matching.Order{}, matching.Errorf(matching.CodeInvalid, "原因不能超过%d字", maxReason)
@@ -51,7 +51,7 @@ func (s *Service) ActOnOrder(ctx context.Context, st *store.Store, userID, id in
 		return matching.Order{}, matching.Errorf(matching.CodeInvalid, "不支持的操作")
 	}
 	var next matching.Order
-	err := st.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		o, err := tx.OrderForUpdate(ctx, id)
 		if err != nil {
 			return err
@@ -84,7 +84,7 @@ const (
 // receipt the clerk's receipt or transfer number (optional). The same
 // payment kind with the same receipt number is posted once (CodeConflict
 // on a second try).
-func (s *Service) RecordPayment(ctx context.Context, st *store.Store, userID, id int64, kind PaymentKind, amount, receipt string) (matching.Entry, error) {
+func (s *Service) RecordPayment(ctx context.Context, userID, id int64, kind PaymentKind, amount, receipt string) (matching.Entry, error) {
 	amt, err := ParseYuan(amount)
 	if err != nil {
 		return matching.Entry{}, err
@@ -94,7 +94,7 @@ func (s *Service) RecordPayment(ctx context.Context, st *store.Store, userID, id
 		return matching.Entry{}, matching.Errorf(matching.CodeInvalid, "单据号有误")
 	}
 	var e matching.Entry
-	err = st.InTx(ctx, func(tx *store.Tx) error {
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		o, err := tx.OrderForUpdate(ctx, id)
 		if err != nil {
 			return err

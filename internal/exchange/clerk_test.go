@@ -59,26 +59,26 @@ func TestClerk_ActionsFollowTheRulesAndAreAudited(t *testing.T) {
 	id := b.offer(t, grower, "供 桂花 8公分 200株 600元")
 	b.text(t, buyer, fmt.Sprintf("订 %d 10", id))
 	o := b.lastOrder(t)
-	if _, err := b.ex.ActOnOrder(ctx, b.st, u.ID, o.ID, exchange.ClerkCancel, ""); matching.ErrorCodeOf(err) != matching.CodeInvalid {
+	if _, err := b.ex.ActOnOrder(ctx, u.ID, o.ID, exchange.ClerkCancel, ""); matching.ErrorCodeOf(err) != matching.CodeInvalid {
 		t.Errorf("cancel without a reason: %v", err)
 	}
-	if _, err := b.ex.ActOnOrder(ctx, b.st, u.ID, o.ID, exchange.ClerkDeliver, ""); matching.ErrorCodeOf(err) != matching.CodeConflict {
+	if _, err := b.ex.ActOnOrder(ctx, u.ID, o.ID, exchange.ClerkDeliver, ""); matching.ErrorCodeOf(err) != matching.CodeConflict {
 		t.Errorf("deliver a proposal: %v, want conflict", err)
 	}
-	if _, err := b.ex.RecordPayment(ctx, b.st, u.ID, o.ID, exchange.PaidIn, "6000", ""); matching.ErrorCodeOf(err) != matching.CodeConflict {
+	if _, err := b.ex.RecordPayment(ctx, u.ID, o.ID, exchange.PaidIn, "6000", ""); matching.ErrorCodeOf(err) != matching.CodeConflict {
 		t.Errorf("payment on a proposal: %v, want conflict", err)
 	}
-	next, err := b.ex.ActOnOrder(ctx, b.st, u.ID, o.ID, exchange.ClerkConfirm, "电话确认")
+	next, err := b.ex.ActOnOrder(ctx, u.ID, o.ID, exchange.ClerkConfirm, "电话确认")
 	if err != nil || next.State != matching.OrderConfirmed {
 		t.Fatalf("confirm on the grower's behalf: %v %v", next.State, err)
 	}
-	if _, err := b.ex.RecordPayment(ctx, b.st, u.ID, o.ID, exchange.PaidIn, "6000.00", "SJ-1"); err != nil {
+	if _, err := b.ex.RecordPayment(ctx, u.ID, o.ID, exchange.PaidIn, "6000.00", "SJ-1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.ex.RecordPayment(ctx, b.st, u.ID, o.ID, exchange.PaidIn, "6000.00", "SJ-1"); matching.ErrorCodeOf(err) != matching.CodeConflict {
+	if _, err := b.ex.RecordPayment(ctx, u.ID, o.ID, exchange.PaidIn, "6000.00", "SJ-1"); matching.ErrorCodeOf(err) != matching.CodeConflict {
 		t.Errorf("same receipt twice: %v, want conflict", err)
 	}
-	if _, err := b.ex.ActOnOrder(ctx, b.st, u.ID, o.ID, exchange.ClerkDeliver, ""); err != nil {
+	if _, err := b.ex.ActOnOrder(ctx, u.ID, o.ID, exchange.ClerkDeliver, ""); err != nil {
 		t.Fatal(err)
 	}
 	_, bal, err := b.st.MemberStatement(ctx, o.BuyerID)

@@ -1,7 +1,9 @@
 // Package exchange is the transaction shell around the exchange's rules: it
 // takes a parsed text (or a clerk's action), applies the matching rules to
-// the book inside the caller's transaction, and writes the SMS the change
-// causes to the outbox in that same transaction.
+// the book in one transaction, and writes the SMS the change causes (and a
+// clerk's audit row) to that same transaction. A text's transaction is the
+// intake worker's (HandleInbound runs in it); a clerk's action opens its
+// own.
 package exchange
 
 import (
@@ -21,8 +23,12 @@ import (
 	"huamu/smsgw/grammar"
 )
 
-// Service applies inbound texts to the book.
+// Service applies inbound texts and clerks' actions to the book.
 type Service struct {
+	// Store is the book. Methods that take a *store.Tx run in the
+	// caller's transaction; the others open their own on Store.
+	Store *store.Store
+
 	grammar   func() *grammar.Grammar // the current lexicon's grammar; clerks may change it
 	policy    matching.NotifyPolicy
 	signature string
@@ -38,14 +44,14 @@ type Service struct {
 	GroupBuys *groupbuy.Service
 }
 
-// New returns a Service. grammar returns the grammar to parse with at the
-// time of each call; signature is the carrier signature counted in every
-// reply's length.
-func New(g func() *grammar.Grammar, signature string, log *slog.Logger) *Service {
+// New returns a Service on st. grammar returns the grammar to parse with
+// at the time of each call; signature is the carrier signature counted in
+// every reply's length.
+func New(st *store.Store, g func() *grammar.Grammar, signature string, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{grammar: g, policy: matching.DefaultNotifyPolicy(), signature: signature, log: log}
+	return &Service{Store: st, grammar: g, policy: matching.DefaultNotifyPolicy(), signature: signature, log: log}
 }
 
 func (s *Service) sigLen() int { return smsgw.UTF16Len(s.signature) }

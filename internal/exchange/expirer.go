@@ -16,8 +16,7 @@ import (
 // processes may run it at once: rows are taken with FOR UPDATE SKIP LOCKED
 // and every change is conditional on the state it starts from.
 type Expirer struct {
-	Store    *store.Store
-	Exchange *Service
+	Exchange *Service // and its Store
 	Log      *slog.Logger
 	Interval time.Duration // between rounds; default 30 s
 
@@ -62,7 +61,7 @@ const expireBatch = 100
 func (e *Expirer) RunOnce(ctx context.Context) (ExpiryReport, error) {
 	var rep ExpiryReport
 	for {
-		n, err := e.Exchange.ExpireOrders(ctx, e.Store, expireBatch)
+		n, err := e.Exchange.ExpireOrders(ctx, expireBatch)
 		rep.Orders += n
 		if err != nil {
 			return rep, err
@@ -73,7 +72,7 @@ func (e *Expirer) RunOnce(ctx context.Context) (ExpiryReport, error) {
 	}
 	for {
 		var n int64
-		err := e.Store.InTx(ctx, func(tx *store.Tx) (err error) {
+		err := e.Exchange.Store.InTx(ctx, func(tx *store.Tx) (err error) {
 			n, err = tx.ExpireListings(ctx, 1000)
 			return err
 		})
@@ -85,7 +84,7 @@ func (e *Expirer) RunOnce(ctx context.Context) (ExpiryReport, error) {
 			break
 		}
 	}
-	d, err := e.Exchange.SendDigests(ctx, e.Store)
+	d, err := e.Exchange.SendDigests(ctx)
 	rep.Digests = d
 	return rep, err
 }
@@ -93,9 +92,9 @@ func (e *Expirer) RunOnce(ctx context.Context) (ExpiryReport, error) {
 // ExpireOrders expires up to limit proposals past their time in one
 // transaction, releasing their stock and texting both parties, and returns
 // how many it expired. Proposals another process is settling are skipped.
-func (s *Service) ExpireOrders(ctx context.Context, st *store.Store, limit int) (int, error) {
+func (s *Service) ExpireOrders(ctx context.Context, limit int) (int, error) {
 	n := 0
-	err := st.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		n = 0
 		due, err := tx.DueOrders(ctx, limit)
 		if err != nil {

@@ -45,7 +45,7 @@ func newBench(t testing.TB) *bench {
 	t.Helper()
 	c := &clock{t: t0}
 	st := pgtest.Store(t, c.Now)
-	return &bench{st: st, ex: exchange.New(grammar.Default, sig, nil), clock: c}
+	return &bench{st: st, ex: exchange.New(st, grammar.Default, sig, nil), clock: c}
 }
 
 // text sends body from a number and returns every text the exchange wrote
@@ -194,7 +194,7 @@ func (b *bench) lastOrder(t testing.TB) store.OrderInfo {
 	return os[0]
 }
 
-func newExpirer(b *bench) *exchange.Expirer { return &exchange.Expirer{Store: b.st, Exchange: b.ex} }
+func newExpirer(b *bench) *exchange.Expirer { return &exchange.Expirer{Exchange: b.ex} }
 
 func outboxAll() store.OutboxFilter { return store.OutboxFilter{Limit: 500} }
 

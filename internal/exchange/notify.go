@@ -104,7 +104,8 @@ type DigestReport struct {
 // two SMS parts; what does not fit waits for the next one. Outside the
 // digest hours it does nothing. Safe to run in several processes: notices
 // are locked while a digest is written and each number's cap is locked.
-func (s *Service) SendDigests(ctx context.Context, st *store.Store) (DigestReport, error) {
+func (s *Service) SendDigests(ctx context.Context) (DigestReport, error) {
+	st := s.Store
 	var rep DigestReport
 	if h := st.Now().In(chinaTime).Hour(); h < digestFrom || h >= digestUntil {
 		return rep, nil

@@ -100,7 +100,7 @@ func runTrading(t *testing.T, seed uint64, steps int) {
 				if rng.IntN(2) == 0 {
 					kind, who = exchange.PaidOut, o.SellerID
 				}
-				_, err := b.ex.RecordPayment(ctx, b.st, clerk.ID, o.ID, kind, amount.StringFixed(2), fmt.Sprintf("R%d", step))
+				_, err := b.ex.RecordPayment(ctx, clerk.ID, o.ID, kind, amount.StringFixed(2), fmt.Sprintf("R%d", step))
 				if err != nil {
 					t.Fatalf("step %d payment: %v", step, err)
 				}
@@ -112,7 +112,7 @@ func runTrading(t *testing.T, seed uint64, steps int) {
 		default:
 			act := []exchange.ClerkAction{exchange.ClerkConfirm, exchange.ClerkCancel, exchange.ClerkDeliver}[rng.IntN(3)]
 			if o, ok := anyOrder([]matching.OrderState{matching.OrderProposed, matching.OrderConfirmed}[rng.IntN(2)]); ok {
-				_, err := b.ex.ActOnOrder(ctx, b.st, clerk.ID, o.ID, act, "电话告知")
+				_, err := b.ex.ActOnOrder(ctx, clerk.ID, o.ID, act, "电话告知")
 				if code := matching.ErrorCodeOf(err); err != nil && code == matching.CodeInternal {
 					t.Fatalf("step %d clerk %s: %v", step, act, err)
 				}

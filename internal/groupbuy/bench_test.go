@@ -98,9 +98,9 @@ func confirmAll(b *testing.B, st *store.Store, id int64) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ex := exchange.New(grammar.Default, "【花木通】", nil)
+	ex := exchange.New(st, grammar.Default, "【花木通】", nil)
 	for _, id := range ids {
-		if _, err := ex.ActOnOrder(context.Background(), st, clerk.ID, id, exchange.ClerkConfirm, ""); err != nil {
+		if _, err := ex.ActOnOrder(context.Background(), clerk.ID, id, exchange.ClerkConfirm, ""); err != nil {
 			b.Fatal(err)
 		}
 	}

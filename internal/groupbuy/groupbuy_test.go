@@ -244,7 +244,7 @@ func settle(t *testing.T, st *store.Store, id int64, yes ...int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := exchange.New(grammar.Default, "【花木通】", nil)
+	ex := exchange.New(st, grammar.Default, "【花木通】", nil)
 	orders, err := st.GroupBuyOrders(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -257,7 +257,7 @@ func settle(t *testing.T, st *store.Store, id int64, yes ...int64) {
 		if slices.Contains(yes, o.ListingID) {
 			act, reason = exchange.ClerkConfirm, ""
 		}
-		if _, err := ex.ActOnOrder(ctx, st, clerk.ID, o.ID, act, reason); err != nil {
+		if _, err := ex.ActOnOrder(ctx, clerk.ID, o.ID, act, reason); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -439,7 +439,7 @@ func TestDeliveredAndPayments_SettleTheGroupBuyInTheLedger(t *testing.T) {
 func decline(t *testing.T, st *store.Store, id int64, keep ...int64) {
 	t.Helper()
 	ctx := context.Background()
-	ex := exchange.New(grammar.Default, "【花木通】", nil)
+	ex := exchange.New(st, grammar.Default, "【花木通】", nil)
 	orders, err := st.GroupBuyOrders(ctx, id)
 	if err != nil {
 		t.Fatal(err)

@@ -111,7 +111,7 @@ func TestAlias_AnUnknownWordTextedInParsesAfterAClerkAddsIt(t *testing.T) {
 	ctx := context.Background()
 	st := pgtest.Store(t, nil)
 	p := newProvider(t, st, nil)
-	ex := exchange.New(p.Grammar, "【花木通】", nil)
+	ex := exchange.New(st, p.Grammar, "【花木通】", nil)
 	handle := func(key string) store.Inbound {
 		t.Helper()
 		id, _, err := st.InsertInbound(ctx, store.MO{DedupKey: key, Bind: "b", Sender: "13800000001", Body: unknownText})

@@ -28,7 +28,7 @@ func (s *Server) orderAct(w http.ResponseWriter, r *http.Request) {
 	}
 	reason, err := text(r.PostForm, "reason", "原因", 100, act == exchange.ClerkCancel)
 	if err == nil {
-		_, err = s.exchange.ActOnOrder(r.Context(), s.store, sessionFrom(r.Context()).User.ID, id, act, reason)
+		_, err = s.exchange.ActOnOrder(r.Context(), sessionFrom(r.Context()).User.ID, id, act, reason)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -60,7 +60,7 @@ func (s *Server) orderPayment(w http.ResponseWriter, r *http.Request) {
 	}
 	receipt, err := text(v, "receipt", "单据号", 40, false)
 	if err == nil {
-		_, err = s.exchange.RecordPayment(r.Context(), s.store, sessionFrom(r.Context()).User.ID, id, kind, v.Get("amount"), receipt)
+		_, err = s.exchange.RecordPayment(r.Context(), sessionFrom(r.Context()).User.ID, id, kind, v.Get("amount"), receipt)
 	}
 	if err != nil {
 		s.fail(w, r, err)

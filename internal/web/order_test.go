@@ -19,7 +19,7 @@ import (
 func seedOrder(t *testing.T, st *store.Store) store.OrderInfo {
 	t.Helper()
 	ctx := context.Background()
-	ex := exchange.New(grammar.Default, "【花木通】", nil)
+	ex := exchange.New(st, grammar.Default, "【花木通】", nil)
 	say := func(key, from, body string) {
 		if _, _, err := st.InsertInbound(ctx, store.MO{DedupKey: key, Bind: "b", Sender: from, Body: body}); err != nil {
 			t.Fatal(err)

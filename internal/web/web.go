@@ -86,7 +86,7 @@ func New(o Options) (*Server, error) {
 		lexicon: o.Lexicon, redis: o.Redis, signature: o.Signature, secure: o.Secure, groupbuys: o.GroupBuys,
 		guard: o.Redis.LoginGuard(), proxies: o.TrustedProxies}
 	if s.exchange = o.Exchange; s.exchange == nil {
-		s.exchange = exchange.New(o.Lexicon.Grammar, o.Signature, o.Log)
+		s.exchange = exchange.New(o.Store, o.Lexicon.Grammar, o.Signature, o.Log)
 	}
 	layout, err := fs.ReadFile(templateFS, "templates/layout.html")
 	if err != nil {
