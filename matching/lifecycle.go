@@ -3,6 +3,8 @@ package matching
 import (
 	"strconv"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // Listing lifecycle, in one place: a listing is open from CreatedAt until
@@ -42,6 +44,70 @@ func (l Listing) Cancel(by Actor, now time.Time) (Listing, error) {
 	}
 	l.State = ListingCancelled
 	return l, nil
+}
+
+// ListingEdit is a clerk's correction of a listing, relative to the page
+// the clerk saw: SeenRemaining is the remaining quantity that page showed.
+type ListingEdit struct {
+	Remaining     int64
+	SeenRemaining int64
+	PriceMin      *decimal.Decimal
+	PriceMax      *decimal.Decimal
+	Negotiable    bool
+	Town          string
+	Village       string
+}
+
+// Edit applies a clerk's correction e to listing l, of which orders hold
+// held units (proposed, confirmed or delivered: stock no longer in
+// Remaining). Only an open listing is corrected (else CodeConflict).
+//
+// The edit is relative to what the clerk saw. Remaining changes only when
+// the clerk changed it (Remaining ≠ SeenRemaining), and then only when it
+// still is what the clerk saw: an order or a cancellation in between is
+// CodeConflict, so a page opened before a buyer ordered can never put the
+// ordered stock on offer again. Remaining counts only what is not
+// reserved, so it can never go below what open orders reserve; the
+// listing's quantity becomes remaining plus held, and a listing with
+// nothing left is filled. The price keeps its unit (the quantity's when it
+// had none); the result is within the bounds (CheckBounds).
+func (l Listing) Edit(e ListingEdit, held int64) (Listing, error) {
+	if l.State != ListingOpen {
+		return l, Wrapf(ErrNotOpen, CodeConflict, "%d号信息已关闭，不能修改", l.ID)
+	}
+	if e.Remaining < 0 {
+		return l, Errorf(CodeInvalid, "数量不能是负数")
+	}
+	if e.Remaining != e.SeenRemaining {
+		if l.Remaining != e.SeenRemaining {
+			return l, Errorf(CodeConflict,
+				"您打开页面后剩余数量已由%d变为%d(有人下单或取消)，请核对后重新填写", e.SeenRemaining, l.Remaining)
+		}
+		offered := e.Remaining + held
+		l.Remaining, l.Qty.Min, l.Qty.Max = e.Remaining, &offered, &offered
+	}
+	per := ""
+	if l.Price != nil {
+		per = l.Price.Per
+	}
+	if per == "" && (e.PriceMin != nil || e.PriceMax != nil) {
+		per = l.Qty.Unit
+	}
+	l.Price = &Price{Min: e.PriceMin, Max: e.PriceMax, Per: per}
+	l.Negotiable = e.Negotiable
+	var loc Location
+	if l.Location != nil {
+		loc = *l.Location
+	}
+	loc.Town, loc.Village = e.Town, e.Village
+	l.Location = nil
+	if loc != (Location{}) {
+		l.Location = &loc
+	}
+	if l.Remaining == 0 && l.Qty.Min != nil && *l.Qty.Min > 0 {
+		l.State = ListingFilled
+	}
+	return l, l.CheckBounds()
 }
 
 // Expire closes an open listing whose ExpiresAt has passed at now. Before

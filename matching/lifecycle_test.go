@@ -72,6 +72,55 @@ func TestListing_Cancel(t *testing.T) {
 	}
 }
 
+func TestListing_Edit(t *testing.T) {
+	// 200 offered, 150 ordered: 50 remain. The clerk's page showed 50.
+	ordered := supply(func(l *Listing) { l.Remaining = 50 })
+	keep := ListingEdit{Remaining: 50, SeenRemaining: 50, PriceMin: decp("650"), PriceMax: decp("650"), Town: "和盛镇"}
+	with := func(e ListingEdit, mod func(*ListingEdit)) ListingEdit { mod(&e); return e }
+	tests := []struct {
+		name      string
+		l         Listing
+		e         ListingEdit
+		code      ErrorCode
+		remaining int64
+		qty       int64
+		state     ListingState
+	}{
+		{"APriceFixKeepsTheStock", ordered, keep, "", 50, 200, ListingOpen},
+		{"ANewRemainingAddsWhatOrdersHold", ordered, with(keep, func(e *ListingEdit) { e.Remaining = 30 }), "", 30, 180, ListingOpen},
+		{"NothingLeftIsFilled", ordered, with(keep, func(e *ListingEdit) { e.Remaining = 0 }), "", 0, 150, ListingFilled},
+		{"AStalePageCannotChangeTheQuantity", ordered, with(keep, func(e *ListingEdit) { e.Remaining, e.SeenRemaining = 180, 200 }), CodeConflict, 0, 0, ""},
+		{"AStalePageMayStillFixThePrice", ordered, with(keep, func(e *ListingEdit) { e.Remaining, e.SeenRemaining = 200, 200 }), "", 50, 200, ListingOpen},
+		{"NegativeRefused", ordered, with(keep, func(e *ListingEdit) { e.Remaining = -1 }), CodeInvalid, 0, 0, ""},
+		{"AClosedListingIsNotEdited", supply(func(l *Listing) { l.State = ListingCancelled }), keep, CodeConflict, 0, 0, ""},
+		{"BeyondTheBoundsRefused", ordered, with(keep, func(e *ListingEdit) { e.PriceMin, e.PriceMax = decp("99999999"), decp("99999999") }), CodeInvalid, 0, 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := tc.l.Edit(tc.e, 150)
+			if ErrorCodeOf(err) != tc.code {
+				t.Fatalf("Edit = %v; want %q", err, tc.code)
+			}
+			if err != nil {
+				return
+			}
+			if got.Remaining != tc.remaining || got.Qty.Amount() != tc.qty || got.State != tc.state {
+				t.Fatalf("Edit = %d of %d, %s; want %d of %d, %s", got.Remaining, got.Qty.Amount(), got.State, tc.remaining, tc.qty, tc.state)
+			}
+			if !got.Price.Min.Equal(*tc.e.PriceMin) || got.Price.Per != "株" || got.Location.Town != "和盛镇" || got.Location.District != "温江区" {
+				t.Fatalf("Edit = price %+v, place %+v", got.Price, got.Location)
+			}
+		})
+	}
+	// A listing without a price gets its quantity's unit; clearing the
+	// town and village of a listing that has no other place leaves none.
+	bare := supply(func(l *Listing) { l.Price, l.Location = nil, &Location{Town: "万春镇"} })
+	got, err := bare.Edit(ListingEdit{Remaining: 200, SeenRemaining: 200, PriceMin: decp("10")}, 0)
+	if err != nil || got.Price.Per != "株" || got.Location != nil {
+		t.Fatalf("Edit = %+v, %+v, %v", got.Price, got.Location, err)
+	}
+}
+
 func TestListing_Expire(t *testing.T) {
 	l := supply()
 	if _, err := l.Expire(l.ExpiresAt.Add(-time.Second)); ErrorCodeOf(err) != CodeConflict {

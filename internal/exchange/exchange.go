@@ -231,16 +231,6 @@ func cause(inboundID int64) *int64 {
 	return &inboundID
 }
 
-// MatchNew finds the other side for a listing posted without a text of its
-// own — by a clerk for a member who phoned in, from the needs-a-person
-// queue, or through the API — and writes the texts in tx, as for a listing
-// that came by SMS (inboundID 0 when no text caused it). It returns how
-// many matches it found.
-func (s *Service) MatchNew(ctx context.Context, tx *store.Tx, inboundID int64, l matching.Listing) (int, error) {
-	n, _, err := s.match(ctx, tx, inboundID, l)
-	return n, err
-}
-
 func idList(ids []int64) string {
 	parts := make([]string, len(ids))
 	for i, id := range ids {

@@ -9,32 +9,10 @@ import (
 	"github.com/shopspring/decimal"
 
 	"huamu/internal/groupbuy"
+	"huamu/internal/pgtest"
 	"huamu/internal/store"
 	"huamu/matching"
 )
-
-// breakAudit makes every insert into audit_log fail in st's database (the
-// test's own) until the returned func mends it: an audit row that cannot be
-// written, as when the disk fills or a constraint is violated.
-func breakAudit(t *testing.T, st *store.Store) (mend func()) {
-	t.Helper()
-	ctx := context.Background()
-	for _, sql := range []string{
-		`CREATE OR REPLACE FUNCTION audit_down() RETURNS trigger LANGUAGE plpgsql AS $$
-			BEGIN RAISE EXCEPTION 'audit log unavailable'; END $$`,
-		`CREATE TRIGGER audit_down BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_down()`,
-	} {
-		if _, err := st.Pool().Exec(ctx, sql); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return func() {
-		t.Helper()
-		if _, err := st.Pool().Exec(ctx, `DROP TRIGGER audit_down ON audit_log`); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // books is everything a clerk's group-buy action may change, as one
 // comparable line.
@@ -85,7 +63,7 @@ func TestAudit_AGroupBuyActionWhoseAuditFailsChangesNothing(t *testing.T) {
 	try := func(action string, do func() error) {
 		t.Helper()
 		before := books(t, st)
-		mend := breakAudit(t, st)
+		mend := pgtest.FailInserts(t, st, "audit_log")
 		if err := do(); err == nil {
 			t.Fatalf("%s succeeded with the audit log down", action)
 		}
@@ -134,7 +112,7 @@ func TestCreate_AGroupBuyIsNotOpenedWithoutItsAuditRow(t *testing.T) {
 	create := func() error {
 		return st.InTx(ctx, func(tx *store.Tx) error { _, err := svc.Create(ctx, tx, g, clerk.ID); return err })
 	}
-	mend := breakAudit(t, st)
+	mend := pgtest.FailInserts(t, st, "audit_log")
 	if err := create(); err == nil {
 		t.Fatal("a group-buy was created with the audit log down")
 	}

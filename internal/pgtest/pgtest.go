@@ -107,6 +107,32 @@ func Store(t testing.TB, now func() time.Time) *store.Store {
 	return store.New(Pool(t), now)
 }
 
+// FailInserts makes every insert into table fail in st's database (the
+// test's own) until the returned func mends it: a row that cannot be
+// written, to show that what should commit with it does not commit
+// without it.
+func FailInserts(t testing.TB, st *store.Store, table string) (mend func()) {
+	t.Helper()
+	ctx := context.Background()
+	name := pgx.Identifier{"fail_" + table}.Sanitize()
+	for _, sql := range []string{
+		`CREATE OR REPLACE FUNCTION ` + name + `() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN RAISE EXCEPTION 'pgtest: inserts into ` + table + ` fail'; END $$`,
+		`CREATE TRIGGER ` + name + ` BEFORE INSERT ON ` + pgx.Identifier{table}.Sanitize() +
+			` FOR EACH ROW EXECUTE FUNCTION ` + name + `()`,
+	} {
+		if _, err := st.Pool().Exec(ctx, sql); err != nil {
+			t.Fatalf("pgtest: %v", err)
+		}
+	}
+	return func() {
+		t.Helper()
+		if _, err := st.Pool().Exec(ctx, `DROP TRIGGER `+name+` ON `+pgx.Identifier{table}.Sanitize()); err != nil {
+			t.Fatalf("pgtest: %v", err)
+		}
+	}
+}
+
 // EmptyURL returns a URL for a new, unmigrated database owned by t, for
 // tests of the migrator itself.
 func EmptyURL(t testing.TB) string {

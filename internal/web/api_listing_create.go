@@ -130,7 +130,7 @@ func (s *Server) apiListingCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.apiPost(w, r, k, func(tx *store.Tx) (int, any, error) {
-		l, err := tx.PostOnBehalf(r.Context(), store.Actor{APIClientID: c.ID}, phone, l, receiptText, s.matchNew(r.Context(), 0))
+		l, err := s.exchange.PostOnBehalf(r.Context(), tx, store.Actor{APIClientID: c.ID}, phone, l)
 		return http.StatusCreated, map[string]any{"listing": apiListingOf(l)}, err
 	}) {
 		s.wake(r.Context(), "outbox")

@@ -13,7 +13,6 @@ import (
 	"huamu/internal/pgtest"
 	"huamu/internal/store"
 	"huamu/internal/web"
-	"huamu/matching"
 )
 
 // access is who may use a route.
@@ -93,12 +92,7 @@ func seed(t *testing.T, st *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	needsClerk(t, st, "k1", "13800000001", "你好", "chitchat")
-	q := int64(100)
-	if _, err := st.PostOnBehalf(ctx, store.Actor{UserID: 1}, "13800000001", matching.Listing{Side: matching.Supply, Species: "桂花",
-		Qty: matching.Qty{Min: &q, Max: &q, Unit: "株"}, CreatedAt: st.Now(), ExpiresAt: st.Now().AddDate(0, 0, 30)},
-		func(matching.Listing) string { return "ok" }, nil); err != nil {
-		t.Fatal(err)
-	}
+	openListing(t, st, "13800000001")
 	if _, _, err := st.SendBulletin(ctx, 1, "通知", store.Audience{Kind: store.AudienceAll}, 1); err != nil {
 		t.Fatal(err)
 	}

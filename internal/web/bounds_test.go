@@ -56,7 +56,7 @@ func TestAPI_AQuantityOrPriceBeyondTheBoundsIsAnsweredWithTheLimit(t *testing.T)
 // The review asks the listing-edit rule of the API too; the API has no
 // route that changes a listing (it reads, and posts new ones), so there is
 // nothing stale it could write back. This pins that down: a route added
-// later must go through store.EditListing, which takes what its caller saw.
+// later must go through exchange.EditListing, which takes what its caller saw.
 func TestAPI_HasNoRouteThatChangesAListing(t *testing.T) {
 	s := newSite(t)
 	boss := s.as(t, "boss", store.RoleAdmin)

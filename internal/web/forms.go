@@ -346,8 +346,3 @@ func guessForm(g *grammar.Grammar, body, phone string) ListingForm {
 	}
 	return f
 }
-
-// receiptText is the SMS a member gets for a listing a clerk entered.
-func receiptText(l matching.Listing) string {
-	return "工作人员已为您登记:" + matching.OfferLine(l) + ` 发"取消 ` + strconv.FormatInt(l.ID, 10) + `"可撤销`
-}

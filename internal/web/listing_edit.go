@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"huamu/internal/store"
 	"huamu/matching"
 )
 
@@ -18,7 +17,7 @@ func (s *Server) listingEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := r.PostForm
-	var e store.ListingEdit
+	var e matching.ListingEdit
 	if e.Remaining, err = count(v, "remaining", "剩余数量", false); err == nil {
 		// What the page showed: the edit is relative to it (a page from
 		// before this field existed is stale).
@@ -46,9 +45,7 @@ func (s *Server) listingEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	e.Negotiable = v.Get("negotiable") != ""
 	if err == nil {
-		_, err = s.store.EditListing(r.Context(), sessionFrom(r.Context()).User.ID, id, e, func(before, after matching.Listing) string {
-			return fmt.Sprintf("您的%d号信息已由工作人员更正为:%s", id, matching.OfferLine(after))
-		})
+		_, err = s.exchange.EditListing(r.Context(), sessionFrom(r.Context()).User.ID, id, e)
 	}
 	if err != nil {
 		if code := matching.ErrorCodeOf(err); code == matching.CodeInvalid || code == matching.CodeConflict {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -49,7 +48,7 @@ func (s *Server) listingCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	by := store.Actor{UserID: sessionFrom(r.Context()).User.ID}
 	a, replayed, err := s.submitOnce(r, k, func(tx *store.Tx) (string, string, error) {
-		l, err := tx.PostOnBehalf(r.Context(), by, phone, l, receiptText, s.matchNew(r.Context(), 0))
+		l, err := s.exchange.PostOnBehalf(r.Context(), tx, by, phone, l)
 		return fmt.Sprintf("/listings/%d", l.ID), fmt.Sprintf("已代%s发布%d号信息，并短信通知", phone, l.ID), err
 	})
 	if err != nil {
@@ -74,15 +73,4 @@ func phoneField(v url.Values) (string, error) {
 		}
 	}
 	return p, nil
-}
-
-// matchNew is the exchange matching a listing a clerk or a program posted,
-// in the transaction that stores it: the buyers it fits hear of it, or the
-// buyer gets the best offers, as if the member had texted it (inboundID 0
-// when no text caused it).
-func (s *Server) matchNew(ctx context.Context, inboundID int64) func(*store.Tx, matching.Listing) error {
-	return func(tx *store.Tx, l matching.Listing) error {
-		_, err := s.exchange.MatchNew(ctx, tx, inboundID, l)
-		return err
-	}
 }

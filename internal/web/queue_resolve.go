@@ -48,7 +48,7 @@ func (s *Server) queueResolve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err == nil {
-		l, err = s.store.ResolveAsListing(ctx, user.ID, id, l, r.PostForm.Get("alias"), receiptText, s.matchNew(ctx, id))
+		l, err = s.exchange.ResolveAsListing(ctx, user.ID, id, l, r.PostForm.Get("alias"))
 	}
 	if err != nil {
 		if code := matching.ErrorCodeOf(err); code == matching.CodeInvalid || code == matching.CodeConflict || code == matching.CodeNotFound {

@@ -7,16 +7,25 @@ import (
 	"strings"
 	"testing"
 
+	"huamu/internal/exchange"
 	"huamu/internal/store"
 	"huamu/matching"
+	"huamu/smsgw/grammar"
 )
 
+// openListing posts an offer of 100 桂花 for phone, as clerk 1 would for a
+// member who phoned in, and returns its id.
 func openListing(t *testing.T, st *store.Store, phone string) int64 {
 	t.Helper()
+	ctx := context.Background()
+	ex := exchange.New(st, grammar.Default, "【花木通】", nil)
 	q := int64(100)
-	l, err := st.PostOnBehalf(context.Background(), store.Actor{UserID: 1}, phone, matching.Listing{Side: matching.Supply, Species: "桂花",
-		Qty: matching.Qty{Min: &q, Max: &q, Unit: "株"}, CreatedAt: st.Now(), ExpiresAt: st.Now().AddDate(0, 0, 30)},
-		func(matching.Listing) string { return "ok" }, nil)
+	var l matching.Listing
+	err := st.InTx(ctx, func(tx *store.Tx) (err error) {
+		l, err = ex.PostOnBehalf(ctx, tx, store.Actor{UserID: 1}, phone, matching.Listing{Side: matching.Supply, Species: "桂花",
+			Qty: matching.Qty{Min: &q, Max: &q, Unit: "株"}, CreatedAt: st.Now(), ExpiresAt: st.Now().AddDate(0, 0, 30)})
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

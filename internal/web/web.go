@@ -68,8 +68,8 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	// GroupBuys runs group-buys for the 团购 pages; required.
 	GroupBuys *groupbuy.Service
-	// Exchange carries out clerks' order actions; nil builds one with
-	// the default order rules.
+	// Exchange carries out clerks' order and listing actions; nil builds
+	// one on Store with the default order rules.
 	Exchange *exchange.Service
 }
 
