@@ -35,7 +35,7 @@ func (s *Service) cancel(ctx context.Context, tx *store.Tx, in store.Inbound, m 
 		if err != nil {
 			return "", err
 		}
-		return s.withdraw(ctx, tx, in, l, by)
+		return s.withdrawn(ctx, tx, in, l, by)
 	}
 	id, err := parseID(r.Args.ListingID, "取消 1024")
 	if err != nil {
@@ -43,7 +43,7 @@ func (s *Service) cancel(ctx context.Context, tx *store.Tx, in store.Inbound, m 
 	}
 	l, lerr := tx.ListingForUpdate(ctx, id)
 	if lerr == nil && l.MemberID == m.ID {
-		return s.withdraw(ctx, tx, in, l, by)
+		return s.withdrawn(ctx, tx, in, l, by)
 	}
 	if code := matching.ErrorCodeOf(lerr); lerr != nil && code != matching.CodeNotFound {
 		return "", lerr
@@ -60,24 +60,40 @@ func (s *Service) cancel(ctx context.Context, tx *store.Tx, in store.Inbound, m 
 		return "", oerr
 	}
 	if lerr == nil {
-		return s.withdraw(ctx, tx, in, l, by) // someone else's: the rule says why not
+		return s.withdrawn(ctx, tx, in, l, by) // someone else's: the rule says why not
 	}
 	return "", matching.Errorf(matching.CodeNotFound, "没有找到您的%d号信息或订单，请核对编号", id)
 }
 
-// withdraw cancels listing l for by and tells the sender.
-func (s *Service) withdraw(ctx context.Context, tx *store.Tx, in store.Inbound, l matching.Listing, by matching.Actor) (string, error) {
-	if _, err := l.Cancel(by, tx.Now); err != nil {
-		return "", err
-	}
-	if err := tx.CloseListing(ctx, l.ID, matching.ListingCancelled); err != nil {
-		return "", err
-	}
-	text := fmt.Sprintf("已撤销%d号信息:%s", l.ID, matching.OfferLine(withoutID(l)))
-	if err := s.reply(ctx, tx, in.ID, in.Sender, s.fit(text, fmt.Sprintf("已撤销%d号信息", l.ID)), kindReply); err != nil {
+// withdrawn withdraws listing l for by, who texted in, and returns the
+// outcome clerks read.
+func (s *Service) withdrawn(ctx context.Context, tx *store.Tx, in store.Inbound, l matching.Listing, by matching.Actor) (string, error) {
+	if err := s.withdraw(ctx, tx, &in, l, by); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("撤销%d号信息", l.ID), nil
+}
+
+// withdraw cancels listing l, locked in tx, for by and tells its owner:
+// the one path for a member's 取消 (in is their text, answered) and a
+// clerk's 撤销 in the back office (in is nil; the owner is sent a notice).
+// The rule is matching.Listing.Cancel: the owner or a clerk, while the
+// listing is open. Orders it already holds stock for stand either way.
+func (s *Service) withdraw(ctx context.Context, tx *store.Tx, in *store.Inbound, l matching.Listing, by matching.Actor) error {
+	next, err := l.Cancel(by, tx.Now)
+	if err != nil {
+		return err
+	}
+	if err := tx.CloseListing(ctx, l.ID, next.State); err != nil {
+		return err
+	}
+	if in == nil {
+		text := fmt.Sprintf("您的%d号信息(%s)已由工作人员撤销", l.ID, l.Species)
+		_, err := tx.Enqueue(ctx, nil, l.Phone, text, "notice")
+		return err
+	}
+	text := fmt.Sprintf("已撤销%d号信息:%s", l.ID, matching.OfferLine(withoutID(l)))
+	return s.reply(ctx, tx, in.ID, in.Sender, s.fit(text, fmt.Sprintf("已撤销%d号信息", l.ID)), kindReply)
 }
 
 // withoutID is l for OfferLine without its id, phone and price: what the

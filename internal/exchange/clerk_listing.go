@@ -126,3 +126,23 @@ func (s *Service) EditListing(ctx context.Context, userID, id int64, e matching.
 	})
 	return after, err
 }
+
+// CancelListing withdraws listing id on clerk userID's word, by the same
+// rule and path as its owner's 取消 (withdraw), and keeps the reason in
+// its correction and audit rows.
+func (s *Service) CancelListing(ctx context.Context, userID, id int64, reason string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		l, err := tx.ListingForUpdate(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.withdraw(ctx, tx, nil, l, matching.Actor{Clerk: true}); err != nil {
+			return err
+		}
+		if err := tx.AddCorrection(ctx, store.CorrectionRow{By: store.Actor{UserID: userID}, ListingID: &id, Action: "cancel",
+			Before: l, After: map[string]string{"reason": reason}}); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, userID, "listing.cancel", listingRef(id), reason)
+	})
+}

@@ -133,3 +133,51 @@ func TestResolveAsListing_TheTextBecomesOneMatchedListing(t *testing.T) {
 		t.Fatalf("listings %d after resolving twice, want 1", len(ls))
 	}
 }
+
+// A clerk's 撤销 in the back office and the owner's 取消 by SMS are one
+// rule and one path: the listing closes, the owner is told, orders it
+// already holds stock for stand, and a listing already closed is refused
+// with the same words either way.
+func TestCancelListing_AClerkCancelsByTheOwnersRule(t *testing.T) {
+	b := newBench(t)
+	ctx := context.Background()
+	clerk, err := b.st.UpsertUser(ctx, "li", "李", store.RoleClerk, "correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := b.offer(t, grower, "供 桂花 8公分 200株 600元 万春镇")
+	b.text(t, buyer, fmt.Sprintf("订 %d 100", id))
+	o := b.lastOrder(t)
+	if err := b.ex.CancelListing(ctx, clerk.ID, id, "会员来电说不卖了"); err != nil {
+		t.Fatal(err)
+	}
+	if l := b.listing(t, id); l.State != matching.ListingCancelled || l.Remaining != 100 {
+		t.Fatalf("listing %s with %d left, want cancelled with the order's 100 still held", l.State, l.Remaining)
+	}
+	if got := b.order(t, o.ID); got.State != matching.OrderProposed {
+		t.Fatalf("the order on the cancelled listing is %s, want it to stand as after the owner's 取消", got.State)
+	}
+	if got := b.textsTo(t, grower); !strings.Contains(got[0], fmt.Sprintf("您的%d号信息(桂花)已由工作人员撤销", id)) {
+		t.Fatalf("the owner was not told: %q", got)
+	}
+	if rows := b.audited(t, "listing.cancel"); len(rows) != 1 || rows[0].Detail != "会员来电说不卖了" {
+		t.Fatalf("audit %+v", rows)
+	}
+	byText := one(t, b.text(t, grower, fmt.Sprintf("取消 %d", id)), grower)
+	err = b.ex.CancelListing(ctx, clerk.ID, id, "again")
+	if matching.ErrorCodeOf(err) != matching.CodeConflict || matching.ChineseMessage(err) != byText {
+		t.Fatalf("cancelling a closed listing: clerk %v, owner by SMS %q: want the same conflict", err, byText)
+	}
+	if rows := b.audited(t, "listing.cancel"); len(rows) != 1 {
+		t.Fatalf("a refused cancel was audited: %+v", rows)
+	}
+	// The rule lets a clerk cancel any member's listing, and nobody else
+	// but its owner.
+	other := b.offer(t, grower2, "供 香樟 10公分 50株")
+	if got := one(t, b.text(t, buyer, fmt.Sprintf("取消 %d", other)), buyer); !strings.Contains(got, "只能取消自己") {
+		t.Fatalf("a stranger's 取消: %q", got)
+	}
+	if err := b.ex.CancelListing(ctx, clerk.ID, other, "会员来电"); err != nil || b.listing(t, other).State != matching.ListingCancelled {
+		t.Fatalf("the clerk's cancel of another member's listing: %v", err)
+	}
+}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -41,15 +40,6 @@ func (s *Store) SearchListings(ctx context.Context, f ListingSearch) ([]matching
 		return nil, interpret(err, "信息")
 	}
 	return pgx.CollectRows(rows, scanListing)
-}
-
-func (tx *Tx) lockListing(ctx context.Context, id int64) (matching.Listing, error) {
-	rows, err := tx.tx.Query(ctx, `SELECT `+listingCols+listingFrom+` WHERE l.id = $1 FOR UPDATE OF l`, id)
-	if err != nil {
-		return matching.Listing{}, interpret(err, "信息")
-	}
-	l, err := pgx.CollectExactlyOneRow(rows, scanListing)
-	return l, interpret(err, fmt.Sprintf("信息#%d", id))
 }
 
 // held is how much of listing id its orders hold (proposed, confirmed or
@@ -91,30 +81,6 @@ func (tx *Tx) UpdateListing(ctx context.Context, l matching.Listing) error {
 		WHERE id = $1`,
 		l.ID, l.Remaining, p.Min, p.Max, p.Per, l.Negotiable, loc.Town, loc.Village, l.Qty.Min, l.Qty.Max, string(l.State))
 	return interpret(err, "信息")
-}
-
-// CancelListing closes an open listing on a clerk's word and texts the member.
-func (s *Store) CancelListing(ctx context.Context, userID, id int64, reason string, notice func(matching.Listing) string) error {
-	return s.InTx(ctx, func(tx *Tx) error {
-		l, err := tx.lockListing(ctx, id)
-		if err != nil {
-			return err
-		}
-		if l.State != matching.ListingOpen {
-			return matching.Errorf(matching.CodeConflict, "%d号信息已关闭", id)
-		}
-		if _, err := tx.tx.Exec(ctx, `UPDATE listings SET state = 'cancelled' WHERE id = $1`, id); err != nil {
-			return interpret(err, "信息")
-		}
-		if err := tx.AddCorrection(ctx, CorrectionRow{By: Actor{UserID: userID}, ListingID: &id, Action: "cancel",
-			Before: l, After: map[string]string{"reason": reason}}); err != nil {
-			return err
-		}
-		if _, err := tx.Enqueue(ctx, nil, l.Phone, notice(l), "notice"); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, userID, "listing.cancel", fmt.Sprintf("listing:%d", id), reason)
-	})
 }
 
 // Actor is who made a change: a clerk (UserID) or an API client.

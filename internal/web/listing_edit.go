@@ -68,9 +68,7 @@ func (s *Server) listingCancel(w http.ResponseWriter, r *http.Request) {
 	}
 	reason, err := text(r.PostForm, "reason", "撤销原因", 100, false)
 	if err == nil {
-		err = s.store.CancelListing(r.Context(), sessionFrom(r.Context()).User.ID, id, reason, func(l matching.Listing) string {
-			return fmt.Sprintf("您的%d号信息(%s)已由工作人员撤销", id, l.Species)
-		})
+		err = s.exchange.CancelListing(r.Context(), sessionFrom(r.Context()).User.ID, id, reason)
 	}
 	if err != nil {
 		s.fail(w, r, err)
