@@ -29,14 +29,7 @@ func (tx *Tx) InsertListing(ctx context.Context, inboundID *int64, l matching.Li
 	if l.Spec == nil {
 		spec = []byte("{}")
 	}
-	var p matching.Price
-	if l.Price != nil {
-		p = *l.Price
-	}
-	var loc matching.Location
-	if l.Location != nil {
-		loc = *l.Location
-	}
+	p, loc := priceAndPlace(l)
 	if l.Attrs == nil {
 		l.Attrs = []string{}
 	}
@@ -57,6 +50,20 @@ func (tx *Tx) InsertListing(ctx context.Context, inboundID *int64, l matching.Li
 		p.Terms, l.Negotiable, loc.City, loc.District, loc.Town, loc.Village, l.Contact, l.Urgent,
 		string(l.State), l.CreatedAt, l.ExpiresAt).Scan(&l.ID)
 	return l, interpret(err, "信息")
+}
+
+// priceAndPlace are l's price and location as their columns hold them:
+// zero values when it has none.
+func priceAndPlace(l matching.Listing) (matching.Price, matching.Location) {
+	var p matching.Price
+	if l.Price != nil {
+		p = *l.Price
+	}
+	var loc matching.Location
+	if l.Location != nil {
+		loc = *l.Location
+	}
+	return p, loc
 }
 
 // OpenListings returns open, unexpired listings of one side and species,

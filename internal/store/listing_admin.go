@@ -68,14 +68,7 @@ func (tx *Tx) ListingHeld(ctx context.Context, id int64) (int64, error) {
 // matching.Listing.Edit): remaining, quantity, unit price, negotiable,
 // town, village and state. Its other columns stay as they are.
 func (tx *Tx) UpdateListing(ctx context.Context, l matching.Listing) error {
-	var p matching.Price
-	if l.Price != nil {
-		p = *l.Price
-	}
-	var loc matching.Location
-	if l.Location != nil {
-		loc = *l.Location
-	}
+	p, loc := priceAndPlace(l)
 	_, err := tx.tx.Exec(ctx, `UPDATE listings SET remaining = $2, price_min = $3, price_max = $4,
 		price_per = $5, negotiable = $6, town = $7, village = $8, qty_min = $9, qty_max = $10, state = $11
 		WHERE id = $1`,
