@@ -232,3 +232,10 @@ func (b Band) unit(v float64) string {
 	}
 	return "cm"
 }
+
+// Contains reports whether the size sp states on the band's basis falls
+// in the band (桂花8公分好多钱 asks about the band of 8 cm).
+func (b Band) Contains(sp Spec) bool {
+	size, ok := sizeOn(sp, b.Basis)
+	return ok && b.Index >= 0 && size >= b.Lo && size < b.Hi
+}

@@ -211,7 +211,7 @@ func PriceBulletinLine(ix PriceIndex, w, level int) string {
 	if len(parts) > 0 {
 		line += strings.Join(parts, ",")
 	} else if level < 3 || len(ix.publicAt(w, nil)) == 0 {
-		line += "成交少"
+		line += "暂无成交价"
 	}
 	if asks, prod := ix.asksNow(nil); asks.N > 0 {
 		if len(parts) > 0 || !strings.HasSuffix(line, ":") {

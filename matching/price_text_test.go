@@ -96,12 +96,12 @@ func TestPriceBulletin_FitsByTakingDetailFromTheLongest(t *testing.T) {
 		t.Errorf("line at the least detail %s", got)
 	}
 	empty := BuildPriceIndex("紫薇", BandSettings{}, nil, pNow, 2)
-	if got := PriceBulletinLine(empty, 1, 0); got != "紫薇:成交少" {
+	if got := PriceBulletinLine(empty, 1, 0); got != "紫薇:暂无成交价" {
 		t.Errorf("empty line %s", got)
 	}
 	head, tail := "上周行情(3月10日-16日)", `。回"退订行情"停收`
 	full := PriceBulletin(head, []PriceIndex{ix, empty}, 1, tail, 129)
-	if full != head+"桂花:8cm 590元↓3%,10cm 820元;报价550-950元;紫薇:成交少"+tail {
+	if full != head+"桂花:8cm 590元↓3%,10cm 820元;报价550-950元;紫薇:暂无成交价"+tail {
 		t.Errorf("bulletin %s", full)
 	}
 	five := []PriceIndex{ix, ix, ix, ix, ix}
