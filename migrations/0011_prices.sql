@@ -15,12 +15,13 @@ CREATE INDEX price_subscriptions_species ON price_subscriptions (species);
 
 -- The weekly bulletin, one row per Monday it is due on. A process inserts
 -- the week's row once it is due and sends the bulletin in the transaction
--- that moves the row out of 'due', holding the row's lock (others skip
--- it), so the bulletin goes out once however many processes run.
+-- that moves the row from 'due' to 'sent', holding the row's lock (others
+-- skip it), so the bulletin goes out once however many processes run. A
+-- week the system was down past its bulletin's time by two days has no row.
 CREATE TABLE price_bulletins (
     monday      date PRIMARY KEY,                 -- China date of the Monday it is due on
     due_at      timestamptz NOT NULL,             -- that Monday 08:00 China time
-    state       text NOT NULL DEFAULT 'due' CHECK (state IN ('due', 'sent', 'skipped')),
+    state       text NOT NULL DEFAULT 'due' CHECK (state IN ('due', 'sent')),
     bulletin_id bigint REFERENCES bulletins (id), -- its texts, counted like any bulletin
     fired_at    timestamptz
 );

@@ -108,17 +108,18 @@ const bulletinTail = `。回"退订行情"停收`
 // unsolicited kind), nor does one flooding the exchange. It returns the
 // bulletin's id, 0 when none was sent.
 func (s *Service) FireDue(ctx context.Context) (int64, error) {
+	if now := s.Store.Now(); now.Before(matching.PriceBulletinDue(now)) || now.Sub(matching.PriceBulletinDue(now)) > LateLimit {
+		return 0, nil // most of the week: no transaction to find that out
+	}
 	var id int64
 	var woke bool
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		monday, due := matching.WeekStart(tx.Now), matching.PriceBulletinDue(tx.Now)
+		if tx.Now.Before(due) || tx.Now.Sub(due) > LateLimit {
+			return nil // not yet, or too late to be news: this week has none
+		}
 		held, err := tx.ClaimPriceBulletin(ctx, monday, due)
 		if err != nil || !held {
-			return err
-		}
-		if tx.Now.Sub(due) > LateLimit {
-			s.log().Warn("weekly price bulletin skipped: too late", slog.Time("due", due))
-			_, err := tx.FinishPriceBulletin(ctx, monday, nil)
 			return err
 		}
 		subs, err := tx.PriceSubscribers(ctx)
@@ -159,7 +160,7 @@ func (s *Service) FireDue(ctx context.Context) (int64, error) {
 				sent.Parts = max(sent.Parts, matching.SMSParts(s.Signature+text))
 			}
 		}
-		if id, err = tx.FinishPriceBulletin(ctx, monday, &sent); err != nil {
+		if id, err = tx.FinishPriceBulletin(ctx, monday, sent); err != nil {
 			return err
 		}
 		woke = len(sent.Recipients) > 0

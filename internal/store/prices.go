@@ -138,14 +138,11 @@ func (s *Store) CountPriceSubscribers(ctx context.Context, species string) (int6
 }
 
 // ClaimPriceBulletin returns whether this transaction holds the weekly
-// bulletin due on monday (at due) to send: its row is created once due,
-// and locked while still due; a process that finds it locked or no longer
+// bulletin due on monday (at due, which the caller checked has come) to
+// send: its row is created at the first claim, and locked while still due; a process that finds it locked or no longer
 // due gets false. The caller sends it and calls FinishPriceBulletin in the
 // same transaction, so it goes out once across processes and restarts.
 func (tx *Tx) ClaimPriceBulletin(ctx context.Context, monday, due time.Time) (bool, error) {
-	if tx.Now.Before(due) {
-		return false, nil
-	}
 	day := monday.Format(time.DateOnly)
 	if _, err := tx.tx.Exec(ctx, `INSERT INTO price_bulletins (monday, due_at) VALUES ($1, $2)
 		ON CONFLICT DO NOTHING`, day, due); err != nil {
@@ -167,15 +164,11 @@ type PriceBulletinSent struct {
 	Recipients []string // the numbers its texts were queued for (Enqueue'd in this transaction)
 }
 
-// FinishPriceBulletin records the claimed bulletin of monday: sent, with its
-// texts (queued in this transaction with kind "bulletin") as a bulletin of
-// the bulletins page, or skipped (sent nil). It returns the bulletin's id.
-func (tx *Tx) FinishPriceBulletin(ctx context.Context, monday time.Time, sent *PriceBulletinSent) (int64, error) {
+// FinishPriceBulletin records the claimed bulletin of monday as sent, with
+// its texts (queued in this transaction with kind "bulletin") as a bulletin
+// of the bulletins page, counted like any other. It returns its id.
+func (tx *Tx) FinishPriceBulletin(ctx context.Context, monday time.Time, sent PriceBulletinSent) (int64, error) {
 	day := monday.Format(time.DateOnly)
-	if sent == nil {
-		_, err := tx.tx.Exec(ctx, `UPDATE price_bulletins SET state = 'skipped', fired_at = $2 WHERE monday = $1`, day, tx.Now)
-		return 0, interpret(err, "行情周报")
-	}
 	var id int64
 	if err := tx.tx.QueryRow(ctx, `INSERT INTO bulletins (body, audience, audience_value, parts, created_by, created_at)
 		VALUES ($1, 'price_subscribers', $2, $3, NULL, $4) RETURNING id`, sent.Body, day, sent.Parts, tx.Now).Scan(&id); err != nil {
