@@ -54,8 +54,10 @@ const (
 // PriceObs is one price the index counts.
 type PriceObs struct {
 	Kind    PriceKind
-	Ref     int64 // the order (deal) or listing (ask, bid) it comes from
-	Member  int64 // the seller of a deal or an ask, the buyer of a bid
+	Ref     int64  // the order (deal) or listing (ask, bid) it comes from
+	Member  int64  // the seller of a deal or an ask, the buyer of a bid
+	Phone   string // that member's number and registered name, for a clerk
+	Name    string
 	Species string
 	Variety string
 	Attrs   []string
@@ -70,7 +72,7 @@ type PriceObs struct {
 // DealObs is the index's view of order o, confirmed at at, for listing l
 // (whose spec and attributes describe what was sold).
 func DealObs(o Order, l Listing, at time.Time) PriceObs {
-	return PriceObs{Kind: PriceDeal, Ref: o.ID, Member: o.SellerID, Species: o.Species, Variety: o.Variety,
+	return PriceObs{Kind: PriceDeal, Ref: o.ID, Member: o.SellerID, Phone: l.Phone, Species: o.Species, Variety: o.Variety,
 		Attrs: l.Attrs, Spec: l.Spec, Unit: unitOr(o.Unit), Price: o.UnitPrice, Qty: o.Qty, At: at}
 }
 
@@ -93,7 +95,7 @@ func ListingObs(l Listing) (PriceObs, bool) {
 			until = end
 		}
 	}
-	return PriceObs{Kind: kind, Ref: l.ID, Member: l.MemberID, Species: l.Species, Variety: l.Variety,
+	return PriceObs{Kind: kind, Ref: l.ID, Member: l.MemberID, Phone: l.Phone, Species: l.Species, Variety: l.Variety,
 		Attrs: l.Attrs, Spec: l.Spec, Unit: unitOr(l.PriceUnit()), Price: p, At: l.CreatedAt, Until: until}, true
 }
 

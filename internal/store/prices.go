@@ -21,7 +21,7 @@ func (tx *Tx) PriceObservations(ctx context.Context, species string, from, to ti
 	// An order is confirmed before it expires, and proposals live a day
 	// (HUAMU_ORDER_TTL): orders made two months before from cannot count.
 	rows, err := tx.tx.Query(ctx, `SELECT o.id, o.seller_id, o.variety, o.qty, o.unit, o.unit_price, o.state,
-			o.created_at, o.expires_at, o.updated_at, coalesce(e.at, o.updated_at), `+listingCols+`
+			o.created_at, o.expires_at, o.updated_at, coalesce(e.at, o.updated_at), m.name, `+listingCols+`
 		FROM orders o JOIN listings l ON l.id = o.listing_id JOIN members m ON m.id = l.member_id
 		LEFT JOIN ledger_entries e ON e.kind = 'order_confirmed' AND e.ref = 'order:' || o.id
 		WHERE o.species = $1 AND o.state IN ('confirmed', 'delivered')
@@ -35,10 +35,13 @@ func (tx *Tx) PriceObservations(ctx context.Context, species string, from, to ti
 		var o matching.Order
 		var state string
 		var at time.Time
+		var name string
 		l, err := scanListingAfter(r, &o.ID, &o.SellerID, &o.Variety, &o.Qty, &o.Unit, &o.UnitPrice, &state,
-			&o.CreatedAt, &o.ExpiresAt, &o.UpdatedAt, &at)
+			&o.CreatedAt, &o.ExpiresAt, &o.UpdatedAt, &at, &name)
 		o.Species, o.ListingID, o.State = l.Species, l.ID, matching.OrderState(state)
-		return matching.DealObs(o, l, at), err
+		d := matching.DealObs(o, l, at)
+		d.Name = name
+		return d, err
 	})
 	if err != nil {
 		return nil, interpret(err, "行情")

@@ -49,6 +49,7 @@ type chartTick struct {
 
 type chartKey struct {
 	Color, Label string
+	AsksOnly     bool // no week to publish: only its asks are drawn
 }
 
 // priceChart is what the template draws.
@@ -98,16 +99,28 @@ func chartSeriesOf(ix matching.PriceIndex) []matching.PriceSeries {
 func drawPriceChart(ix matching.PriceIndex) priceChart {
 	c := priceChart{W: pcW, H: pcH, Left: pcLeft, Right: pcW - pcRight, Bottom: pcH - pcBott}
 	shown := chartSeriesOf(ix)
+	// The scale follows the medians; asks widen it only down to three
+	// quarters of the lowest and up to half again the highest median (one
+	// typo of an ask must not flatten every line): their bars are cut at
+	// the plot's edges.
 	lo, hi := math.Inf(1), math.Inf(-1)
-	note := func(f float64) { lo, hi = min(lo, f), max(hi, f) }
 	for _, s := range shown {
 		for _, cell := range s.Cells {
 			if cell.Deals.Public {
-				note(cell.Deals.Median.InexactFloat64())
+				v := cell.Deals.Median.InexactFloat64()
+				lo, hi = min(lo, v), max(hi, v)
 			}
+		}
+	}
+	floor, ceil := lo*0.75, hi*1.5
+	if math.IsInf(lo, 1) {
+		floor, ceil = 0, math.Inf(1)
+	}
+	for _, s := range shown {
+		for _, cell := range s.Cells {
 			if cell.Asks.N > 0 {
-				note(cell.Asks.Low.InexactFloat64())
-				note(cell.Asks.High.InexactFloat64())
+				lo = min(lo, max(cell.Asks.Low.InexactFloat64(), floor))
+				hi = max(hi, min(cell.Asks.High.InexactFloat64(), ceil))
 			}
 		}
 	}
@@ -115,14 +128,14 @@ func drawPriceChart(ix matching.PriceIndex) priceChart {
 		c.Empty = true
 		return c
 	}
-	step := niceStep((hi - lo) / 4)
+	step := niceStep((hi - lo) / 5)
 	lo = math.Floor(lo/step) * step
 	hi = math.Ceil(hi/step) * step
 	if hi <= lo {
 		lo, hi = max(lo-step, 0), hi+step
 	}
 	plotH := c.Bottom - pcTop
-	y := func(v float64) float64 { return pcTop + plotH*(hi-v)/(hi-lo) }
+	y := func(v float64) float64 { return pcTop + plotH*(hi-min(max(v, lo), hi))/(hi-lo) }
 	for v := lo; v <= hi+step/2; v += step {
 		c.YTicks = append(c.YTicks, chartTick{X: pcLeft - 6, Y: y(v), Label: trimFloat(v)})
 	}
@@ -130,26 +143,26 @@ func drawPriceChart(ix matching.PriceIndex) priceChart {
 	slot := (c.Right - pcLeft) / float64(n)
 	x := func(w int) float64 { return pcLeft + slot*(float64(w)+0.5) }
 	for w, start := range ix.Weeks {
-		if w%4 == 0 || w == n-1 {
+		if w%4 == 0 && w <= n-3 || w == n-1 {
 			c.XTicks = append(c.XTicks, chartTick{X: x(w), Y: pcH - 8, Label: start.In(shanghai).Format("1/2")})
 		}
 	}
-	bw := slot * 0.8 / float64(len(shown))
 	for k, s := range shown {
 		color := chartColors[k%len(chartColors)]
-		c.Legend = append(c.Legend, chartKey{Color: color, Label: s.Label()})
+		key := chartKey{Color: color, Label: s.Label(), AsksOnly: true}
 		var line *chartLine
 		for w, cell := range s.Cells {
 			week := ix.Weeks[w].In(shanghai).Format("1月2日") + "周 " + s.Label()
 			if a := cell.Asks; a.N > 0 {
 				top, bot := y(a.High.InexactFloat64()), y(a.Low.InexactFloat64())
-				c.Bars = append(c.Bars, chartRect{X: x(w) - slot*0.4 + float64(k)*bw, Y: top, W: bw, H: max(bot-top, 1.5), Fill: color,
+				c.Bars = append(c.Bars, chartRect{X: x(w) - slot*0.35, Y: top, W: slot * 0.7, H: max(bot-top, 1.5), Fill: color,
 					Title: fmt.Sprintf("%s 报价%d条 %s–%s元", week, a.N, matching.YuanShort(a.Low), matching.YuanShort(a.High))})
 			}
 			if !cell.Deals.Public {
 				line = nil // a gap: no figure to publish that week
 				continue
 			}
+			key.AsksOnly = false
 			if line == nil {
 				c.Lines = append(c.Lines, chartLine{Color: color})
 				line = &c.Lines[len(c.Lines)-1]
@@ -159,6 +172,7 @@ func drawPriceChart(ix matching.PriceIndex) priceChart {
 			line.Dots = append(line.Dots, chartDot{X: px, Y: py,
 				Title: fmt.Sprintf("%s 成交%d笔 中位价%s元", week, cell.Deals.N, matching.YuanShort(cell.Deals.Median))})
 		}
+		c.Legend = append(c.Legend, key)
 	}
 	return c
 }

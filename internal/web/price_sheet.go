@@ -8,8 +8,8 @@ import (
 	"huamu/matching"
 )
 
-// sheetSpecies bounds the species on the weekly paper notice: one A4 page
-// holds about this many bands.
+// sheetRows bounds the bands on the weekly paper notice: one A4 page holds
+// about this many.
 const sheetRows = 40
 
 // sheetSpecies is one species on the weekly paper notice.
@@ -31,11 +31,17 @@ func (s *Server) priceSheet(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	var list []sheetSpecies
 	var week time.Time
+	var next string
+	partial := false
 	rows := 0
 	err = s.store.ReadTx(ctx, func(tx *store.Tx) error {
 		week = p.Week
 		if week.IsZero() || !week.Before(matching.WeekStart(tx.Now).AddDate(0, 0, 7)) {
 			week = matching.WeekStart(tx.Now).AddDate(0, 0, -7) // the last complete week
+		}
+		partial = week.Equal(matching.WeekStart(tx.Now))
+		if week.Before(matching.WeekStart(tx.Now).AddDate(0, 0, -7)) {
+			next = week.AddDate(0, 0, 7).In(shanghai).Format(time.DateOnly)
 		}
 		species, err := tx.PricedSpecies(ctx, week.AddDate(0, 0, -35))
 		if err != nil {
@@ -66,8 +72,9 @@ func (s *Server) priceSheet(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "price_sheet", page{Title: "行情单 " + matching.WeekLabel(week), Nav: "prices", Data: map[string]any{
 		"Week": week, "WeekLabel": matching.WeekLabel(week), "Species": list,
-		"Printed":  s.store.Now().In(shanghai).Format("2006年1月2日"),
-		"Prev":     week.AddDate(0, 0, -7).In(shanghai).Format(time.DateOnly),
+		"Printed": s.store.Now().In(shanghai).Format("2006年1月2日"),
+		"Prev":    week.AddDate(0, 0, -7).In(shanghai).Format(time.DateOnly),
+		"Next":    next, "Partial": partial,
 		"MinDeals": matching.MinPublicDeals, "MinSellers": matching.MinPublicSellers,
 	}})
 }

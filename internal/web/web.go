@@ -173,10 +173,18 @@ var funcs = template.FuncMap{
 		}
 		return d.StringFixed(2)
 	},
-	"yuan":      func(d decimal.Decimal) string { return d.StringFixed(2) },
+	"yuan": func(d decimal.Decimal) string { return d.StringFixed(2) },
+	// span is a price range, one amount when both ends are equal.
+	"span": func(lo, hi decimal.Decimal) string {
+		if lo.Equal(hi) {
+			return lo.StringFixed(2)
+		}
+		return lo.StringFixed(2) + "–" + hi.StringFixed(2)
+	},
 	"pct":       func(f float64) string { return fmt.Sprintf("%.1f%%", f) },
 	"roleName":  roleName,
 	"specName":  specName,
+	"specBasis": func(k string) string { return strings.TrimSuffix(specName(k), "(公分)") },
 	"specKeys":  func() []string { return specChoices },
 	"audName":   audienceName,
 	"day":       func(t time.Time) string { return t.In(shanghai).Format("01-02") },
