@@ -203,7 +203,10 @@ type PriceIndex struct {
 	Species string
 	Weeks   []time.Time
 	Series  []PriceSeries
-	Totals  []DealFigures // the species' deals per week, all series
+	// Deals counts the species' deals per week, all series. Only the count:
+	// a total quantity less the public bands' would give away a private
+	// band's.
+	Deals   []int
 	Flagged []FlaggedDeal // flagged deals of the weeks shown
 }
 
@@ -268,8 +271,7 @@ func BuildPriceIndex(species string, set BandSettings, obs []PriceObs, now time.
 		}
 	}
 
-	ix.Totals = make([]DealFigures, weeks)
-	allDeals := make([][]PriceObs, weeks)
+	ix.Deals = make([]int, weeks)
 	for k, list := range grouped {
 		s := PriceSeries{Product: k.p, Band: bands[k], Cells: make([]PriceCell, weeks)}
 		deals := map[int][]PriceObs{} // by week, from -4
@@ -298,7 +300,7 @@ func BuildPriceIndex(species string, set BandSettings, obs []PriceObs, now time.
 				}
 			}
 			c.Asks, c.Bids = priceRange(asks), priceRange(bids)
-			allDeals[w] = append(allDeals[w], deals[w]...)
+			ix.Deals[w] += len(deals[w])
 			// Outliers: each deal against its band's other prices.
 			window := slices.Concat(deals[w-4], deals[w-3], deals[w-2], deals[w-1], deals[w])
 			for _, d := range deals[w] {
@@ -319,9 +321,6 @@ func BuildPriceIndex(species string, set BandSettings, obs []PriceObs, now time.
 			}
 		}
 		ix.Series = append(ix.Series, s)
-	}
-	for w := range weeks {
-		ix.Totals[w] = dealFigures(allDeals[w])
 	}
 	slices.SortFunc(ix.Series, func(a, b PriceSeries) int {
 		if c := cmp.Compare(productRank(a.Product), productRank(b.Product)); c != 0 {

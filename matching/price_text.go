@@ -130,7 +130,7 @@ func PriceAnswer(ix PriceIndex, room int, keep func(PriceSeries) bool) string {
 	var head string
 	var lines []string
 	if len(deals) > 0 {
-		n := ix.Totals[w].N
+		n := ix.Deals[w]
 		if keep != nil {
 			n = 0
 			for _, s := range deals {

@@ -15,7 +15,6 @@ const sheetRows = 40
 // sheetSpecies is one species on the weekly paper notice.
 type sheetSpecies struct {
 	Species string
-	Total   matching.DealFigures
 	Rows    []priceRow
 }
 
@@ -62,7 +61,7 @@ func (s *Server) priceSheet(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			rows += len(keep)
-			list = append(list, sheetSpecies{Species: sp, Total: ix.Totals[0], Rows: keep})
+			list = append(list, sheetSpecies{Species: sp, Rows: keep})
 		}
 		return nil
 	})

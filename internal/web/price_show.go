@@ -107,7 +107,7 @@ func (s *Server) priceShow(w http.ResponseWriter, r *http.Request) {
 		data["Week"] = ix.Weeks[wk]
 		data["WeekLabel"] = matching.WeekLabel(ix.Weeks[wk])
 		data["Current"] = wk == ix.Current()
-		data["Total"] = ix.Totals[wk]
+		data["Deals"] = ix.Deals[wk]
 		if wk > 0 {
 			data["PrevWeek"] = ix.Weeks[wk-1].In(shanghai).Format(time.DateOnly)
 		}
