@@ -36,4 +36,4 @@ ALTER TABLE bulletins ADD CONSTRAINT bulletins_audience_check
 -- Deals of a species by time (the index reads a few weeks of one species).
 CREATE INDEX orders_species_deals ON orders (species, created_at) WHERE state IN ('confirmed', 'delivered');
 -- Asks and bids of a species standing in a span of weeks.
-CREATE INDEX listings_species_expiry ON listings (species, side, expires_at);
+CREATE INDEX listings_species_expiry ON listings (species, expires_at);

@@ -65,16 +65,17 @@ func (tx *Tx) PriceObservations(ctx context.Context, species string, from, to ti
 	return deals, nil
 }
 
-// PricedSpecies lists the species with deals, asks or bids since from,
-// most deals first: the choices of the price page and the weekly sheet.
+// PricedSpecies lists the species with deals since from, or with priced
+// offers or demands open now, most deals first: the choices of the price
+// page and the species of the weekly sheet.
 func (tx *Tx) PricedSpecies(ctx context.Context, from time.Time) ([]string, error) {
 	rows, err := tx.tx.Query(ctx, `SELECT species FROM (
 			SELECT species, count(*) AS deals FROM orders
 			WHERE state IN ('confirmed', 'delivered') AND created_at >= $1 GROUP BY species
 			UNION ALL
 			SELECT species, 0 FROM listings
-			WHERE expires_at > $1 AND (price_min IS NOT NULL OR price_max IS NOT NULL) GROUP BY species
-		) s GROUP BY species ORDER BY sum(deals) DESC, species`, from)
+			WHERE state = 'open' AND expires_at > $2 AND (price_min IS NOT NULL OR price_max IS NOT NULL) GROUP BY species
+		) s GROUP BY species ORDER BY sum(deals) DESC, species`, from, tx.Now)
 	if err != nil {
 		return nil, interpret(err, "行情")
 	}
