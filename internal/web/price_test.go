@@ -60,7 +60,7 @@ func TestPrices_PageShowsTheChartTheWeekAndHoldsBackASingleDeal(t *testing.T) {
 		t.Fatalf("/prices: %d %s", page.code, page.body)
 	}
 	for _, want := range []string{"价格行情", "<svg", "<polyline", "8cm", "600.00", "580.00–620.00", "12cm",
-		"成交不足3笔或卖家不足2户，不公布", "2条 900.00–950.00", "导出Excel", "打印本周行情单"} {
+		"成交不足3笔或卖家不足2户，不公布", "2条 900.00–950.00", "导出Excel", "打印这周的行情单"} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("the 行情 page lacks %q", want)
 		}
