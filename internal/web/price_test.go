@@ -9,11 +9,15 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"huamu/internal/exchange"
+	"huamu/internal/pgtest"
+	"huamu/internal/prices"
 	"huamu/internal/store"
+	"huamu/internal/web"
 	"huamu/smsgw/grammar"
 )
 
@@ -180,5 +184,43 @@ func TestLexicon_AClerkSetsASpeciesPriceBands(t *testing.T) {
 	}
 	if page := li.get(t, "/prices?species=桂花"); !strings.Contains(page.body, "默认分档") {
 		t.Error("the defaults are not back")
+	}
+}
+
+func TestBulletins_TheWeeklyPriceBulletinIsListedLikeAnyOther(t *testing.T) {
+	monday := time.Date(2026, 3, 9, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	st := pgtest.Store(t, func() time.Time { return monday })
+	srv, err := web.New(siteOptions(t, st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSiteWith(t, st, srv)
+	ctx := context.Background()
+	svc := &prices.Service{Store: st, Signature: "【花木通】"}
+	ex := exchange.New(grammar.Default, "【花木通】", nil)
+	ex.Prices = svc
+	if _, _, err := st.InsertInbound(ctx, store.MO{DedupKey: "s1", Bind: "b", Sender: "13900000009", Body: "订阅 桂花"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ClaimInbound(ctx, func(tx *store.Tx, in store.Inbound) error { return ex.HandleInbound(ctx, tx, in) }); err != nil {
+		t.Fatal(err)
+	}
+	id, err := svc.FireDue(ctx)
+	if err != nil || id == 0 {
+		t.Fatalf("bulletin %d (%v)", id, err)
+	}
+	li := s.as(t, "zhou", store.RoleReadonly)
+	list := li.get(t, "/bulletins")
+	for _, want := range []string{"订阅行情的会员", "系统", "价格周报 3月2日-8日"} {
+		if !strings.Contains(list.body, want) {
+			t.Errorf("the bulletins page lacks %q", want)
+		}
+	}
+	one := li.get(t, "/bulletins/"+itoa(id))
+	if one.code != http.StatusOK || !strings.Contains(one.body, "每人最多1条") || !strings.Contains(one.body, `<b id="total">1</b>`) {
+		t.Errorf("the bulletin's page: %d %s", one.code, one.body)
+	}
+	if page := li.get(t, "/prices"); !strings.Contains(page.body, "群发#"+itoa(id)) {
+		t.Error("the 行情 page does not list the week's bulletin")
 	}
 }
