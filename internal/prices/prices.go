@@ -176,21 +176,26 @@ func (s *Service) FireDue(ctx context.Context) (int64, error) {
 	return id, nil
 }
 
-// notFlooding drops the numbers flagged as flooding. When the flags cannot
-// be read, nobody is dropped: a lost flag must not cost a subscriber the
-// week's bulletin.
+// notFlooding drops the numbers flagged as flooding, asking for the flags
+// floodBatch numbers at a time. When the flags cannot be read, nobody is
+// dropped: a lost flag must not cost a subscriber the week's bulletin.
 func (s *Service) notFlooding(ctx context.Context, subs []store.PriceSubscriber) []store.PriceSubscriber {
 	if s.Flooding == nil || len(subs) == 0 {
 		return subs
 	}
-	phones := make([]string, len(subs))
-	for i, sub := range subs {
-		phones[i] = sub.Phone
-	}
-	flags, err := s.Flooding(ctx, phones)
-	if err != nil || len(flags) != len(subs) {
-		s.log().Warn("flood flags unavailable for the price bulletin", slog.Any("err", err))
-		return subs
+	flags := make([]bool, 0, len(subs))
+	for from := 0; from < len(subs); from += floodBatch {
+		batch := subs[from:min(from+floodBatch, len(subs))]
+		phones := make([]string, len(batch))
+		for i, sub := range batch {
+			phones[i] = sub.Phone
+		}
+		got, err := s.Flooding(ctx, phones)
+		if err != nil || len(got) != len(batch) {
+			s.log().Warn("flood flags unavailable for the price bulletin", slog.Any("err", err))
+			return subs
+		}
+		flags = append(flags, got...)
 	}
 	out := subs[:0:0]
 	for i, sub := range subs {
@@ -202,6 +207,9 @@ func (s *Service) notFlooding(ctx context.Context, subs []store.PriceSubscriber)
 	}
 	return out
 }
+
+// floodBatch is how many numbers one flood-flag call asks about.
+const floodBatch = 1000
 
 func (s *Service) log() *slog.Logger {
 	if s.Log == nil {
