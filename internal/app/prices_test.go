@@ -33,8 +33,6 @@ func TestPrices_DealsConfirmedBySMSAnswerTheQuestion(t *testing.T) {
 		if o == nil {
 			t.Fatalf("buyer after 订: %+v", placed)
 		}
-		// With the order's id: the simulator gives no message ids, so the
-		// gateway would take a second bare 确认 within a minute for a redelivery.
 		x.waitText(t, grower, `"确认 `+o[1]+`"`)
 		if got := x.text(t, grower, "确认 "+o[1]); !strings.Contains(got[0].Text, "已确认") {
 			t.Fatalf("grower's 确认: %+v", got)
@@ -42,8 +40,6 @@ func TestPrices_DealsConfirmedBySMSAnswerTheQuestion(t *testing.T) {
 	}
 	// One deal: nobody's price is published yet.
 	deal(growerA, "供 桂花 8公分 200株 600元 万春镇", buyerA, 50)
-	// (Each question is worded apart: the simulator gives no message ids,
-	// so the gateway takes the same text within a minute for a redelivery.)
 	if got := x.text(t, asker, "桂花好多钱"); !strings.Contains(got[0].Text, "暂无成交价") || strings.Contains(got[0].Text, "成交1笔") {
 		t.Fatalf("桂花好多钱 after one deal: %q", got[0].Text)
 	}
@@ -65,6 +61,10 @@ func TestPrices_DealsConfirmedBySMSAnswerTheQuestion(t *testing.T) {
 	}
 	if same := x.text(t, asker, "桂花啥子价"); same[0].Text != got {
 		t.Errorf("桂花啥子价 = %q, want the same answer", same[0].Text)
+	}
+	// Asking again in the same words is a new question, answered again.
+	if again := x.text(t, asker, "行情 桂花"); again[0].Text != got {
+		t.Errorf("行情 桂花 again = %q, want the same answer", again[0].Text)
 	}
 	sub := x.text(t, asker, "订阅 桂花 紫薇")
 	if !strings.Contains(sub[0].Text, "已订阅桂花、紫薇行情") {
