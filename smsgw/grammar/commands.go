@@ -210,6 +210,10 @@ func (p *parser) command() (Result, bool) {
 		(id != "" || p.junkScore[ReasonWrongNumber] == 0) {
 		return withID(CmdDecline, Args{}, id, func(a *Args, s *string) { a.MatchID = s }), true
 	}
+	// 你们那个苗子卖完没有 asks about the other party's stock: no cancel
+	if soft >= 0 && p.askedBack(soft) {
+		soft = -1
+	}
 	if cancel >= 0 && (fc == tCancel || !listingLike) || soft >= 0 && !listingLike && (!p.strongSide(3) || p.sideRefersBack()) {
 		return withID(CmdCancel, Args{Species: species}, id, func(a *Args, s *string) { a.ListingID = s }), true
 	}
@@ -299,6 +303,8 @@ func (p *parser) query(first int, fc string, listingLike bool) (Result, bool) {
 	offer := false
 	for _, h := range p.sides {
 		offer = offer || listingLike && h.n >= 1 && !p.inQuestionRun(h.tok)
+		// 有没有老板要栀子 5000盆 3块一盆: asking buyers, with values, offers
+		offer = offer || listingLike && h.n == 0 && h.side == SideSupply
 	}
 	ok := fc == tQuery || mine && !listingLike || (have || price) && !p.strongSide(3) && !offer || p.isQuestion()
 	if !ok {

@@ -54,6 +54,11 @@ func (p *parser) word(i int) int {
 			break
 		}
 	}
+	// 屋头有点腊梅, 还有些桂花: 有点/有些 (else "somewhat", 有点贵) right
+	// before a plant is "have some", a weak offer like 有
+	if (t.text == "有点" || t.text == "有些") && p.tok(p.adj(i)).has(rSpecies) {
+		p.side(i, role{kind: rSide, val: SideSupply, n: 1})
+	}
 	if sp := t.role(rSpecies); sp != nil {
 		p.species(i, *sp)
 		return i
@@ -91,7 +96,7 @@ func (p *parser) word(i int) int {
 				p.basis = r.val
 			}
 		case rPriceWord:
-			if p.lateTerms(i, r.val) {
+			if p.lateTerms(i, r.val) || p.termsForAll(i, r.val) {
 				continue
 			}
 			p.pPrice = true
@@ -176,6 +181,9 @@ func (p *parser) species(i int, r role) {
 	if r.aux != "" {
 		c.variety = r.aux
 	}
+	if p.pastTrade(i) {
+		c.gone = true
+	}
 	if r.attr != "" {
 		c.formAttrs = appendNew(c.formAttrs, r.attr)
 	}
@@ -195,6 +203,29 @@ func (p *parser) species(i int, r role) {
 			it.species, it.variety, it.formAttrs = c.species, c.variety, slices.Clone(c.formAttrs)
 		}
 	}
+}
+
+// pastTrade says whether the plant at token i is named as past trade:
+// 之前在你们这里买过桂花, 去年买的那批樱花. Like a plant named as sold out it
+// is context, not an item, when the text lists another plant. 我要买的香樟
+// (the 香樟 I want) is no past: 买的 counts only before 那批/那些/那个.
+func (p *parser) pastTrade(i int) bool {
+	j := p.prev(i)
+	demonstrative := false
+	for n := 0; n < 3 && j >= 0; n++ {
+		switch p.toks[j].text {
+		case "那", "这", "批", "那批", "这批", "那些", "些", "个", "那个":
+			demonstrative = true
+			j = p.prev(j)
+			continue
+		case "买过", "卖过", "进过", "订过", "种过":
+			return true
+		case "买的", "卖的", "进的":
+			return demonstrative
+		}
+		break
+	}
+	return false
 }
 
 // variety handles a cultivar word that needs its species (小叶 after 罗汉松).

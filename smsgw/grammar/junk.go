@@ -189,7 +189,8 @@ func goodsQuestion(s string) bool {
 	if !strings.ContainsAny(s, "货苗树批") {
 		return false
 	}
-	for _, q := range [...]string{"有没", "在不在", "还在吗", "还有吗", "有吗", "有莫得", "有不有", "还在不", "还有不", "在不"} {
+	// 还有货没得, 苗子卖完没有: asked with the particle after the goods too
+	for _, q := range [...]string{"有没", "在不在", "还在吗", "还有吗", "有吗", "有莫得", "有不有", "还在不", "还有不", "在不", "没得", "完没", "完了吗"} {
 		if strings.Contains(s, q) {
 			return true
 		}

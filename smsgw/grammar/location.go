@@ -119,8 +119,14 @@ func hasAdminSuffix(s string) bool {
 
 // villageAfter reads an unknown village written right after a town:
 // 和盛镇石牛村, 万春镇新民村3组. It returns the village and the new end.
+//
+// One space may stand between them (注册 周杰 涌泉街道 清平村): a word ending
+// in 村 or 社区 right after a town is its village however it is typed.
 func (p *parser) villageAfter(from, end int) (string, int) {
 	rs := p.rs
+	if from+1 < len(rs) && rs[from] == ' ' && isHan(rs[from+1]) {
+		from++
+	}
 	j := from
 	for j < len(rs) && j < from+6 && isHan(rs[j]) {
 		if rs[j] == '村' && j > from {

@@ -147,6 +147,39 @@ func (p *parser) lateTerms(i int, terms string) bool {
 	return true
 }
 
+// termsForAll applies 上车价/到货价 written after 都是, 全部, 均, 一律 and
+// after the prices (…价650 全部上车价, …900元一棵 都是上车价) to every price
+// that has no terms of its own, as 都是全冠 gives every item the attribute.
+// It says whether it did; a term followed by an amount is that amount's.
+func (p *parser) termsForAll(i int, terms string) bool {
+	if terms == "" || p.tok(p.next(i)).kind == tkNum {
+		return false
+	}
+	pr := p.prev(i)
+	if pr < 0 || !allWord(p.tok(pr).text) && !(p.tok(pr).text == "部" && p.tok(pr-1).text == "全") {
+		return false
+	}
+	done := false
+	for _, it := range p.items {
+		if it.price != nil && it.price.Terms == nil {
+			it.price.Terms, done = ptr(terms), true
+		}
+	}
+	if done {
+		p.pEach = false
+	}
+	return done
+}
+
+// allWord says whether a word means "every one": 都, 都是, 均, 全部, 一律.
+func allWord(s string) bool {
+	switch s {
+	case "都", "都是", "均", "均为", "全部", "全", "一律", "全是", "统一":
+		return true
+	}
+	return false
+}
+
 // bareKuai reads 块一 (1.10): 块 with no number before it.
 func (p *parser) bareKuai(i int) int {
 	nx := p.tok(i + 1)

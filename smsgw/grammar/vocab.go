@@ -68,11 +68,16 @@ var builtinWords = []builtin{
 	// Clearance words are offers (and the attribute 处理).
 	{"清园 清苗 清仓 清仓处理 处理价 便宜处理 低价甩卖 清园处理 急处理", role{kind: rSide, val: SideSupply, n: 3}},
 	{"低价出 低价卖 便宜出 便宜卖 特价出 贱卖", role{kind: rSide, val: SideSupply, n: 3}},
-	{"卖 售 急售 急卖 急出 急转 特价出售 出手 有货 大量有货 现货充足 货源充足 大量现货 量大从优 货源稳定 要出 要卖 想出 想卖 准备出 打算卖 要出手 想出手", role{kind: rSide, val: SideSupply, n: 2}},
+	// 转手 (to pass the nursery or the stock on) sells.
+	{"转手 要转手 想转手 卖 售 急售 急卖 急出 急转 特价出售 出手 有货 大量有货 现货充足 货源充足 大量现货 量大从优 货源稳定 要出 要卖 想出 想卖 准备出 打算卖 要出手 想出手", role{kind: rSide, val: SideSupply, n: 2}},
 	{"有 出 现货 现有 自产 自家 出货 出圃 还剩 剩下 剩余 剩下的", role{kind: rSide, val: SideSupply, n: 1}},
 	{"求购 收购 采购 急需 急求 急购 求 需求 需购 急收 求租 诚购 寻购 订购苗", role{kind: rSide, val: SideDemand, n: 3}},
 	{"需要 要买 想买 购买 买 收 需 想要 急要 想进 想进点 要进 进点 进一批 进些 进货 要用", role{kind: rSide, val: SideDemand, n: 2}},
 	{"要 找 寻 还要 再来 再要", role{kind: rSide, val: SideDemand, n: 1}},
+	// A shortfall asks for stock: 项目上缺一批乐昌含笑, 工地差20棵银杏. Bare 差 is
+	// weak (差价, 质量差); 差不多 and 出差 are longer words and hide it.
+	{"缺 缺少 急缺 还缺 紧缺", role{kind: rSide, val: SideDemand, n: 2}},
+	{"差 还差 还差点", role{kind: rSide, val: SideDemand, n: 1}},
 	// Trap phrases: a demand word that speaks to buyers in a supply ad, and the reverse.
 	{"需要的 要的 有需要 需要请 需要者 需者 哪个要 谁要 有没有人要 有人要吗 你要不要 要不要 买家 欢迎选购 欢迎订购 欢迎求购 欢迎来电 欢迎咨询 有意者 有意向 有意 要货的 要货打电话 要货联系 欲购者 要的打电话 需要联系 需要的联系 需要请联系 欢迎 找买家 找个买家 找销路 找客户 寻买家 单买 零买 散买 收不收 还收不收 还收不 收不 还要不要 要不要嘛 还要不 要不 买不买", role{kind: rSide, val: SideSupply, n: 0}},
 	{"有货速联 有货的 有的联系 有的请 有的话 哪个有 谁有 有的老板 有货联系 卖家 有货请 出价 有的喊 有货喊 有货打电话 有货电联 有货的联系 有的打电话 请报价 报价 有的发 有货发", role{kind: rSide, val: SideDemand, n: 0}},
@@ -101,7 +106,7 @@ var builtinWords = []builtin{
 	{"面议 可议 可谈 价格可谈 好说 价格好说 商量 好商量 可商量 价格商量 价格电联 价格电话 电话谈 电话详谈 价格私聊 你开个价 开个价 价格从优 议价 面谈 价格面谈 价格详谈 价格另议 另议 可小刀 看货论价 看货定价 价格好谈 价格优惠可谈 价格美丽 可以谈 可以商量 价格可以谈 价钱可以谈 价钱好说 价钱面议", role{kind: rNegotiable}},
 
 	// Urgency and validity.
-	{"急处理 急售 急卖 急出 急转 急 速 加急 尽快 火急 速联 速来 紧急 马上要 着急 急需 急求 急购 急收 急要 有货速联", role{kind: rUrgent}},
+	{"急缺 急处理 急售 急卖 急出 急转 急 速 加急 尽快 火急 速联 速来 紧急 马上要 着急 急需 急求 急购 急收 急要 有货速联", role{kind: rUrgent}},
 	{"不急", role{kind: rNeutral}},
 	{"查收 请查收 收款 到账", role{kind: rNeutral}},
 	// 有 as "there is a" (有个朋友, 有位老板) offers nothing.
@@ -192,6 +197,8 @@ var commandWords = []builtin{
 	{"帮助 发信息格式 信息格式 短信格式 发布格式 怎么发短信 格式是什么 怎么用 咋个用 如何使用 使用方法 使用说明 说明 咋个发信息 咋个发 怎么发 怎么弄 咋弄 不会用 教我 菜单 指令 格式 help 帮忙 怎么发信息 怎么发布 如何发布 咋个弄 ? 求助 怎么操作", role{kind: rCmd, val: tHelp}},
 	{"怎么 咋个 如何 咋 怎样 怎么样 啷个", role{kind: rCmd, val: tHow}},
 	{"确认 确定 接受 同意 成交 确认成交 确认订单 同意成交 确认收货", role{kind: rCmd, val: tAccept}},
+	// Agreeing to the price offered is an accept too (行 就按这个价).
+	{"按这个价 就按这个价 就这个价 就这么定了 就这样定了 就这么办 就这么说定了", role{kind: rCmd, val: tAccept}},
 	{"要得 可以 行 没问题 可以的 要得嘛", role{kind: rCmd, val: tAcceptSoft}},
 	{"退订 td t 取消订阅 取消订阅短信 取消短信订阅 我要退订 请退订 退订谢谢 不想收短信了 不想收短信 别发了 不要再发了 不要发了 退订短信 取消短信 不要再发 别再发了 停止发送 退出", role{kind: rCmd, val: tUnsubscribe}},
 	{"订阅 订阅短信 短信订阅 订阅行情 行情订阅 订阅价格 订行情 我要订阅 定阅", role{kind: rCmd, val: tSubscr}},
