@@ -131,8 +131,9 @@ func (p *parser) word(i int) int {
 			if u := p.tok(p.adj(i)); u.text == "丛" || u.text == "窝" {
 				if n := p.adj(p.adj(i)); p.tok(n).kind == tkNum && (p.tok(p.adj(n)).text == "根" || p.tok(p.adj(n)).has(rSpecPost)) {
 					v := value{lo: p.toks[n].num.lo, hi: p.toks[n].num.hi, n: p.toks[n].num}
+					k := p.bounds(p.adj(n), &v) // 每丛10根以上: a bound after the count
 					p.setSpec("stems", v.rangeOf(1))
-					return p.adj(n)
+					return k
 				}
 			}
 			// 每棵150: the unit comes before the amount

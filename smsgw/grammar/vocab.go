@@ -78,6 +78,8 @@ var builtinWords = []builtin{
 	// weak (差价, 质量差); 差不多 and 出差 are longer words and hide it.
 	{"缺 缺少 急缺 还缺 紧缺", role{kind: rSide, val: SideDemand, n: 2}},
 	{"差 还差 还差点", role{kind: rSide, val: SideDemand, n: 1}},
+	// Replacing dead trees is buying more: 这次再补10棵, 补栽, 补种.
+	{"再补 补栽 补种 补苗 要补", role{kind: rSide, val: SideDemand, n: 2}},
 	// Trap phrases: a demand word that speaks to buyers in a supply ad, and the reverse.
 	{"需要的 要的 有需要 需要请 需要者 需者 哪个要 谁要 有没有人要 有人要吗 你要不要 要不要 买家 欢迎选购 欢迎订购 欢迎求购 欢迎来电 欢迎咨询 有意者 有意向 有意 要货的 要货打电话 要货联系 欲购者 要的打电话 需要联系 需要的联系 需要请联系 欢迎 找买家 找个买家 找销路 找客户 寻买家 单买 零买 散买 收不收 还收不收 还收不 收不 还要不要 要不要嘛 还要不 要不 买不买", role{kind: rSide, val: SideSupply, n: 0}},
 	{"有货速联 有货的 有的联系 有的请 有的话 哪个有 谁有 有的老板 有货联系 卖家 有货请 出价 有的喊 有货喊 有货打电话 有货电联 有货的联系 有的打电话 请报价 报价 有的发 有货发", role{kind: rSide, val: SideDemand, n: 0}},
@@ -99,14 +101,17 @@ var builtinWords = []builtin{
 
 	// Prices.
 	{"单价 价格 价钱 价 售价 报价是 零售价 批发价 卖价 收购价 每棵价 出厂价", role{kind: rPriceWord}},
-	{"上车价 上车 地头价 圃地价 苗圃价 出圃价 装车价 车上价 上车价格 自提价 自提 不含运费 不包运费 运费另算 运费另计", role{kind: rPriceWord, val: "上车价"}},
+	{"上车价 上车 包上车 地头价 圃地价 苗圃价 出圃价 装车价 车上价 上车价格 自提价 自提 不含运费 不包运费 运费另算 运费另计", role{kind: rPriceWord, val: "上车价"}},
 	{"到货价 到位价 送到价 包到价 到场价 到货 到货价格 送货上门价 包运费 含运费 包运输 运费包含", role{kind: rPriceWord, val: "到货价"}},
 	{"预算 出价", role{kind: rPriceWord}},
 	{"一起走 打包 打包价 一口价 总价 全部一起 一起 整体 整批 总共价 一共", role{kind: rLump}},
 	{"面议 可议 可谈 价格可谈 好说 价格好说 商量 好商量 可商量 价格商量 价格电联 价格电话 电话谈 电话详谈 价格私聊 你开个价 开个价 价格从优 议价 面谈 价格面谈 价格详谈 价格另议 另议 可小刀 看货论价 看货定价 价格好谈 价格优惠可谈 价格美丽 可以谈 可以商量 价格可以谈 价钱可以谈 价钱好说 价钱面议", role{kind: rNegotiable}},
 
 	// Urgency and validity.
-	{"急缺 急处理 急售 急卖 急出 急转 急 速 加急 尽快 火急 速联 速来 紧急 马上要 着急 急需 急求 急购 急收 急要 有货速联", role{kind: rUrgent}},
+	{"急缺 急处理 急售 急卖 急出 急转 急 速 加急 尽快 火急 速来 紧急 马上要 着急 急需 急求 急购 急收 急要", role{kind: rUrgent}},
+	// The schema: the contact phrase 速联 (有货速联, 有货的老板速联) is no urgency;
+	// it hides the 速 of the line above.
+	{"速联", role{kind: rNeutral}},
 	{"不急", role{kind: rNeutral}},
 	{"查收 请查收 收款 到账", role{kind: rNeutral}},
 	// 有 as "there is a" (有个朋友, 有位老板) offers nothing.
@@ -156,6 +161,9 @@ var builtinWords = []builtin{
 	{"退订回t 回t退订 回td退订 回n退订 退订回td 退订回n 拒收请回复r 回复td退订 退订请回复 回复t退订 回复退订", role{kind: rJunk, val: ReasonSpam, n: 3}},
 	{"开业 新店开业 八折 九折 五折 七折 打折 特惠 优惠活动 欢迎光临 大促 促销 全场 折起 秒杀 优惠券 领券 免费领 领取 中奖 恭喜您 额度 信用卡 积分兑换 积分 兑换 红包 点击 链接 官网 澳门 博彩 彩票 发票 代开 开发票 会员 商城 专享 限时 包邮 下单立减 直播间 抽奖", role{kind: rJunk, val: ReasonSpam, n: 1}},
 	{"了解一下 保险 理财 兼职 招聘 楼盘 装修 贷款 网贷 代办", role{kind: rJunk, val: ReasonSpam, n: 2}},
+	// Adverts for goods and services that are no plants: 高价回收旧手机, 二手挖机出售.
+	{"高价回收 上门回收 回收 上门服务", role{kind: rJunk, val: ReasonSpam, n: 2}},
+	{"二手 旧手机 挖机 挖掘机 二手车", role{kind: rJunk, val: ReasonSpam, n: 1}},
 	{"加微信 加我微信 加v 扫码 关注公众号 公众号 免费送 送资料 微信群", role{kind: rJunk, val: ReasonSpam, n: 1}},
 	{"你是不是 您是不是", role{kind: rJunk, val: ReasonWrongNumber, n: 1}},
 	{"已登记 登记成功", role{kind: rJunk, val: ReasonSystemMessage, n: 3}},
@@ -199,7 +207,7 @@ var commandWords = []builtin{
 	{"确认 确定 接受 同意 成交 确认成交 确认订单 同意成交 确认收货", role{kind: rCmd, val: tAccept}},
 	// Agreeing to the price offered is an accept too (行 就按这个价).
 	{"按这个价 就按这个价 就这个价 就这么定了 就这样定了 就这么办 就这么说定了", role{kind: rCmd, val: tAccept}},
-	{"要得 可以 行 没问题 可以的 要得嘛", role{kind: rCmd, val: tAcceptSoft}},
+	{"要得 可以 行 没问题 可以的 要得嘛 就这样 就这样吧 那就这样", role{kind: rCmd, val: tAcceptSoft}},
 	{"退订 td t 取消订阅 取消订阅短信 取消短信订阅 我要退订 请退订 退订谢谢 不想收短信了 不想收短信 别发了 不要再发了 不要发了 退订短信 取消短信 不要再发 别再发了 停止发送 退出", role{kind: rCmd, val: tUnsubscribe}},
 	{"订阅 订阅短信 短信订阅 订阅行情 行情订阅 订阅价格 订行情 我要订阅 定阅", role{kind: rCmd, val: tSubscr}},
 	{"退订行情 取消行情 不要行情了 不要行情 取消订阅行情 退订价格 行情退订 不看行情了 停止行情", role{kind: rCmd, val: tSubscrStop}},
