@@ -210,7 +210,20 @@ func (p *parser) species(i int, r role) {
 // 之前在你们这里买过桂花, 去年买的那批樱花. Like a plant named as sold out it
 // is context, not an item, when the text lists another plant. 我要买的香樟
 // (the 香樟 I want) is no past: 买的 counts only before 那批/那些/那个.
+//
+// A plant inside a self-introduction (我是上周找你买海桐的小李, 我是种桂花的)
+// tells who the sender is, and is context the same way.
 func (p *parser) pastTrade(i int) bool {
+	t := &p.toks[i]
+	if t.end < len(p.rs) && p.rs[t.end] == '的' {
+		from := t.start
+		for from > 0 && p.rs[from-1] != ' ' && !strings.ContainsRune(",.;:!?", p.rs[from-1]) {
+			from--
+		}
+		if run := string(p.rs[from:t.start]); strings.Contains(run, "我是") || strings.Contains(run, "本人是") {
+			return true
+		}
+	}
 	j := p.prev(i)
 	demonstrative := false
 	for n := 0; n < 3 && j >= 0; n++ {
@@ -322,6 +335,11 @@ func (p *parser) respectively(i int) int {
 	allQty := true
 	for _, it := range p.items {
 		allQty = allQty && it.qty != nil
+	}
+	// 分别250 380 550 各300棵: the count for every item follows, so the
+	// values are prices
+	if e := p.next(idx[len(idx)-1]); p.tok(e).has(rEach) && p.tok(p.next(e)).kind == tkNum && p.tok(p.adj(p.next(e))).has(rQtyUnit) {
+		allQty = true
 	}
 	saved, terms, keepPrice := p.cur, p.pTerms, p.pPrice
 	last := i

@@ -82,7 +82,11 @@ func (p *parser) location(i int, r role) {
 		h.town, h.end = p.townAfter(h.end, h.end)
 	}
 	for k := i - 1; k >= 0 && k >= i-3; k-- {
-		// 送到, 运往, 发: where the goods go; 发货地 is where they leave from
+		// 送到, 运往, 发: where the goods go; 发货地 is where they leave from;
+		// a price term (含运费, 送到价) is no verb of sending
+		if p.toks[k].has(rPriceWord) {
+			continue
+		}
 		if strings.ContainsAny(p.toks[k].text, "送运往") || p.toks[k].text == "发" && p.tok(k+1).text != "货" {
 			h.delivery = true
 		}

@@ -151,12 +151,25 @@ func (p *parser) lateTerms(i int, terms string) bool {
 // after the prices (…价650 全部上车价, …900元一棵 都是上车价) to every price
 // that has no terms of its own, as 都是全冠 gives every item the attribute.
 // It says whether it did; a term followed by an amount is that amount's.
+//
+// A term written after the last price with only price words between
+// (…300棵 280 …200棵 420 价格含运费) is said of the prices in general and
+// holds for each too; one right after an amount is that amount's (lateTerms).
 func (p *parser) termsForAll(i int, terms string) bool {
 	if terms == "" || p.tok(p.next(i)).kind == tkNum {
 		return false
 	}
 	pr := p.prev(i)
-	if pr < 0 || !allWord(p.tok(pr).text) && !(p.tok(pr).text == "部" && p.tok(pr-1).text == "全") {
+	all := pr >= 0 && (allWord(p.tok(pr).text) || p.tok(pr).text == "部" && p.tok(pr-1).text == "全")
+	if !all && p.priceEnd > 0 && pr > p.priceEnd {
+		all = true
+		for k := p.priceEnd + 1; k < i; k++ {
+			if t := p.tok(k); t.kind != tkSep && !(t.has(rPriceWord) && t.role(rPriceWord).val == "") {
+				all = false
+			}
+		}
+	}
+	if !all {
 		return false
 	}
 	done := false

@@ -106,8 +106,10 @@ func (p *parser) decideSide() (string, string) {
 		return SideSupply, ""
 	case best[1] > 0 && best[0] == 0:
 		return SideDemand, ""
-	case best[0] >= 2 && best[1] >= 2:
-		// 出售桂花…求购香樟: two listings of opposite sides in one text
+	case best[0] >= 2 && best[1] >= 2 && best[0] == best[1]:
+		// 出售桂花…求购香樟: two listings of opposite sides in one text. A
+		// strong head against a lesser word of the other side (出售桂花…苗是
+		// 从新津买回来的) is the head's: the lesser word tells a story.
 		return "", ReasonConflictingSide
 	case best[0] > 0 && best[1] > 0:
 		if best[0] > best[1] {

@@ -74,12 +74,16 @@ var builtinWords = []builtin{
 	{"求购 收购 采购 急需 急求 急购 求 需求 需购 急收 求租 诚购 寻购 订购苗", role{kind: rSide, val: SideDemand, n: 3}},
 	{"需要 要买 想买 购买 买 收 需 想要 急要 想进 想进点 要进 进点 进一批 进些 进货 要用", role{kind: rSide, val: SideDemand, n: 2}},
 	{"要 找 寻 还要 再来 再要", role{kind: rSide, val: SideDemand, n: 1}},
-	// A shortfall asks for stock: 项目上缺一批乐昌含笑, 工地差20棵银杏. Bare 差 is
-	// weak (差价, 质量差); 差不多 and 出差 are longer words and hide it.
-	{"缺 缺少 急缺 还缺 紧缺", role{kind: rSide, val: SideDemand, n: 2}},
-	{"差 还差 还差点", role{kind: rSide, val: SideDemand, n: 1}},
-	// Replacing dead trees is buying more: 这次再补10棵, 补栽, 补种.
-	{"再补 补栽 补种 补苗 要补", role{kind: rSide, val: SideDemand, n: 2}},
+	// A shortfall asks for stock: 项目上缺一批乐昌含笑, 工地差20棵银杏; replacing
+	// dead trees is buying more: 这次再补10棵, 补栽. These are weak heads, so
+	// that they only decide a text with no other side word: 不缺枝 (a full
+	// crown), 差价 and a seller's 包补苗 (dead trees replaced) are no demand.
+	{"缺 缺少 急缺 还缺 紧缺 差 还差 还差点 再补 补栽 补种 补苗 要补", role{kind: rSide, val: SideDemand, n: 1}},
+	{"不缺 不缺枝 缺枝 缺叶 缺水 缺肥 差价 包补 包补苗 死了包补 包换 补差价", role{kind: rNeutral}},
+	// Stock bought in before (苗是从新津买回来的) tells where it came from.
+	{"买回来 买回来的 买来 买来的 买进来 进回来", role{kind: rNeutral}},
+	// Where goods can be sent is a delivery range, not where they are.
+	{"送货范围 配送范围 可送 可送到 包送 送货到 可以送到", role{kind: rNeutral}},
 	// Trap phrases: a demand word that speaks to buyers in a supply ad, and the reverse.
 	{"需要的 要的 有需要 需要请 需要者 需者 哪个要 谁要 有没有人要 有人要吗 你要不要 要不要 买家 欢迎选购 欢迎订购 欢迎求购 欢迎来电 欢迎咨询 有意者 有意向 有意 要货的 要货打电话 要货联系 欲购者 要的打电话 需要联系 需要的联系 需要请联系 欢迎 找买家 找个买家 找销路 找客户 寻买家 单买 零买 散买 收不收 还收不收 还收不 收不 还要不要 要不要嘛 还要不 要不 买不买", role{kind: rSide, val: SideSupply, n: 0}},
 	{"有货速联 有货的 有的联系 有的请 有的话 哪个有 谁有 有的老板 有货联系 卖家 有货请 出价 有的喊 有货喊 有货打电话 有货电联 有货的联系 有的打电话 请报价 报价 有的发 有货发", role{kind: rSide, val: SideDemand, n: 0}},
@@ -171,7 +175,8 @@ var builtinWords = []builtin{
 	{"花木通", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
 	{"验证码 校验码 动态码 动态密码 验证短信 登录密码 尾号 账户 支出 收入 交易 转账 话费 余额 流量 套餐 欠费 停机 缴费 账单 10086 10010 10000 尊敬的客户 尊敬的用户 已到账 快递 取件码 取件 您的包裹 快件 已签收 签收 派送 派件 运单 物流信息", role{kind: rJunk, val: ReasonSystemMessage, n: 1}},
 	{"妈 爸 老婆 老公 儿子 女儿 宝贝 亲爱的 回家 吃饭 放学 接孩子 开会 打错了 发错了 发错 打错 你是谁 你是哪个 不认识 作业 上班 下班 家长会", role{kind: rJunk, val: ReasonWrongNumber, n: 1}},
-	{"哥子 巴适 安逸 你好 您好 在不在 在吗 在么 谢谢 多谢 好的 嗯 哈哈 早上好 晚上好 晚安 新年好 过年好 吃了吗 忙不忙 在忙吗 拜年 节日快乐 收到了 知道了 哦 哈 呵呵 ok hi hello 喂 谢了 辛苦了 好 好嘞 好滴 明白 明白了 了解 晓得了 晓得 嗯嗯", role{kind: rJunk, val: ReasonChitchat, n: 1}},
+	// 吃饭没 (have you eaten) greets; 回家吃饭 above is a family text.
+	{"哥子 巴适 安逸 你好 您好 在不在 在吗 在么 谢谢 多谢 好的 嗯 哈哈 早上好 晚上好 晚安 新年好 过年好 吃了吗 吃饭没 吃饭了吗 吃饭没得 吃了没 忙不忙 在忙吗 拜年 节日快乐 收到了 知道了 哦 哈 呵呵 ok hi hello 喂 谢了 辛苦了 好 好嘞 好滴 明白 明白了 了解 晓得了 晓得 嗯嗯", role{kind: rJunk, val: ReasonChitchat, n: 1}},
 }
 
 // Command trigger classes (the val of an rCmd role).
