@@ -1,6 +1,9 @@
 package grammar
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Commands: short texts that act on the exchange rather than list stock.
 // A command word counts when it leads the text, or when nothing in the
@@ -162,6 +165,14 @@ func (p *parser) command() (Result, bool) {
 	}
 	if p.hasClass(tUnsubscribe) >= 0 && p.onlyClasses(false, tUnsubscribe) {
 		return cmd(CmdUnsubscribe, Args{}), true
+	}
+	// 退订 我不种树了: 退订 leading a text that names no plant, value or id,
+	// whatever reason follows (a lone t or td inside words is no command)
+	if fc == tUnsubscribe && utf8.RuneCountInString(p.toks[first].text) >= 2 && isHan([]rune(p.toks[first].text)[0]) &&
+		species == "" && !listingLike {
+		if id, _ := p.idAfter(-1); id == "" {
+			return cmd(CmdUnsubscribe, Args{}), true
+		}
 	}
 	// 帮助 怎么取消: help, about the command named after it; 我是卖桂花的
 	// 想问下怎么发布: a question with no listing in it

@@ -147,8 +147,13 @@ func (p *parser) villageAfter(from, end int) (string, int) {
 // villageStemAfter reads a known village of the town written right after
 // it without its 村/社区: 寿安镇百花, 和盛镇石牛3组. It returns the bare stem
 // (the scorer compares stems) and the new end.
+//
+// As with villageAfter, one space may stand between them (和盛 石牛).
 func (p *parser) villageStemAfter(town string, from, end int) (string, int) {
 	rs := p.rs
+	if from+1 < len(rs) && rs[from] == ' ' && isHan(rs[from+1]) {
+		from++
+	}
 	for k := 4; k >= 2; k-- {
 		e := from + k
 		if e > len(rs) || e < len(rs) && isHan(rs[e]) && rs[e] != '组' {

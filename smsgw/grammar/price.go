@@ -152,9 +152,10 @@ func (p *parser) lateTerms(i int, terms string) bool {
 // that has no terms of its own, as 都是全冠 gives every item the attribute.
 // It says whether it did; a term followed by an amount is that amount's.
 //
-// A term written after the last price with only price words between
-// (…300棵 280 …200棵 420 价格含运费) is said of the prices in general and
-// holds for each too; one right after an amount is that amount's (lateTerms).
+// A term written after the last price with only words about the price or
+// the deal between (…200棵 420 价格含运费, 单价3200 包栽包活 到货价) is said
+// of the prices in general and holds for each too; one right after an
+// amount is that amount's (lateTerms).
 func (p *parser) termsForAll(i int, terms string) bool {
 	if terms == "" || p.tok(p.next(i)).kind == tkNum {
 		return false
@@ -162,9 +163,13 @@ func (p *parser) termsForAll(i int, terms string) bool {
 	pr := p.prev(i)
 	all := pr >= 0 && (allWord(p.tok(pr).text) || p.tok(pr).text == "部" && p.tok(pr-1).text == "全")
 	if !all && p.priceEnd > 0 && pr > p.priceEnd {
+		// nothing between but words about the price or the deal
+		// (价格, 包栽包活): no number, plant, size or place
 		all = true
 		for k := p.priceEnd + 1; k < i; k++ {
-			if t := p.tok(k); t.kind != tkSep && !(t.has(rPriceWord) && t.role(rPriceWord).val == "") {
+			t := p.tok(k)
+			if t.kind == tkNum || t.kind == tkPhone || t.has(rSpecies) || t.has(rSpecKey) || t.has(rQtyUnit) ||
+				t.has(rTown) || t.has(rPlace) || t.has(rVillage) || t.has(rPriceWord) && t.role(rPriceWord).val != "" {
 				all = false
 			}
 		}
@@ -194,7 +199,18 @@ func allWord(s string) bool {
 }
 
 // bareKuai reads 块一 (1.10): 块 with no number before it.
+//
+// 块把钱 (块把 is "a yuan or so", as 百把棵 is about a hundred) is 1.00,
+// approximate.
 func (p *parser) bareKuai(i int) int {
+	if pr := p.tok(i - 1); pr.kind != tkNum && i+1 < len(p.toks) && p.toks[i+1].text == "把" && p.toks[i+1].start == p.toks[i].end {
+		k := i + 1
+		if m := p.tok(k + 1); m.text == "钱" && m.start == p.toks[k].end {
+			k++
+		}
+		one := decimal.NewFromInt(1)
+		return p.setPrice(k, one, one, value{lo: 1, hi: 1, approx: true, n: numTok{lo: 1, hi: 1}})
+	}
 	nx := p.tok(i + 1)
 	if nx.kind != tkNum || nx.start != p.toks[i].end || nx.num.lo >= 10 || !nx.num.isInt() || nx.num.isRange {
 		return i

@@ -159,6 +159,8 @@ var builtinWords = []builtin{
 	// Common words that sound like a plant, a place or a spec word and must
 	// not be read as one (银行 is not 银杏).
 	{"四川 四川省 十分 一般 一定 一样 一直 一些 一律 一致 统一 唯一 万一 一会 一手 三农 一流 一次性 一路 一天到晚", role{kind: rNeutral}},
+	// 种树 (to grow trees) sounds like 棕树; 合作社 (a co-op) holds the town name 合作 (甘肃).
+	{"种树 种树的 种植 种苗 合作社 专业合作社", role{kind: rNeutral}},
 	{"银行 干净 干劲 干警 天不 高个 单个 之子 虫子 童子 中子 庄子 波兰 奥兰 佛兰 售货 个数 指数 只数 急于 出书 面食 银柜 金柜 张木 白萝", role{kind: rNeutral}},
 
 	// Junk markers.
