@@ -85,7 +85,7 @@ var builtinWords = []builtin{
 	// Where goods can be sent is a delivery range, not where they are.
 	{"送货范围 配送范围 可送 可送到 包送 送货到 可以送到", role{kind: rNeutral}},
 	// Trap phrases: a demand word that speaks to buyers in a supply ad, and the reverse.
-	{"需要的 要的 有需要 需要请 需要者 需者 哪个要 谁要 有没有人要 有人要吗 你要不要 要不要 买家 欢迎选购 欢迎订购 欢迎求购 欢迎来电 欢迎咨询 有意者 有意向 有意 要货的 要货打电话 要货联系 欲购者 要的打电话 需要联系 需要的联系 需要请联系 欢迎 找买家 找个买家 找销路 找客户 寻买家 单买 零买 散买 收不收 还收不收 还收不 收不 还要不要 要不要嘛 还要不 要不 买不买", role{kind: rSide, val: SideSupply, n: 0}},
+	{"有需求 有需求的 需求的 需要的 要的 有需要 需要请 需要者 需者 哪个要 谁要 有没有人要 有人要吗 你要不要 要不要 买家 欢迎选购 欢迎订购 欢迎求购 欢迎来电 欢迎咨询 有意者 有意向 有意 要货的 要货打电话 要货联系 欲购者 要的打电话 需要联系 需要的联系 需要请联系 欢迎 找买家 找个买家 找销路 找客户 寻买家 单买 零买 散买 收不收 还收不收 还收不 收不 还要不要 要不要嘛 还要不 要不 买不买", role{kind: rSide, val: SideSupply, n: 0}},
 	{"有货速联 有货的 有的联系 有的请 有的话 哪个有 谁有 有的老板 有货联系 卖家 有货请 出价 有的喊 有货喊 有货打电话 有货电联 有货的联系 有的打电话 请报价 报价 有的发 有货发", role{kind: rSide, val: SideDemand, n: 0}},
 	{"供求 买卖 供需 求供", role{kind: rNoSide}},
 
@@ -160,7 +160,25 @@ var builtinWords = []builtin{
 	// not be read as one (银行 is not 银杏).
 	{"四川 四川省 十分 一般 一定 一样 一直 一些 一律 一致 统一 唯一 万一 一会 一手 三农 一流 一次性 一路 一天到晚", role{kind: rNeutral}},
 	// 种树 (to grow trees) sounds like 棕树; 合作社 (a co-op) holds the town name 合作 (甘肃).
-	{"种树 种树的 种植 种苗 合作社 专业合作社", role{kind: rNeutral}},
+	// The others sound like a plant or a town (以南 红叶石楠, 大爷 大叶, 朴素 朴树,
+	// 天赋 天府); found by running a list of common words through the lexer.
+	{"种树 种树的 种植 种苗 合作社 专业合作社 以南 以北 以东 以西 大爷 大业 水上 朴素 天赋 青铜 女真 质子 宪章 紫禁城", role{kind: rNeutral}},
+	// Common words that hold a place name (价格公平 is no 公平街道, 示范 no 范县).
+	{"价格公平 公平交易 公平合理 大理石 矿区 示范 模范 小康", role{kind: rNeutral}},
+	// Words that start with a numeral and are no number: 便宜一点, 看一下, 两边,
+	// 四季常绿, 零售, 周六来看, 第一批. A longer word beats a shorter numeral in
+	// the lexer, and a longer numeral (一点五米 is 1.5) beats these.
+	{"一点 一点点 一点儿 一下 一下子 一半 一部分 一种 一类 两种 两样 两类 几种 两边 两头 两侧 两旁 两者 两地 两家 一边 一方面 一同 一并 一切 一向 一再 一旦 一块儿 四季 四季常青 四季常绿 一年四季 零售 零星 零卖 三天两头",
+		role{kind: rNeutral}},
+	// grades (一级苗) and words with the formal numeral 陆 (陆续到货)
+	{"一级 二级 三级 一等 二等 三等 一级苗 二级苗 陆续 一大早 一趟 一遍 单一 同一 逐一", role{kind: rNeutral}},
+	{"周一 周二 周三 周四 周五 周六 周日 周天 星期一 星期二 星期三 星期四 星期五 星期六 星期天 星期日 礼拜一 礼拜二 礼拜三 礼拜四 礼拜五 礼拜六 礼拜天 礼拜日 第一 第二 第三 第四 第五 第六 第七 第八 第九 第十", role{kind: rNeutral}},
+	// 求 and 供 inside common words are no heads (追求, 请求); 提供 (to provide)
+	// is a weak offer, so 求购…请提供照片 stays a demand.
+	{"追求 请求 寻求 征求 力求 谋求 讲求 恳求 祈求 求职 求学 求情 求救", role{kind: rNeutral}},
+	{"提供 可提供 长期提供", role{kind: rSide, val: SideSupply, n: 1}},
+	// A speed is no urgency (发货速度快).
+	{"速度 时速 速率 车速", role{kind: rNeutral}},
 	{"银行 干净 干劲 干警 天不 高个 单个 之子 虫子 童子 中子 庄子 波兰 奥兰 佛兰 售货 个数 指数 只数 急于 出书 面食 银柜 金柜 张木 白萝", role{kind: rNeutral}},
 
 	// Junk markers.
