@@ -187,7 +187,7 @@ var builtinWords = []builtin{
 	{"了解一下 保险 理财 兼职 招聘 楼盘 装修 贷款 网贷 代办", role{kind: rJunk, val: ReasonSpam, n: 2}},
 	// Adverts for goods and services that are no plants: 高价回收旧手机, 二手挖机出售.
 	{"高价回收 上门回收 回收 上门服务", role{kind: rJunk, val: ReasonSpam, n: 2}},
-	{"二手 旧手机 挖机 挖掘机 二手车", role{kind: rJunk, val: ReasonSpam, n: 1}},
+	{"二手 旧手机 挖机 挖掘机 二手车 拖拉机 旋耕机 三轮车 农机 九成新 八成新 七成新", role{kind: rJunk, val: ReasonSpam, n: 1}},
 	{"加微信 加我微信 加v 扫码 关注公众号 公众号 免费送 送资料 微信群", role{kind: rJunk, val: ReasonSpam, n: 1}},
 	{"你是不是 您是不是", role{kind: rJunk, val: ReasonWrongNumber, n: 1}},
 	{"已登记 登记成功", role{kind: rJunk, val: ReasonSystemMessage, n: 3}},
