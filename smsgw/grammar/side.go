@@ -106,10 +106,11 @@ func (p *parser) decideSide() (string, string) {
 		return SideSupply, ""
 	case best[1] > 0 && best[0] == 0:
 		return SideDemand, ""
-	case best[0] >= 2 && best[1] >= 2 && best[0] == best[1]:
-		// 出售桂花…求购香樟: two listings of opposite sides in one text. A
-		// strong head against a lesser word of the other side (出售桂花…苗是
-		// 从新津买回来的) is the head's: the lesser word tells a story.
+	case best[0] >= 2 && best[1] >= 2 && (best[0] == best[1] || p.headsPlant(best)):
+		// 出售桂花…求购香樟, 卖桂花…求购香樟: two listings of opposite sides in
+		// one text. A strong head against a lesser word of the other side
+		// that heads no plant of its own (出售桂花…要求提供照片) is the head's:
+		// the lesser word tells a story.
 		return "", ReasonConflictingSide
 	case best[0] > 0 && best[1] > 0:
 		if best[0] > best[1] {
@@ -132,6 +133,23 @@ func (p *parser) decideSide() (string, string) {
 		return SideSupply, ""
 	}
 	return "", ReasonNoSide
+}
+
+// headsPlant says whether a side word of the weaker side (by best) is
+// followed right away by a plant name: 卖桂花 in 卖桂花…求购香樟.
+func (p *parser) headsPlant(best [2]int) bool {
+	weak := SideSupply
+	if best[1] < best[0] {
+		weak = SideDemand
+	}
+	for _, h := range p.sides {
+		if h.side == weak && h.n >= 2 {
+			if nx := p.tok(p.next(h.tok)); nx.has(rSpecies) || nx.has(rVariety) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // soldOut returns the token of a sold-out word (卖完了, 卖出去了, 走完了) that
