@@ -109,7 +109,7 @@ func (p *parser) decideSide() (string, string) {
 	case best[0] >= 2 && best[1] >= 2 && (best[0] == best[1] || p.headsPlant(best)):
 		// 出售桂花…求购香樟, 卖桂花…求购香樟: two listings of opposite sides in
 		// one text. A strong head against a lesser word of the other side
-		// that heads no plant of its own (出售桂花…要求提供照片) is the head's:
+		// that heads no plant of its own (出售香樟…要买就快) is the head's:
 		// the lesser word tells a story.
 		return "", ReasonConflictingSide
 	case best[0] > 0 && best[1] > 0:
