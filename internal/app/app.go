@@ -26,10 +26,12 @@ import (
 	"huamu/internal/intake"
 	"huamu/internal/lexicon"
 	"huamu/internal/outbox"
+	"huamu/internal/prices"
 	"huamu/internal/redisx"
 	"huamu/internal/store"
 	"huamu/internal/upkeep"
 	"huamu/internal/web"
+	"huamu/matching"
 	"huamu/migrations"
 	"huamu/smsgw"
 )
@@ -61,11 +63,13 @@ type App struct {
 	lexicon  *lexicon.Provider
 	// GroupBuys runs group-buys: SMS joins, deadlines, allocation.
 	GroupBuys *groupbuy.Service
-	http      *http.Server
-	ln        net.Listener
-	pprof     *http.Server    // HUAMU_PPROF_ADDR; nil when not asked for
-	ops       *ops            // /metrics and /healthz on HUAMU_METRICS_ADDR
-	sessions  *sessionSweeper // deletes expired back-office sessions
+	// Prices builds the price index and sends the weekly price bulletin.
+	Prices   *prices.Service
+	http     *http.Server
+	ln       net.Listener
+	pprof    *http.Server    // HUAMU_PPROF_ADDR; nil when not asked for
+	ops      *ops            // /metrics and /healthz on HUAMU_METRICS_ADDR
+	sessions *sessionSweeper // deletes expired back-office sessions
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -120,16 +124,24 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 		return nil, err
 	}
 	a.GroupBuys = &groupbuy.Service{Store: a.Store, Log: log, OrderTTL: cfg.OrderTTL}
+	flood := a.Redis.Flood()
+	a.Prices = &prices.Service{Store: a.Store, Log: log, Signature: cfg.Signature,
+		Settings: func(species string) matching.BandSettings { return lexicon.BandSettings(a.lexicon.Data(), species) },
+		Flooding: func(ctx context.Context, phones []string) ([]bool, error) {
+			return flood.HitMany(ctx, phones, make([]int, len(phones))) // 0: only ask
+		},
+		Wake: func(ctx context.Context) { a.Redis.Wake(ctx, "outbox") }}
 	ex := exchange.New(a.Store, a.lexicon.Grammar, cfg.Signature, log)
 	ex.OrderTTL = cfg.OrderTTL
 	ex.GroupBuys = a.GroupBuys
+	ex.Prices = a.Prices
 	a.expirer = &exchange.Expirer{Exchange: ex, Log: log}
 	duplicates := prometheus.NewCounter(prometheus.CounterOpts{Name: "huamu_sms_mo_duplicates_total",
 		Help: "Texts an SMSC delivered again after its first copy's acknowledgement may have been lost, stored as duplicates."})
 	reg.MustRegister(duplicates)
 	a.smpp = &intake.Sessions{Store: a.Store, Log: log, Key: a.key}
 	inbox := &intake.Inbox{Store: a.Store, Duplicates: duplicates, Wake: func(ctx context.Context) { a.Redis.Wake(ctx, "intake") },
-		Flood: a.Redis.Flood(), Log: log}
+		Flood: flood, Log: log}
 	a.receipts = &outbox.Receipts{Store: a.Store, Log: log}
 	a.Gateway = smsgw.New(smsgw.Options{
 		Binds: cfg.Binds, Inbox: inbox, Receipts: a.receipts, Sessions: a.smpp,
@@ -143,7 +155,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 	a.intake.Handoff = a.sender
 
 	site, err := web.New(web.Options{Store: a.Store, Gateway: a.Gateway, Log: log,
-		Lexicon: a.lexicon, Redis: a.Redis, Signature: cfg.Signature, GroupBuys: a.GroupBuys, Exchange: ex,
+		Lexicon: a.lexicon, Redis: a.Redis, Signature: cfg.Signature, GroupBuys: a.GroupBuys, Exchange: ex, Prices: a.Prices,
 		Secure: cfg.SecureCookies(), TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return nil, err
@@ -176,6 +188,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 	a.receipts.Start(runCtx)
 	a.lexicon.Start(runCtx)
 	a.GroupBuys.Start(runCtx)
+	a.Prices.Start(runCtx)
 	a.sessions.Start(runCtx)
 	go func() {
 		defer close(a.done)
@@ -201,6 +214,7 @@ func (a *App) Stop() {
 	a.stop.Do(func() {
 		a.Gateway.Drain()
 		a.GroupBuys.Stop()
+		a.Prices.Stop()
 		a.sessions.Stop()
 		a.expirer.Stop()
 		a.sender.Stop()

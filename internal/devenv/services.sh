@@ -78,9 +78,12 @@ free_port() {
 
 pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 
-# as_pg CMD...: run a PostgreSQL server tool as a user it accepts (never root).
+# as_pg CMD...: run a PostgreSQL server tool as a user it accepts (never
+# root), from / so that the postgres user never starts in a directory it
+# cannot read (the project under /root: "could not change directory");
+# every path given to it is absolute.
 as_pg() {
-	if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+	if [[ $(id -u) -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 start_private_pg() {
@@ -98,7 +101,7 @@ start_private_pg() {
 	mkdir -p "$dir"
 	if [[ $(id -u) -eq 0 ]]; then
 		chown postgres: "$dir"
-		if ! runuser -u postgres -- test -w "$dir"; then
+		if ! (cd / && runuser -u postgres -- test -w "$dir"); then
 			# The project sits where postgres cannot reach (e.g. under /root).
 			dir="/var/tmp/huamu-pg-$(echo -n "$root" | sha1sum | cut -c1-10)"
 			mkdir -p "$dir" && chown postgres: "$dir" && chmod 700 "$dir"

@@ -45,6 +45,8 @@ func (s *Service) command(ctx context.Context, tx *store.Tx, in store.Inbound, r
 		run = s.register
 	case grammar.CmdUnsubscribe:
 		run = s.unsubscribe
+	case grammar.CmdSubscribe:
+		run = s.subscribe
 	default:
 		text := "已收到，工作人员会尽快处理。发\"帮助\"查看用法"
 		if err := s.reply(ctx, tx, in.ID, in.Sender, text, kindReply); err != nil {

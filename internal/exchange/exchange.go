@@ -17,6 +17,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"huamu/internal/groupbuy"
+	"huamu/internal/prices"
 	"huamu/internal/store"
 	"huamu/matching"
 	"huamu/smsgw"
@@ -42,6 +43,9 @@ type Service struct {
 	FeeRate decimal.Decimal
 	// GroupBuys carries out 参团; without it 参团 goes to a clerk.
 	GroupBuys *groupbuy.Service
+	// Prices answers 行情 from the price index; without it 行情 answers
+	// from the open offers, as 查 does.
+	Prices *prices.Service
 }
 
 // New returns a Service on st. grammar returns the grammar to parse with

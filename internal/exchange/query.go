@@ -24,6 +24,8 @@ const queryLines = 5
 func (s *Service) query(ctx context.Context, tx *store.Tx, in store.Inbound, m store.Member, r grammar.Result) (string, error) {
 	a := r.Args
 	switch {
+	case a.About == "price" && a.Scope != "mine" && a.ListingID == nil:
+		return s.queryPrice(ctx, tx, in, a)
 	case a.Scope == "mine" && a.Species == "":
 		return s.queryMine(ctx, tx, in, m)
 	case a.Species != "":

@@ -16,6 +16,10 @@ const (
 	AudienceTown    = "town"
 	AudienceGrowers = "growers" // members with an offer of a species
 	AudienceBuyers  = "buyers"  // members with a demand for a species
+	// AudiencePriceSubscribers is the weekly price bulletin's: the numbers
+	// subscribed (订阅) to the species it covers; Value is the Monday it
+	// went out on. The system sends it, never a clerk.
+	AudiencePriceSubscribers = "price_subscribers"
 )
 
 // Audience is who a bulletin goes to. Stopped numbers never count.
@@ -60,7 +64,7 @@ type Bulletin struct {
 	Audience   Audience
 	Recipients int64
 	Parts      int
-	By         string
+	By         string // the clerk, or 系统 for the weekly price bulletin
 	CreatedAt  time.Time
 	Progress   Progress
 }
@@ -134,7 +138,7 @@ func replaceArg(where string) string {
 	return string(out)
 }
 
-const bulletinCols = `b.id, b.body, b.audience, b.audience_value, b.recipients, b.parts, u.name, b.created_at,
+const bulletinCols = `b.id, b.body, b.audience, b.audience_value, b.recipients, b.parts, coalesce(u.name, '系统'), b.created_at,
 	(SELECT count(*) FILTER (WHERE o.state = 'queued') FROM bulletin_messages bm JOIN outbox o ON o.id = bm.outbox_id WHERE bm.bulletin_id = b.id),
 	(SELECT count(*) FILTER (WHERE o.state = 'submitted') FROM bulletin_messages bm JOIN outbox o ON o.id = bm.outbox_id WHERE bm.bulletin_id = b.id),
 	(SELECT count(*) FILTER (WHERE o.state = 'delivered') FROM bulletin_messages bm JOIN outbox o ON o.id = bm.outbox_id WHERE bm.bulletin_id = b.id),
@@ -149,7 +153,7 @@ func scanBulletin(r pgx.CollectableRow) (Bulletin, error) {
 
 // BulletinByID returns a bulletin with its delivery progress.
 func (s *Store) BulletinByID(ctx context.Context, id int64) (Bulletin, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+bulletinCols+` FROM bulletins b JOIN users u ON u.id = b.created_by WHERE b.id = $1`, id)
+	rows, err := s.pool.Query(ctx, `SELECT `+bulletinCols+` FROM bulletins b LEFT JOIN users u ON u.id = b.created_by WHERE b.id = $1`, id)
 	if err != nil {
 		return Bulletin{}, interpret(err, "群发")
 	}
@@ -159,7 +163,7 @@ func (s *Store) BulletinByID(ctx context.Context, id int64) (Bulletin, error) {
 
 // ListBulletins returns recent bulletins, newest first.
 func (s *Store) ListBulletins(ctx context.Context, limit int) ([]Bulletin, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+bulletinCols+` FROM bulletins b JOIN users u ON u.id = b.created_by
+	rows, err := s.pool.Query(ctx, `SELECT `+bulletinCols+` FROM bulletins b LEFT JOIN users u ON u.id = b.created_by
 		ORDER BY b.id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, interpret(err, "群发")

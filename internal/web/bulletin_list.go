@@ -16,6 +16,8 @@ func audienceName(a store.Audience) string {
 		return "供应" + a.Value + "的会员"
 	case store.AudienceBuyers:
 		return "求购" + a.Value + "的会员"
+	case store.AudiencePriceSubscribers:
+		return "订阅行情的会员（每周一行情短信）"
 	}
 	return a.Kind
 }

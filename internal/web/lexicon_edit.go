@@ -63,3 +63,25 @@ func (s *Server) lexiconAddVillage(w http.ResponseWriter, r *http.Request) {
 		return lexicon.AddVillage(d, eff, town, village)
 	})
 }
+
+// lexiconSetBands sets how the price index bands a species (行情分档): the
+// spec it is banded by, the bands' lower edges, whether varieties are
+// indexed apart. Leaving all three empty restores the defaults.
+func (s *Server) lexiconSetBands(w http.ResponseWriter, r *http.Request) {
+	v := r.PostForm
+	species := strings.TrimSpace(v.Get("species"))
+	basis := enumValue(v.Get("basis"), matching.BandBases...)
+	if v.Get("basis") != "" && basis == "" {
+		http.Error(w, "请选择分档依据的规格", http.StatusBadRequest)
+		return
+	}
+	edges, err := lexicon.ParseEdges(v.Get("edges"))
+	if err != nil {
+		http.Error(w, matching.ChineseMessage(err), statusOf(err))
+		return
+	}
+	byVariety := v.Get("by_variety") != ""
+	s.lexiconChange(w, r, "行情分档 "+matching.CutUnits(species, 12), func(d *grammar.LexiconData, eff grammar.LexiconData) error {
+		return lexicon.SetPriceBands(d, eff, species, basis, edges, byVariety)
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"huamu/matching"
 	"huamu/smsgw/grammar"
 )
 
@@ -38,7 +39,39 @@ func (s *Server) lexiconShow(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "lexicon", page{Title: "词库", Nav: "lexicon", Data: map[string]any{
 		"Q": q, "Species": rows, "Total": len(eff.Species), "Towns": townRows(eff), "History": history,
 		"Version": s.lexicon.Version(), "Names": sortedKeys(eff.Species),
+		"Bands": bandRows(eff), "Bases": basisOptions(),
 	}})
+}
+
+// bandRow is a species' price band setting as the lexicon page lists it.
+type bandRow struct {
+	Species, Basis, Edges string
+	ByVariety             bool
+}
+
+func bandRows(eff grammar.LexiconData) []bandRow {
+	var out []bandRow
+	for _, sp := range sortedKeys(eff.PriceBands) {
+		b := eff.PriceBands[sp]
+		row := bandRow{Species: sp, Basis: "按多数报价", Edges: "默认", ByVariety: b.ByVariety}
+		if b.Basis != "" {
+			row.Basis = matching.BasisTitle(b.Basis)
+		}
+		if len(b.Edges) > 0 {
+			row.Edges = edgesText(b.Edges)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// basisOptions are the specs a species can be banded by, with their default edges.
+func basisOptions() []option {
+	out := []option{}
+	for _, b := range matching.BandBases {
+		out = append(out, option{Value: b, Name: matching.BasisTitle(b) + "（默认 " + edgesText(matching.DefaultBandEdges(b)) + "）"})
+	}
+	return out
 }
 
 type townRow struct {

@@ -23,8 +23,17 @@ func (s *Server) orderList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	var member *store.Member
+	if f.MemberID != 0 {
+		m, err := s.store.MemberByID(r.Context(), f.MemberID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		member = &m
+	}
 	s.render(w, r, http.StatusOK, "orders", page{Title: "订单", Nav: "orders",
-		Data: map[string]any{"Rows": rows, "Filter": f, "States": stateOptions()}})
+		Data: map[string]any{"Rows": rows, "Filter": f, "Member": member, "States": stateOptions()}})
 }
 
 type option struct{ Value, Name string }

@@ -33,6 +33,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/listings", s.apiListingList)
 		r.Get("/orders", s.apiOrderList)
 		r.Get("/groupbuys", s.apiGroupBuyList)
+		r.Get("/prices", s.apiPriceList)
 		r.With(s.requireAPIWrite).Post("/listings", s.apiListingCreate)
 	})
 
@@ -65,6 +66,9 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/export/listings.xlsx", s.exportListings)
 		r.Get("/export/sms.xlsx", s.exportSMS)
 		r.Get("/export/orders.xlsx", s.exportOrders)
+		r.Get("/prices", s.priceShow)
+		r.Get("/prices/export.xlsx", s.priceExport)
+		r.Get("/prices/sheet", s.priceSheet)
 
 		// Change: clerks and admins.
 		r.Group(func(r chi.Router) {
@@ -84,6 +88,7 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/lexicon/alias", s.lexiconAddAlias)
 			r.Post("/lexicon/variety", s.lexiconAddVariety)
 			r.Post("/lexicon/village", s.lexiconAddVillage)
+			r.Post("/lexicon/bands", s.lexiconSetBands)
 			r.Get("/bulletins/new", s.bulletinNew)
 			r.Post("/bulletins", s.bulletinSend)
 			r.Get("/groupbuys/new", s.groupBuyNew)

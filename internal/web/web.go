@@ -20,6 +20,7 @@ import (
 	"huamu/internal/exchange"
 	"huamu/internal/groupbuy"
 	"huamu/internal/lexicon"
+	"huamu/internal/prices"
 	"huamu/internal/redisx"
 	"huamu/internal/store"
 	"huamu/matching"
@@ -47,6 +48,7 @@ type Server struct {
 	proxies   []netip.Prefix // whose forwarded headers name the client
 	groupbuys *groupbuy.Service
 	exchange  *exchange.Service
+	prices    *prices.Service
 }
 
 // Options configure the back office.
@@ -71,6 +73,9 @@ type Options struct {
 	// Exchange carries out clerks' order and listing actions; nil builds
 	// one on Store with the default order rules.
 	Exchange *exchange.Service
+	// Prices builds the price index for the 行情 pages and the API; nil
+	// builds one banded by the lexicon's settings.
+	Prices *prices.Service
 }
 
 // New parses every template (a broken or missing page fails here, at
@@ -87,6 +92,10 @@ func New(o Options) (*Server, error) {
 		guard: o.Redis.LoginGuard(), proxies: o.TrustedProxies}
 	if s.exchange = o.Exchange; s.exchange == nil {
 		s.exchange = exchange.New(o.Store, o.Lexicon.Grammar, o.Signature, o.Log)
+	}
+	if s.prices = o.Prices; s.prices == nil {
+		s.prices = &prices.Service{Store: o.Store, Log: o.Log, Signature: o.Signature,
+			Settings: func(species string) matching.BandSettings { return lexicon.BandSettings(o.Lexicon.Data(), species) }}
 	}
 	layout, err := fs.ReadFile(templateFS, "templates/layout.html")
 	if err != nil {
@@ -133,7 +142,7 @@ func New(o Options) (*Server, error) {
 	}
 	for _, want := range []string{"login", "inbound", "listings", "outbound", "dashboard", "queue", "queue_item",
 		"listing", "listing_new", "members", "member", "lexicon", "bulletins", "bulletin_new", "bulletin",
-		"audit", "users", "api_clients", "outbound_item", "orders", "statement"} {
+		"audit", "users", "api_clients", "outbound_item", "orders", "statement", "prices", "price_sheet"} {
 		if s.pages[want] == nil {
 			return nil, fmt.Errorf("template %s.html is missing", want)
 		}
@@ -164,10 +173,18 @@ var funcs = template.FuncMap{
 		}
 		return d.StringFixed(2)
 	},
-	"yuan":      func(d decimal.Decimal) string { return d.StringFixed(2) },
+	"yuan": func(d decimal.Decimal) string { return d.StringFixed(2) },
+	// span is a price range, one amount when both ends are equal.
+	"span": func(lo, hi decimal.Decimal) string {
+		if lo.Equal(hi) {
+			return lo.StringFixed(2)
+		}
+		return lo.StringFixed(2) + "–" + hi.StringFixed(2)
+	},
 	"pct":       func(f float64) string { return fmt.Sprintf("%.1f%%", f) },
 	"roleName":  roleName,
 	"specName":  specName,
+	"specBasis": func(k string) string { return strings.TrimSuffix(specName(k), "(公分)") },
 	"specKeys":  func() []string { return specChoices },
 	"audName":   audienceName,
 	"day":       func(t time.Time) string { return t.In(shanghai).Format("01-02") },

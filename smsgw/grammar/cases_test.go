@@ -17,8 +17,12 @@ type taggedExample struct {
 // several items, side traps, places, commands and junk) and round2.jsonl
 // (long adverts, narrative framing, clearance sales, questions inside
 // offers, price caps and terms, places outside 温江, every way of saying
-// stop, bare acknowledgements, registrations with label words).
-var caseFiles = []string{"testdata/cases.jsonl", "testdata/round2.jsonl"}
+// stop, bare acknowledgements, registrations with label words); blind.jsonl
+// to blind5.jsonl were written and labelled before the parser ever read
+// them (their first scores are in the commit history), and are kept as
+// regression tables.
+var caseFiles = []string{"testdata/cases.jsonl", "testdata/round2.jsonl", "testdata/blind.jsonl", "testdata/blind2.jsonl", "testdata/blind3.jsonl", "testdata/blind4.jsonl",
+	"testdata/blind5.jsonl"}
 
 // TestParse_Cases runs every table; junk must also give the expected reason.
 func TestParse_Cases(t *testing.T) {
@@ -50,7 +54,7 @@ func runCases(t *testing.T, path string) {
 			t.Errorf("%s %s: reason %v, want %v", e.ID, e.Text, got["reason"], e.Expect["reason"])
 		}
 	}
-	if n < 200 {
+	if n < 100 { // a table cut short by accident
 		t.Errorf("only %d cases", n)
 	}
 }

@@ -1,6 +1,9 @@
 package grammar
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Commands: short texts that act on the exchange rather than list stock.
 // A command word counts when it leads the text, or when nothing in the
@@ -163,6 +166,14 @@ func (p *parser) command() (Result, bool) {
 	if p.hasClass(tUnsubscribe) >= 0 && p.onlyClasses(false, tUnsubscribe) {
 		return cmd(CmdUnsubscribe, Args{}), true
 	}
+	// 退订 我不种树了: 退订 leading a text that names no plant, value or id,
+	// whatever reason follows (a lone t or td inside words is no command)
+	if fc == tUnsubscribe && utf8.RuneCountInString(p.toks[first].text) >= 2 && isHan([]rune(p.toks[first].text)[0]) &&
+		species == "" && !listingLike {
+		if id, _ := p.idAfter(-1); id == "" {
+			return cmd(CmdUnsubscribe, Args{}), true
+		}
+	}
 	// 帮助 怎么取消: help, about the command named after it; 我是卖桂花的
 	// 想问下怎么发布: a question with no listing in it
 	if p.hasClass(tHelp) >= 0 && (fc == tHelp || !listingLike && p.asks() || species == "" && p.onlyClasses(false, tHelp, tHow,
@@ -209,6 +220,10 @@ func (p *parser) command() (Result, bool) {
 	if decline >= 0 && (!listingLike && (species == "" || fc == tDecline) || fc == tDecline && species == "") &&
 		(id != "" || p.junkScore[ReasonWrongNumber] == 0) {
 		return withID(CmdDecline, Args{}, id, func(a *Args, s *string) { a.MatchID = s }), true
+	}
+	// 你们那个苗子卖完没有 asks about the other party's stock: no cancel
+	if soft >= 0 && p.askedBack(soft) {
+		soft = -1
 	}
 	if cancel >= 0 && (fc == tCancel || !listingLike) || soft >= 0 && !listingLike && (!p.strongSide(3) || p.sideRefersBack()) {
 		return withID(CmdCancel, Args{Species: species}, id, func(a *Args, s *string) { a.ListingID = s }), true
@@ -299,6 +314,8 @@ func (p *parser) query(first int, fc string, listingLike bool) (Result, bool) {
 	offer := false
 	for _, h := range p.sides {
 		offer = offer || listingLike && h.n >= 1 && !p.inQuestionRun(h.tok)
+		// 有没有老板要栀子 5000盆 3块一盆: asking buyers, with values, offers
+		offer = offer || listingLike && h.n == 0 && h.side == SideSupply
 	}
 	ok := fc == tQuery || mine && !listingLike || (have || price) && !p.strongSide(3) && !offer || p.isQuestion()
 	if !ok {

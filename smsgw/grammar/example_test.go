@@ -45,7 +45,7 @@ func Example_prices() {
 	// Output:
 	// 麦冬 30000丛 0.8元/丛
 	// 栀子 100000株 0.35元/株
-	// 海桐 冠幅80cm 200株 100元/株
+	// 海桐球 冠幅80cm 200株 100元/株
 }
 
 // Commands, and the traps around them.

@@ -54,6 +54,11 @@ func (p *parser) word(i int) int {
 			break
 		}
 	}
+	// 屋头有点腊梅, 还有些桂花: 有点/有些 (else "somewhat", 有点贵) right
+	// before a plant is "have some", a weak offer like 有
+	if (t.text == "有点" || t.text == "有些") && p.tok(p.adj(i)).has(rSpecies) {
+		p.side(i, role{kind: rSide, val: SideSupply, n: 1})
+	}
 	if sp := t.role(rSpecies); sp != nil {
 		p.species(i, *sp)
 		return i
@@ -91,7 +96,7 @@ func (p *parser) word(i int) int {
 				p.basis = r.val
 			}
 		case rPriceWord:
-			if p.lateTerms(i, r.val) {
+			if p.lateTerms(i, r.val) || p.termsForAll(i, r.val) {
 				continue
 			}
 			p.pPrice = true
@@ -126,8 +131,9 @@ func (p *parser) word(i int) int {
 			if u := p.tok(p.adj(i)); u.text == "丛" || u.text == "窝" {
 				if n := p.adj(p.adj(i)); p.tok(n).kind == tkNum && (p.tok(p.adj(n)).text == "根" || p.tok(p.adj(n)).has(rSpecPost)) {
 					v := value{lo: p.toks[n].num.lo, hi: p.toks[n].num.hi, n: p.toks[n].num}
+					k := p.bounds(p.adj(n), &v) // 每丛10根以上: a bound after the count
 					p.setSpec("stems", v.rangeOf(1))
-					return p.adj(n)
+					return k
 				}
 			}
 			// 每棵150: the unit comes before the amount
@@ -176,6 +182,9 @@ func (p *parser) species(i int, r role) {
 	if r.aux != "" {
 		c.variety = r.aux
 	}
+	if p.pastTrade(i) {
+		c.gone = true
+	}
 	if r.attr != "" {
 		c.formAttrs = appendNew(c.formAttrs, r.attr)
 	}
@@ -195,6 +204,42 @@ func (p *parser) species(i int, r role) {
 			it.species, it.variety, it.formAttrs = c.species, c.variety, slices.Clone(c.formAttrs)
 		}
 	}
+}
+
+// pastTrade says whether the plant at token i is named as past trade:
+// 之前在你们这里买过桂花, 去年买的那批樱花. Like a plant named as sold out it
+// is context, not an item, when the text lists another plant. 我要买的香樟
+// (the 香樟 I want) is no past: 买的 counts only before 那批/那些/那个.
+//
+// A plant inside a self-introduction (我是上周找你买海桐的小李, 我是种桂花的)
+// tells who the sender is, and is context the same way.
+func (p *parser) pastTrade(i int) bool {
+	t := &p.toks[i]
+	if t.end < len(p.rs) && p.rs[t.end] == '的' {
+		from := t.start
+		for from > 0 && p.rs[from-1] != ' ' && !strings.ContainsRune(",.;:!?", p.rs[from-1]) {
+			from--
+		}
+		if run := string(p.rs[from:t.start]); strings.Contains(run, "我是") || strings.Contains(run, "本人是") {
+			return true
+		}
+	}
+	j := p.prev(i)
+	demonstrative := false
+	for n := 0; n < 3 && j >= 0; n++ {
+		switch p.toks[j].text {
+		case "那", "这", "批", "那批", "这批", "那些", "些", "个", "那个":
+			demonstrative = true
+			j = p.prev(j)
+			continue
+		case "买过", "卖过", "进过", "订过", "种过":
+			return true
+		case "买的", "卖的", "进的":
+			return demonstrative
+		}
+		break
+	}
+	return false
 }
 
 // variety handles a cultivar word that needs its species (小叶 after 罗汉松).
@@ -290,6 +335,11 @@ func (p *parser) respectively(i int) int {
 	allQty := true
 	for _, it := range p.items {
 		allQty = allQty && it.qty != nil
+	}
+	// 分别250 380 550 各300棵: the count for every item follows, so the
+	// values are prices
+	if e := p.next(idx[len(idx)-1]); p.tok(e).has(rEach) && p.tok(p.next(e)).kind == tkNum && p.tok(p.adj(p.next(e))).has(rQtyUnit) {
+		allQty = true
 	}
 	saved, terms, keepPrice := p.cur, p.pTerms, p.pPrice
 	last := i

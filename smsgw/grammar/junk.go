@@ -185,13 +185,24 @@ func accountNotice(s string) bool {
 
 // goodsQuestion says whether a text asks after stock (货, 苗子, 树) without
 // naming it: 上次那批货还在不在, 你们那个货还有没有.
+//
+// The stock may be named as 货, 苗, 树, 批 or only pointed at (昨天问的那个还在不);
+// the question may come after it (还有货没得, 苗子卖完没有, 还有货吗).
 func goodsQuestion(s string) bool {
-	if !strings.ContainsAny(s, "货苗树批") {
+	if !strings.ContainsAny(s, "货苗树批") && !strings.Contains(s, "那个") && !strings.Contains(s, "那些") {
 		return false
 	}
-	for _, q := range [...]string{"有没", "在不在", "还在吗", "还有吗", "有吗", "有莫得", "有不有", "还在不", "还有不", "在不"} {
+	for _, q := range [...]string{"有没", "在不在", "还在吗", "还有吗", "有吗", "有莫得", "有不有", "还在不", "还有不", "在不", "没得", "完没", "完了吗"} {
 		if strings.Contains(s, q) {
 			return true
+		}
+	}
+	t := strings.TrimRight(s, " ?!.")
+	if strings.Contains(s, "有") {
+		for _, q := range [...]string{"吗", "么", "不", "没", "没有"} {
+			if strings.HasSuffix(t, q) {
+				return true
+			}
 		}
 	}
 	return false

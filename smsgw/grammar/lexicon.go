@@ -40,6 +40,18 @@ type LexiconData struct {
 	AttrAliases map[string][]string `json:"attr_aliases,omitempty"`
 	// SpecWords maps a spec key (a key of SpecKeys) to the words that introduce it.
 	SpecWords map[string][]string `json:"spec_words,omitempty"`
+	// PriceBands maps a canonical species to how the price index bands its
+	// sizes, as clerks set it; the grammar does not read it.
+	PriceBands map[string]PriceBandData `json:"price_bands,omitempty"`
+}
+
+// PriceBandData is a clerk's setting of a species' price bands: the spec
+// the sizes are banded by, the bands' lower edges (in cm, or gallons), and
+// whether each variety is indexed apart. Empty fields take the defaults.
+type PriceBandData struct {
+	Basis     string    `json:"basis,omitempty"`
+	Edges     []float64 `json:"edges,omitempty"`
+	ByVariety bool      `json:"by_variety,omitempty"`
 }
 
 // SpeciesData is one species of the lexicon: its aliases and cultivar words.
@@ -110,6 +122,12 @@ func (d *LexiconData) Merge(o LexiconData) {
 	d.UnparseableReasons = mergeDesc(d.UnparseableReasons, o.UnparseableReasons)
 	d.Commands = union(d.Commands, o.Commands)
 	d.Places = append(d.Places, o.Places...)
+	for k, v := range o.PriceBands { // a species' setting is replaced whole
+		if d.PriceBands == nil {
+			d.PriceBands = map[string]PriceBandData{}
+		}
+		d.PriceBands[k] = v
+	}
 }
 
 func union(a, b []string) []string {

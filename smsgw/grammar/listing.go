@@ -19,6 +19,7 @@ func (p *parser) finish() {
 		}
 		p.items = kept
 	}
+	p.mergeLateVarieties()
 	for k := len(p.items) - 2; k >= 0; k-- {
 		it, nx := p.items[k], p.items[k+1]
 		if !it.adjacentNext {
@@ -34,6 +35,41 @@ func (p *parser) finish() {
 			it.price, it.priceUnit, it.total = nx.price, nx.priceUnit, nx.total
 		}
 	}
+}
+
+// mergeLateVarieties reads a cultivar written after the sizes of its plant
+// (樱花 200棵 米径6公分 晚樱 到货价300以内): an item of the same plant that
+// only adds the cultivar (and maybe a price) names the item before it, which
+// had no cultivar, instead of being another lot.
+func (p *parser) mergeLateVarieties() {
+	kept := p.items[:0]
+	for _, it := range p.items {
+		if n := len(kept); n > 0 {
+			pr := kept[n-1]
+			if it.species == pr.species && it.variety != "" && pr.variety == "" && pr.hasContent() &&
+				it.spec.empty() && it.qty == nil && (it.price == nil || pr.price == nil) && (it.total == nil || pr.total == nil) {
+				pr.variety = it.variety
+				if pr.price == nil {
+					pr.price, pr.priceUnit = it.price, it.priceUnit
+				}
+				if pr.total == nil {
+					pr.total = it.total
+				}
+				for _, a := range it.formAttrs {
+					pr.formAttrs = appendNew(pr.formAttrs, a)
+				}
+				for _, a := range p.groupAttrs[it.group] {
+					p.groupAttrs[pr.group] = appendNew(p.groupAttrs[pr.group], a)
+				}
+				if p.cur == it {
+					p.cur = pr
+				}
+				continue
+			}
+		}
+		kept = append(kept, it)
+	}
+	p.items = kept
 }
 
 // listing builds the listing result for a side.

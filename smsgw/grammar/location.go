@@ -82,7 +82,11 @@ func (p *parser) location(i int, r role) {
 		h.town, h.end = p.townAfter(h.end, h.end)
 	}
 	for k := i - 1; k >= 0 && k >= i-3; k-- {
-		// 送到, 运往, 发: where the goods go; 发货地 is where they leave from
+		// 送到, 运往, 发: where the goods go; 发货地 is where they leave from;
+		// a price term (含运费, 送到价) is no verb of sending
+		if p.toks[k].has(rPriceWord) {
+			continue
+		}
 		if strings.ContainsAny(p.toks[k].text, "送运往") || p.toks[k].text == "发" && p.tok(k+1).text != "货" {
 			h.delivery = true
 		}
@@ -119,8 +123,14 @@ func hasAdminSuffix(s string) bool {
 
 // villageAfter reads an unknown village written right after a town:
 // 和盛镇石牛村, 万春镇新民村3组. It returns the village and the new end.
+//
+// One space may stand between them (注册 周杰 涌泉街道 清平村): a word ending
+// in 村 or 社区 right after a town is its village however it is typed.
 func (p *parser) villageAfter(from, end int) (string, int) {
 	rs := p.rs
+	if from+1 < len(rs) && rs[from] == ' ' && isHan(rs[from+1]) {
+		from++
+	}
 	j := from
 	for j < len(rs) && j < from+6 && isHan(rs[j]) {
 		if rs[j] == '村' && j > from {
@@ -137,8 +147,13 @@ func (p *parser) villageAfter(from, end int) (string, int) {
 // villageStemAfter reads a known village of the town written right after
 // it without its 村/社区: 寿安镇百花, 和盛镇石牛3组. It returns the bare stem
 // (the scorer compares stems) and the new end.
+//
+// As with villageAfter, one space may stand between them (和盛 石牛).
 func (p *parser) villageStemAfter(town string, from, end int) (string, int) {
 	rs := p.rs
+	if from+1 < len(rs) && rs[from] == ' ' && isHan(rs[from+1]) {
+		from++
+	}
 	for k := 4; k >= 2; k-- {
 		e := from + k
 		if e > len(rs) || e < len(rs) && isHan(rs[e]) && rs[e] != '组' {

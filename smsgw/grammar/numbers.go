@@ -11,6 +11,10 @@ func (p *parser) number(i int) int {
 	if len(n.digits) > 12 && !p.isUnit(p.adj(i)) {
 		return i // a digit string no count or price is written with, unless a unit says it is one
 	}
+	// 成活率95%, 百分之九十五: a percentage is none of the listing's values
+	if t.end < len(p.rs) && p.rs[t.end] == '%' || t.start >= 3 && string(p.rs[t.start-3:t.start]) == "百分之" {
+		return i
+	}
 	if p.pValidity && p.next(p.pValidTok) != i {
 		p.pValidity = false // 有效期 speaks only of the number right after it
 	}

@@ -147,8 +147,70 @@ func (p *parser) lateTerms(i int, terms string) bool {
 	return true
 }
 
+// termsForAll applies 上车价/到货价 written after 都是, 全部, 均, 一律 and
+// after the prices (…价650 全部上车价, …900元一棵 都是上车价) to every price
+// that has no terms of its own, as 都是全冠 gives every item the attribute.
+// It says whether it did; a term followed by an amount is that amount's.
+//
+// A term written after the last price with only words about the price or
+// the deal between (…200棵 420 价格含运费, 单价3200 包栽包活 到货价) is said
+// of the prices in general and holds for each too; one right after an
+// amount is that amount's (lateTerms).
+func (p *parser) termsForAll(i int, terms string) bool {
+	if terms == "" || p.tok(p.next(i)).kind == tkNum {
+		return false
+	}
+	pr := p.prev(i)
+	all := pr >= 0 && (allWord(p.tok(pr).text) || p.tok(pr).text == "部" && p.tok(pr-1).text == "全")
+	if !all && p.priceEnd > 0 && pr > p.priceEnd {
+		// nothing between but words about the price or the deal
+		// (价格, 包栽包活): no number, plant, size or place
+		all = true
+		for k := p.priceEnd + 1; k < i; k++ {
+			t := p.tok(k)
+			if t.kind == tkNum || t.kind == tkPhone || t.has(rSpecies) || t.has(rSpecKey) || t.has(rQtyUnit) ||
+				t.has(rTown) || t.has(rPlace) || t.has(rVillage) || t.has(rPriceWord) && t.role(rPriceWord).val != "" {
+				all = false
+			}
+		}
+	}
+	if !all {
+		return false
+	}
+	done := false
+	for _, it := range p.items {
+		if it.price != nil && it.price.Terms == nil {
+			it.price.Terms, done = ptr(terms), true
+		}
+	}
+	if done {
+		p.pEach = false
+	}
+	return done
+}
+
+// allWord says whether a word means "every one": 都, 都是, 均, 全部, 一律.
+func allWord(s string) bool {
+	switch s {
+	case "都", "都是", "均", "均为", "全部", "全", "一律", "全是", "统一":
+		return true
+	}
+	return false
+}
+
 // bareKuai reads 块一 (1.10): 块 with no number before it.
+//
+// 块把钱 (块把 is "a yuan or so", as 百把棵 is about a hundred) is 1.00,
+// approximate.
 func (p *parser) bareKuai(i int) int {
+	if pr := p.tok(i - 1); pr.kind != tkNum && i+1 < len(p.toks) && p.toks[i+1].text == "把" && p.toks[i+1].start == p.toks[i].end {
+		k := i + 1
+		if m := p.tok(k + 1); m.text == "钱" && m.start == p.toks[k].end {
+			k++
+		}
+		one := decimal.NewFromInt(1)
+		return p.setPrice(k, one, one, value{lo: 1, hi: 1, approx: true, n: numTok{lo: 1, hi: 1}})
+	}
 	nx := p.tok(i + 1)
 	if nx.kind != tkNum || nx.start != p.toks[i].end || nx.num.lo >= 10 || !nx.num.isInt() || nx.num.isRange {
 		return i

@@ -43,13 +43,19 @@ var specLabels = []struct{ key, label string }{
 }
 
 // ItemSummary writes an item the way a grower would check it:
-// "紫薇 地径5cm 分枝点1.5m 300株 150元/株", with a clearance sale
+// "紫薇 地径5cm 分枝点1.5m 300株 150元/株", with a form that makes it
+// another product on the name (红叶石楠球, 罗汉松盆景), a clearance sale
 // (处理), the root ball (土球1m) and the price's terms (到货价2800元/株)
 // as understood.
 func ItemSummary(it Item) string {
 	parts := []string{it.Species}
 	if it.Variety != nil {
 		parts[0] = it.Species + "(" + *it.Variety + ")"
+	}
+	for _, a := range it.Attrs {
+		if matching.IsFormAttr(a) && !strings.HasSuffix(parts[0], a) {
+			parts[0] += a
+		}
 	}
 	if slices.Contains(it.Attrs, "处理") {
 		parts = append(parts, "处理")

@@ -39,7 +39,7 @@ func TestItemSummary(t *testing.T) {
 		"求购 香樟 胸径25公分 土球1.5米 20棵 到货价8000以内": "香樟 胸径25cm 土球1.5m 20株 到货价8000元/株以内",
 		"求购 紫薇 地径8公分以上 分枝点1.2米 100株 8块以内":   "紫薇 地径8cm以上 分枝点1.2m 100株 8元/株以内",
 		"供应 朴树 胸径18公分 截杆 10株 一起走2万":         "朴树 胸径18cm 10株 共20000元",
-		"供 海桐球 冠幅60 400个 面议":                "海桐 冠幅60cm 400株 面议",
+		"供 海桐球 冠幅60 400个 面议":                "海桐球 冠幅60cm 400株 面议",
 		"卖麦冬 6毛一丛 三万丛":                      "麦冬 30000丛 0.6元/丛",
 		"供应 3加仑 八角金盘 冠40 5000盆 5元":          "八角金盘 冠幅40cm 3加仑 5000盆 5元/盆",
 	}
@@ -96,6 +96,27 @@ func TestReceiptText_LongAdvertKeepsBallAndTerms(t *testing.T) {
 	}
 }
 
+// A form that makes another product (球, 柱, 盆景 …) stays on the name at
+// every level of detail: a grower must see that 红叶石楠球 was understood
+// as balls, not trees.
+func TestReceiptText_KeepsTheForm(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"有红叶石楠球 冠幅1米 200株 80元", `已登记#1024 供 红叶石楠球 冠幅1m 200株 80元/株 回"取消1024"撤销`},
+		{"出售 海桐球 冠幅米二 高一米 100个 70元 金马", `已登记#1024 供 海桐球 高1m 冠幅1.2m 100株 70元/株 金马街道 回"取消1024"撤销`},
+		{"供 罗汉松盆景 高80公分 5盆 3000元", `已登记#1024 供 罗汉松盆景 高80cm 5盆 3000元/盆 回"取消1024"撤销`},
+	} {
+		r := Default().Parse(tc.text)
+		if got := ReceiptText([]int64{1024}, r, UCS2Len(sig)); got != tc.want {
+			t.Errorf("%s\n got %s\nwant %s", tc.text, got, tc.want)
+		}
+	}
+	// At the least detail (name and quantity) the form is still there.
+	r := Default().Parse("有红叶石楠球 冠幅1米 200株 80元")
+	if got := summaryAt(r.Items[0], 4); got != "红叶石楠球 200株" {
+		t.Errorf("least detail: %s", got)
+	}
+}
+
 // TestReceiptText_EchoesRoundTwoFields checks, over every one-item listing
 // of our round-two table, that the receipt fits one SMS with the signature
 // and still shows the root ball, the price's terms and a clearance sale.
@@ -118,6 +139,9 @@ func TestReceiptText_EchoesRoundTwoFields(t *testing.T) {
 		}
 		if slices.Contains(it.Attrs, "处理") && !strings.Contains(got, "处理") {
 			t.Errorf("%s: no 处理 in %s", e.ID, got)
+		}
+		if slices.Contains(it.Attrs, "球") && !strings.Contains(got, it.Species+"球") {
+			t.Errorf("%s: no %s球 in %s", e.ID, it.Species, got)
 		}
 	}
 }

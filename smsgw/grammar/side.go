@@ -106,8 +106,11 @@ func (p *parser) decideSide() (string, string) {
 		return SideSupply, ""
 	case best[1] > 0 && best[0] == 0:
 		return SideDemand, ""
-	case best[0] >= 2 && best[1] >= 2:
-		// 出售桂花…求购香樟: two listings of opposite sides in one text
+	case best[0] >= 2 && best[1] >= 2 && (best[0] == best[1] || p.headsPlant(best)):
+		// 出售桂花…求购香樟, 卖桂花…求购香樟: two listings of opposite sides in
+		// one text. A strong head against a lesser word of the other side
+		// that heads no plant of its own (出售香樟…要买就快) is the head's:
+		// the lesser word tells a story.
 		return "", ReasonConflictingSide
 	case best[0] > 0 && best[1] > 0:
 		if best[0] > best[1] {
@@ -123,6 +126,54 @@ func (p *parser) decideSide() (string, string) {
 		return SideDemand, ""
 	case p.noSideNoun || traps[0] > 0:
 		return "", ReasonConflictingSide
+	case traps[1] == 0 && p.soldOut() >= 0:
+		// 上次的桂花已经卖出去了 这次再发一批：桂花…: with no side word at all,
+		// a sender who tells that his own stock sold is a seller. Any side
+		// word or trap phrase wins over this (之前那家卖完了 哪个有…).
+		return SideSupply, ""
 	}
 	return "", ReasonNoSide
+}
+
+// headsPlant says whether a side word of the weaker side (by best) is
+// followed right away by a plant name: 卖桂花 in 卖桂花…求购香樟.
+func (p *parser) headsPlant(best [2]int) bool {
+	weak := SideSupply
+	if best[1] < best[0] {
+		weak = SideDemand
+	}
+	for _, h := range p.sides {
+		if h.side == weak && h.n >= 2 {
+			if nx := p.tok(p.next(h.tok)); nx.has(rSpecies) || nx.has(rVariety) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// soldOut returns the token of a sold-out word (卖完了, 卖出去了, 走完了) that
+// tells, not asks (卖完没有 asks the other party), or -1.
+func (p *parser) soldOut() int {
+	for _, i := range p.cmdToks {
+		t := &p.toks[i]
+		if p.cmdClass(i) == tCancelSoft && (strings.ContainsAny(t.text, "卖售") || strings.Contains(t.text, "走完")) && !p.askedBack(i) {
+			return i
+		}
+	}
+	return -1
+}
+
+// askedBack says whether the word at token i is asked as a question, a
+// question particle written right after it: 卖完没有, 卖完了吗, 走完了没.
+func (p *parser) askedBack(i int) bool {
+	t := &p.toks[i]
+	after := string(p.rs[t.end:min(len(p.rs), t.end+3)])
+	after = strings.TrimPrefix(after, "了")
+	for _, q := range [...]string{"没", "吗", "么", "不", "莫", "?"} {
+		if strings.HasPrefix(after, q) {
+			return true
+		}
+	}
+	return false
 }
