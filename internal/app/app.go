@@ -140,7 +140,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 		Help: "Texts an SMSC delivered again after its first copy's acknowledgement may have been lost, stored as duplicates."})
 	reg.MustRegister(duplicates)
 	a.smpp = &intake.Sessions{Store: a.Store, Log: log, Key: a.key}
-	inbox := &intake.Inbox{Store: a.Store, Duplicates: duplicates, Wake: func(ctx context.Context) { a.Redis.Wake(ctx, "intake") },
+	inbox := &intake.Inbox{Store: a.Store, Duplicates: duplicates, Sessions: a.smpp, Wake: func(ctx context.Context) { a.Redis.Wake(ctx, "intake") },
 		Flood: flood, Log: log}
 	a.receipts = &outbox.Receipts{Store: a.Store, Log: log}
 	a.Gateway = smsgw.New(smsgw.Options{

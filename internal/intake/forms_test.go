@@ -102,7 +102,7 @@ func (l *losingAck) Deliver(ctx context.Context, mos []smsgw.MO) []error {
 
 // startGatewayWithSessions is startGateway with the SMPP sessions' life
 // kept in the store, as a process keeps it.
-func startGatewayWithSessions(t *testing.T, st *store.Store, wrap func(*smsc.Server) smsgw.Inbox) *smsc.Server {
+func startGatewayWithSessions(t *testing.T, st *store.Store, wrap func(*smsc.Server, *intake.Sessions) smsgw.Inbox) *smsc.Server {
 	t.Helper()
 	sim, err := smsc.Start(smsc.Config{Addr: "127.0.0.1:0"})
 	if err != nil {
@@ -111,7 +111,7 @@ func startGatewayWithSessions(t *testing.T, st *store.Store, wrap func(*smsc.Ser
 	t.Cleanup(sim.Stop)
 	sessions := &intake.Sessions{Store: st}
 	sessions.Start(context.Background())
-	gw := smsgw.New(smsgw.Options{Inbox: wrap(sim), Sessions: sessions, Binds: []smsgw.BindConfig{{Name: "mobile-1",
+	gw := smsgw.New(smsgw.Options{Inbox: wrap(sim, sessions), Sessions: sessions, Binds: []smsgw.BindConfig{{Name: "mobile-1",
 		SystemID: "t", Password: "p", Addr: sim.Addr(), Carrier: smsgw.Mobile, Window: 4}}})
 	gw.Start(context.Background())
 	t.Cleanup(func() { gw.Stop(); sessions.Stop() })
@@ -128,8 +128,8 @@ func startGatewayWithSessions(t *testing.T, st *store.Store, wrap func(*smsc.Ser
 // stored as a duplicate of the first, shown as such, and not handled again.
 func TestDeliver_ATextDeliveredAgainAfterALostAckIsStoredAsADuplicate(t *testing.T) {
 	st := pgtest.Store(t, nil)
-	sim := startGatewayWithSessions(t, st, func(sim *smsc.Server) smsgw.Inbox {
-		return &losingAck{Inbox: &intake.Inbox{Store: st}, sim: sim}
+	sim := startGatewayWithSessions(t, st, func(sim *smsc.Server, sessions *intake.Sessions) smsgw.Inbox {
+		return &losingAck{Inbox: &intake.Inbox{Store: st, Sessions: sessions}, sim: sim}
 	})
 	mo := sim.Inject("13800000021", "10690000", "确认")
 	waitFor(t, "the text acknowledged after its redelivery", func() bool { return acked(sim, mo.ID) == 1 })
@@ -160,7 +160,9 @@ func TestDeliver_ATextDeliveredAgainAfterALostAckIsStoredAsADuplicate(t *testing
 // answered twice: on a link that stayed up, the second is a new text.
 func TestDeliver_ThePersonSendingTheSameTextAgainIsANewText(t *testing.T) {
 	st := pgtest.Store(t, nil)
-	sim := startGatewayWithSessions(t, st, func(*smsc.Server) smsgw.Inbox { return &intake.Inbox{Store: st} })
+	sim := startGatewayWithSessions(t, st, func(_ *smsc.Server, sessions *intake.Sessions) smsgw.Inbox {
+		return &intake.Inbox{Store: st, Sessions: sessions}
+	})
 	a := sim.Inject("13800000021", "10690000", "确认")
 	waitFor(t, "the first acknowledged", func() bool { return acked(sim, a.ID) == 1 })
 	b := sim.Inject("13800000021", "10690000", "确认")

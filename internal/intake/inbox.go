@@ -24,6 +24,9 @@ type Inbox struct {
 	Log   *slog.Logger              // may be nil
 	// Duplicates counts redeliveries stored as duplicates; may be nil.
 	Duplicates prometheus.Counter
+	// Sessions, when set, has the SMPP sessions' ends written before each
+	// batch is stored (Sessions.Flush).
+	Sessions *Sessions
 }
 
 // FloodLimit counts texts per sender across processes (redisx.Flood).
@@ -54,6 +57,9 @@ func (b *Inbox) Deliver(ctx context.Context, mos []smsgw.MO) []error {
 			b.Log.Warn("slow MO batch", slog.Int("mos", len(mos)), slog.Duration("took", d))
 		}
 	}()
+	if b.Sessions != nil {
+		b.Sessions.Flush(ctx)
+	}
 	flood := b.flooding(ctx, mos)
 	errs := make([]error, len(mos))
 	waiting, err := b.store(ctx, mos, flood)

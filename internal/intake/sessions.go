@@ -25,6 +25,7 @@ type Sessions struct {
 	// beats tell.
 	Key *store.LeaseKey
 
+	write  sync.Mutex // held while events are written: in the order reported
 	mu     sync.Mutex
 	live   map[string]bool
 	events []sessionEvent
@@ -106,8 +107,23 @@ func (s *Sessions) Start(ctx context.Context) {
 // Stop writes what is left and stops. It is idempotent.
 func (s *Sessions) Stop() { s.group.Stop() }
 
+// Flush writes the events reported so far before it returns. The Inbox
+// calls it before it stores a batch: a copy the SMSC delivers again the
+// moment a session dropped comes on the next session, and its session's
+// end must be known by then to tell it from a person's repeat.
+func (s *Sessions) Flush(ctx context.Context) {
+	s.mu.Lock()
+	pending := len(s.events)
+	s.mu.Unlock()
+	if pending > 0 {
+		s.flush(ctx)
+	}
+}
+
 // flush writes the events reported so far, in order.
 func (s *Sessions) flush(ctx context.Context) {
+	s.write.Lock()
+	defer s.write.Unlock()
 	s.mu.Lock()
 	events := s.events
 	s.events = nil
