@@ -24,8 +24,7 @@ const DefaultListingTTL = 30 * 24 * time.Hour
 func ListingExpiresAt(created time.Time, validityDays int, monthEnd bool) time.Time {
 	switch {
 	case monthEnd:
-		c := created.In(chinaTime)
-		return time.Date(c.Year(), c.Month()+1, 1, 0, 0, 0, 0, chinaTime)
+		return MonthStart(created).AddDate(0, 1, 0)
 	case validityDays > 0:
 		return created.Add(time.Duration(validityDays) * 24 * time.Hour)
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 func TestListingExpiresAt(t *testing.T) {
-	created := time.Date(2025, 1, 31, 23, 0, 0, 0, chinaTime)
+	created := time.Date(2025, 1, 31, 23, 0, 0, 0, ChinaTime)
 	tests := []struct {
 		name     string
 		days     int
@@ -16,8 +16,8 @@ func TestListingExpiresAt(t *testing.T) {
 	}{
 		{"Default30Days", 0, false, created.Add(30 * 24 * time.Hour)},
 		{"ValidityDays", 15, false, created.Add(15 * 24 * time.Hour)},
-		{"MonthEndInChina", 0, true, time.Date(2025, 2, 1, 0, 0, 0, 0, chinaTime)},
-		{"MonthEndWins", 10, true, time.Date(2025, 2, 1, 0, 0, 0, 0, chinaTime)},
+		{"MonthEndInChina", 0, true, time.Date(2025, 2, 1, 0, 0, 0, 0, ChinaTime)},
+		{"MonthEndWins", 10, true, time.Date(2025, 2, 1, 0, 0, 0, 0, ChinaTime)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -28,11 +28,11 @@ func TestListingExpiresAt(t *testing.T) {
 	}
 	// 2025-01-31 16:00 UTC is already 1 February in Chengdu.
 	utc := time.Date(2025, 1, 31, 16, 0, 0, 0, time.UTC)
-	if got := ListingExpiresAt(utc, 0, true); !got.Equal(time.Date(2025, 3, 1, 0, 0, 0, 0, chinaTime)) {
+	if got := ListingExpiresAt(utc, 0, true); !got.Equal(time.Date(2025, 3, 1, 0, 0, 0, 0, ChinaTime)) {
 		t.Fatalf("month end from UTC = %v", got)
 	}
-	dec31 := time.Date(2025, 12, 15, 0, 0, 0, 0, chinaTime)
-	if got := ListingExpiresAt(dec31, 0, true); !got.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, chinaTime)) {
+	dec31 := time.Date(2025, 12, 15, 0, 0, 0, 0, ChinaTime)
+	if got := ListingExpiresAt(dec31, 0, true); !got.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, ChinaTime)) {
 		t.Fatalf("December month end = %v", got)
 	}
 }

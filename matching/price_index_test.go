@@ -8,9 +8,9 @@ import (
 
 // pNow is the price tests' "now": Wednesday 2025-03-12 10:00 China time;
 // its week starts Monday 2025-03-10.
-var pNow = time.Date(2025, 3, 12, 10, 0, 0, 0, chinaTime)
+var pNow = time.Date(2025, 3, 12, 10, 0, 0, 0, ChinaTime)
 
-var pWeek = time.Date(2025, 3, 10, 0, 0, 0, 0, chinaTime)
+var pWeek = time.Date(2025, 3, 10, 0, 0, 0, 0, ChinaTime)
 
 // deal is a 桂花 deal at size cm (米径), price, qty, by seller, weeksAgo
 // weeks before pNow's week (on its Tuesday).
@@ -51,7 +51,7 @@ func TestWeekStart_MondayInChinaTime(t *testing.T) {
 		{"SundayLastSecond", pWeek.Add(-time.Second), pWeek.AddDate(0, 0, -7)},
 		// Sunday 17:00 UTC is already Monday 01:00 in China.
 		{"UTCSundayEvening", time.Date(2025, 3, 9, 17, 0, 0, 0, time.UTC), pWeek},
-		{"AcrossAYear", time.Date(2025, 1, 1, 12, 0, 0, 0, chinaTime), time.Date(2024, 12, 30, 0, 0, 0, 0, chinaTime)},
+		{"AcrossAYear", time.Date(2025, 1, 1, 12, 0, 0, 0, ChinaTime), time.Date(2024, 12, 30, 0, 0, 0, 0, ChinaTime)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := WeekStart(tc.at); !got.Equal(tc.want) {

@@ -15,7 +15,7 @@ func TestYuanShortAndWeekLabel(t *testing.T) {
 	if got := WeekLabel(pWeek); got != "3月10日-16日" {
 		t.Errorf("WeekLabel = %s", got)
 	}
-	if got := WeekLabel(time.Date(2025, 3, 31, 0, 0, 0, 0, chinaTime)); got != "3月31日-4月6日" {
+	if got := WeekLabel(time.Date(2025, 3, 31, 0, 0, 0, 0, ChinaTime)); got != "3月31日-4月6日" {
 		t.Errorf("WeekLabel across months = %s", got)
 	}
 }

@@ -26,16 +26,6 @@ const (
 // text came incomplete.
 const fragmentReplyEvery = 30 * time.Minute
 
-// chinaTime is UTC+8 (no daylight saving): the daily cap and the digest
-// hours run on the clock the members live by.
-var chinaTime = time.FixedZone("CST", 8*60*60)
-
-// dayStart is the start of t's day in China: the daily cap counts from it.
-func dayStart(t time.Time) time.Time {
-	c := t.In(chinaTime)
-	return time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, chinaTime)
-}
-
 // Digest hours, China time: nobody gets a digest at night.
 const (
 	digestFrom  = 8  // from 08:00
@@ -62,7 +52,7 @@ func (s *Service) announce(ctx context.Context, tx *store.Tx, inboundID int64, l
 	if err := tx.LockNotify(ctx, phones); err != nil {
 		return 0, "", err
 	}
-	sent, err := tx.MatchTextsSince(ctx, phones, dayStart(tx.Now))
+	sent, err := tx.MatchTextsSince(ctx, phones, matching.DayStart(tx.Now))
 	if err != nil {
 		return 0, "", err
 	}
@@ -107,7 +97,7 @@ type DigestReport struct {
 func (s *Service) SendDigests(ctx context.Context) (DigestReport, error) {
 	st := s.Store
 	var rep DigestReport
-	if h := st.Now().In(chinaTime).Hour(); h < digestFrom || h >= digestUntil {
+	if h := st.Now().In(matching.ChinaTime).Hour(); h < digestFrom || h >= digestUntil {
 		return rep, nil
 	}
 	phones, err := st.HeldPhones(ctx, 500)
@@ -119,7 +109,7 @@ func (s *Service) SendDigests(ctx context.Context) (DigestReport, error) {
 			if err := tx.LockNotify(ctx, []string{phone}); err != nil {
 				return err
 			}
-			sent, err := tx.MatchTextsSince(ctx, []string{phone}, dayStart(tx.Now))
+			sent, err := tx.MatchTextsSince(ctx, []string{phone}, matching.DayStart(tx.Now))
 			if err != nil {
 				return err
 			}

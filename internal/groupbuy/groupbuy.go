@@ -29,13 +29,6 @@ type Service struct {
 	group startstop.Group
 }
 
-var shanghai = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
-
 // maxText bounds every group-buy text: two SMS parts less room for the
 // carrier signature.
 const maxText = 120
@@ -50,7 +43,7 @@ func send(ctx context.Context, tx *store.Tx, phone, text string) error {
 // 团购12 桂花8cm 已有380/500株 截止12月20日.
 func Status(g matching.GroupBuy, total int64) string {
 	return fmt.Sprintf("团购%d %s 已有%d/%d%s 截止%s", g.ID, title(g), total, g.MinTotal, g.Unit,
-		g.Deadline.In(shanghai).Format("1月2日15点"))
+		g.Deadline.In(matching.ChinaTime).Format("1月2日15点"))
 }
 
 // object names group-buy id in the audit log.
@@ -293,7 +286,7 @@ func (s *Service) Extend(ctx context.Context, id int64, deadline time.Time, user
 		if err := tx.ExtendGroupBuy(ctx, id, deadline); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, userID, "groupbuy.extend", object(id), deadline.In(shanghai).Format("2006-01-02 15:04"))
+		return tx.Audit(ctx, userID, "groupbuy.extend", object(id), deadline.In(matching.ChinaTime).Format("2006-01-02 15:04"))
 	})
 }
 

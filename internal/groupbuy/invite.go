@@ -68,7 +68,7 @@ func (s *Service) Invite(ctx context.Context, id int64, signature string, userID
 
 func inviteText(g matching.GroupBuy) string {
 	return fmt.Sprintf("协会团购%d %s %s元/%s %d%s起,截止%s,参加回\"参团 %d 数量\"", g.ID, title(g), matching.Yuan(g.Price),
-		g.Unit, g.MinEach, g.Unit, g.Deadline.In(shanghai).Format("1月2日"), g.ID)
+		g.Unit, g.MinEach, g.Unit, g.Deadline.In(matching.ChinaTime).Format("1月2日"), g.ID)
 }
 
 // Fits returns the open demands the group-buy could serve: the group-buy,

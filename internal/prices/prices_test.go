@@ -28,7 +28,7 @@ func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return 
 func (c *clock) set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-var china = time.FixedZone("CST", 8*3600)
+var china = matching.ChinaTime
 
 // lastWeek is a Tuesday 10:00; monday is the Monday after it.
 var (

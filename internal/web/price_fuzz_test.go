@@ -42,7 +42,7 @@ func FuzzDecodePriceQuery(f *testing.F) {
 		if p.Weeks < 1 || p.Weeks > maxPriceWeeks {
 			t.Fatalf("accepted %d weeks", p.Weeks)
 		}
-		if !p.Week.IsZero() && (p.Week.In(shanghai).Weekday() != time.Monday || !p.Week.Equal(matching.WeekStart(p.Week))) {
+		if !p.Week.IsZero() && (p.Week.In(matching.ChinaTime).Weekday() != time.Monday || !p.Week.Equal(matching.WeekStart(p.Week))) {
 			t.Fatalf("accepted week %v", p.Week)
 		}
 	})
@@ -81,7 +81,7 @@ func TestDecodePriceQuery(t *testing.T) {
 		}
 	}
 	v, _ := url.ParseQuery("week=2026-03-11")
-	if p, _ := decodePriceQuery(v, canonical); !p.Week.Equal(time.Date(2026, 3, 9, 0, 0, 0, 0, shanghai)) {
+	if p, _ := decodePriceQuery(v, canonical); !p.Week.Equal(time.Date(2026, 3, 9, 0, 0, 0, 0, matching.ChinaTime)) {
 		t.Errorf("a Wednesday names its week's Monday: %v", p.Week)
 	}
 }

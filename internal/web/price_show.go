@@ -109,10 +109,10 @@ func (s *Server) priceShow(w http.ResponseWriter, r *http.Request) {
 		data["Current"] = wk == ix.Current()
 		data["Deals"] = ix.Deals[wk]
 		if wk > 0 {
-			data["PrevWeek"] = ix.Weeks[wk-1].In(shanghai).Format(time.DateOnly)
+			data["PrevWeek"] = ix.Weeks[wk-1].In(matching.ChinaTime).Format(time.DateOnly)
 		}
 		if wk < ix.Current() {
-			data["NextWeek"] = ix.Weeks[wk+1].In(shanghai).Format(time.DateOnly)
+			data["NextWeek"] = ix.Weeks[wk+1].In(matching.ChinaTime).Format(time.DateOnly)
 		}
 		data["Bands"] = bandsText(lexicon.BandSettings(s.lexicon.Data(), p.Species))
 		subs, err := s.store.CountPriceSubscribers(r.Context(), p.Species)

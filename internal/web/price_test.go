@@ -18,6 +18,7 @@ import (
 	"huamu/internal/prices"
 	"huamu/internal/store"
 	"huamu/internal/web"
+	"huamu/matching"
 	"huamu/smsgw/grammar"
 )
 
@@ -188,7 +189,7 @@ func TestLexicon_AClerkSetsASpeciesPriceBands(t *testing.T) {
 }
 
 func TestBulletins_TheWeeklyPriceBulletinIsListedLikeAnyOther(t *testing.T) {
-	monday := time.Date(2026, 3, 9, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	monday := time.Date(2026, 3, 9, 9, 0, 0, 0, matching.ChinaTime)
 	st := pgtest.Store(t, func() time.Time { return monday })
 	srv, err := web.New(siteOptions(t, st))
 	if err != nil {

@@ -150,21 +150,13 @@ func New(o Options) (*Server, error) {
 	return s, nil
 }
 
-var shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}()
-
 var funcs = template.FuncMap{
-	"when": func(t time.Time) string { return t.In(shanghai).Format("01-02 15:04:05") },
+	"when": func(t time.Time) string { return t.In(matching.ChinaTime).Format("01-02 15:04:05") },
 	"whenp": func(t *time.Time) string {
 		if t == nil {
 			return ""
 		}
-		return t.In(shanghai).Format("01-02 15:04:05")
+		return t.In(matching.ChinaTime).Format("01-02 15:04:05")
 	},
 	"offer": matching.OfferLine,
 	"money": func(d *decimal.Decimal) string {
@@ -187,8 +179,8 @@ var funcs = template.FuncMap{
 	"specBasis": func(k string) string { return strings.TrimSuffix(specName(k), "(公分)") },
 	"specKeys":  func() []string { return specChoices },
 	"audName":   audienceName,
-	"day":       func(t time.Time) string { return t.In(shanghai).Format("01-02") },
-	"date":      func(t time.Time) string { return t.In(shanghai).Format("2006-01-02") },
+	"day":       func(t time.Time) string { return t.In(matching.ChinaTime).Format("01-02") },
+	"date":      func(t time.Time) string { return t.In(matching.ChinaTime).Format("2006-01-02") },
 	"rangeText": rangeText,
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
