@@ -116,7 +116,7 @@ type text struct{ to, text string }
 // a group-buy purchase (the association is the buyer, with no number of
 // its own) the association.
 func deliverTo(o store.OrderInfo) string {
-	if _, err := smsgw.NormalizeMSISDN(o.BuyerPhone); err != nil {
+	if !smsgw.IsMobile(o.BuyerPhone) {
 		return "，请按协会通知交货"
 	}
 	return "，请联系买家" + o.BuyerPhone + "发货"

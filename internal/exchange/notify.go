@@ -7,6 +7,7 @@ import (
 
 	"huamu/internal/store"
 	"huamu/matching"
+	"huamu/smsgw"
 )
 
 // Outbound kinds this package writes. Match and digest texts are
@@ -153,16 +154,8 @@ func (s *Service) SendDigests(ctx context.Context) (DigestReport, error) {
 			return tx.SettleNotices(ctx, done)
 		})
 		if err != nil {
-			return rep, fmt.Errorf("digest for %s: %w", maskPhone(phone), err)
+			return rep, fmt.Errorf("digest for %s: %w", smsgw.MaskNumber(phone), err)
 		}
 	}
 	return rep, nil
-}
-
-// maskPhone hides the middle of a number for logs: 138****0001.
-func maskPhone(p string) string {
-	if len(p) != 11 {
-		return "***"
-	}
-	return p[:3] + "****" + p[7:]
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"huamu/smsgw"
 )
 
 // Tx is one transaction with the time captured when it began.
@@ -240,7 +242,7 @@ func (wb *writeBehind) writeUpTo(ctx context.Context, t pgx.Tx, m mark) error {
 // texts to a stopped number, and any text to what is not a mobile number,
 // are not written; queued reports whether the text was.
 func (tx *Tx) Enqueue(ctx context.Context, inboundID *int64, recipient, body, kind string) (queued bool, err error) {
-	if !mobileNumber.MatchString(recipient) {
+	if !smsgw.IsMobile(recipient) {
 		return false, nil // the association itself, or a service number: nobody to text
 	}
 	if unsolicited[kind] {
