@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"huamu/matching"
 )
 
 // IsMobile reports whether s is a mainland mobile number as the exchange
@@ -59,15 +61,12 @@ func cleanDigits(s string) (string, bool) {
 	var b strings.Builder
 	plus := false
 	for _, r := range s {
-		if r >= '０' && r <= '９' {
-			r = r - '０' + '0'
-		}
-		switch {
+		switch r = matching.NarrowRune(r); {
 		case r >= '0' && r <= '9':
 			b.WriteRune(r)
-		case r == ' ', r == '\t', r == '\u3000', r == '\u00a0',
-			r == '-', r == '－', r == '‐', r == '‑', r == '–', r == '—':
-		case (r == '+' || r == '＋') && b.Len() == 0 && !plus:
+		case r == ' ', r == '\t', r == '\u00a0',
+			r == '-', r == '‐', r == '‑', r == '–', r == '—':
+		case r == '+' && b.Len() == 0 && !plus:
 			plus = true
 		default:
 			return "", false

@@ -54,7 +54,7 @@ func CheckWord(what, w string) (string, error) {
 			return "", matching.Errorf(matching.CodeInvalid, "%s只能是汉字或字母，不能有空格和标点", what)
 		}
 	}
-	if strings.Trim(w, "0123456789０１２３４５６７８９") == "" {
+	if strings.Trim(matching.Narrow(w), "0123456789") == "" {
 		return "", matching.Errorf(matching.CodeInvalid, "%s不能全是数字", what)
 	}
 	return w, nil
