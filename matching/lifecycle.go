@@ -119,13 +119,16 @@ func (l Listing) Expire(now time.Time) (Listing, error) {
 	return l, nil
 }
 
-// Chinese is the state as users read it.
+// Chinese is the state's one name, in texts and on pages alike. A filled
+// listing is 已成交 (the deal is done): it reads right for an offer and a
+// demand, which 已售完 (sold out) does not. A cancelled one is 已取消, the
+// word of the 取消 a member texts.
 func (s ListingState) Chinese() string {
 	switch s {
 	case ListingOpen:
 		return "有效"
 	case ListingFilled:
-		return "已售完"
+		return "已成交"
 	case ListingCancelled:
 		return "已取消"
 	case ListingExpired:

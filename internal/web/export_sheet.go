@@ -102,7 +102,7 @@ func (s *Server) exportListings(w http.ResponseWriter, r *http.Request) {
 			town, village = l.Location.Town, l.Location.Village
 		}
 		sh.Rows = append(sh.Rows, []any{l.ID, side, l.Species, l.Variety, strings.Join(spec, " "), l.Qty.Amount(), l.Remaining,
-			l.Qty.Unit, pmin, pmax, boolText(l.Negotiable), town, village, l.Phone, stateName(string(l.State)),
+			l.Qty.Unit, pmin, pmax, boolText(l.Negotiable), town, village, l.Phone, l.State.Chinese(),
 			l.CreatedAt.In(matching.ChinaTime).Format("2006-01-02 15:04"), l.ExpiresAt.In(matching.ChinaTime).Format("2006-01-02")})
 	}
 	s.writeXLSX(w, r, "listings-"+stamp(s)+".xlsx", sh)

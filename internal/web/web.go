@@ -204,13 +204,14 @@ var funcs = template.FuncMap{
 		}
 		return st.String()
 	},
-	"kindName":   kindName,
-	"list":       func(xs ...string) []string { return xs },
-	"stateName":  stateName,
-	"reasonName": reasonName,
-	"gbState":    func(s string) string { return matching.GroupBuyState(s).Chinese() },
-	"seq":        func(i int) int { return i + 1 },
-	"onceToken":  onceToken,
+	"kindName":     kindName,
+	"list":         func(xs ...string) []string { return xs },
+	"stateName":    stateName,
+	"reasonName":   reasonName,
+	"gbState":      func(s string) string { return matching.GroupBuyState(s).Chinese() },
+	"listingState": func(s string) string { return matching.ListingState(s).Chinese() },
+	"seq":          func(i int) int { return i + 1 },
+	"onceToken":    onceToken,
 	"sideName": func(s matching.Side) string {
 		if s == matching.Supply {
 			return "供"
@@ -260,6 +261,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	_, _ = buf.WriteTo(w)
 }
 
+// stateName names the state of a text in or out. Listings, orders and
+// group-buys are named by their matching state's Chinese method.
 func stateName(s string) string {
 	switch s {
 	case "new":
@@ -280,14 +283,6 @@ func stateName(s string) string {
 		return "已送达"
 	case "failed":
 		return "失败"
-	case "open":
-		return "有效"
-	case "filled":
-		return "已成交"
-	case "cancelled":
-		return "已撤销"
-	case "expired":
-		return "已过期"
 	}
 	return s
 }
