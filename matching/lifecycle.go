@@ -109,16 +109,6 @@ func (l Listing) Edit(e ListingEdit, held int64) (Listing, error) {
 	return l, l.CheckBounds()
 }
 
-// Expire closes an open listing whose ExpiresAt has passed at now. Before
-// that it is CodeConflict.
-func (l Listing) Expire(now time.Time) (Listing, error) {
-	if l.State != ListingOpen || now.Before(l.ExpiresAt) {
-		return l, Wrapf(ErrIllegalTransition, CodeConflict, "%d号信息未到期", l.ID)
-	}
-	l.State = ListingExpired
-	return l, nil
-}
-
 // Chinese is the state's one name, in texts and on pages alike. A filled
 // listing is 已成交 (the deal is done): it reads right for an offer and a
 // demand, which 已售完 (sold out) does not. A cancelled one is 已取消, the

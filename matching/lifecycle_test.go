@@ -121,20 +121,6 @@ func TestListing_Edit(t *testing.T) {
 	}
 }
 
-func TestListing_Expire(t *testing.T) {
-	l := supply()
-	if _, err := l.Expire(l.ExpiresAt.Add(-time.Second)); ErrorCodeOf(err) != CodeConflict {
-		t.Fatalf("expired early: %v", err)
-	}
-	got, err := l.Expire(l.ExpiresAt)
-	if err != nil || got.State != ListingExpired || got.Open(l.ExpiresAt) {
-		t.Fatalf("Expire = %s, %v", got.State, err)
-	}
-	if _, err := got.Expire(l.ExpiresAt); ErrorCodeOf(err) != CodeConflict {
-		t.Fatal("expired twice")
-	}
-}
-
 func TestResolveListing(t *testing.T) {
 	if _, err := ResolveListing(nil); !errors.Is(err, ErrNothingPending) {
 		t.Fatalf("none: %v", err)

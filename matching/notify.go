@@ -3,7 +3,6 @@ package matching
 import (
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Notification policy, in one place:
@@ -97,10 +96,6 @@ func (p NotifyPolicy) PlanOffer(demands []Listing, sentToday map[string]int) []N
 	}
 	return out
 }
-
-// NotifyDay is the calendar day of t in China, "2006-01-02": the day a
-// daily cap counts in.
-func NotifyDay(t time.Time) string { return t.In(ChinaTime).Format(time.DateOnly) }
 
 // SMS sizes in UTF-16 units. Match texts are Chinese, so they go as UCS2:
 // 70 units in a single message, 67 in each part of a concatenated one.

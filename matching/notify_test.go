@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestSMSParts_CountsUCS2Units(t *testing.T) {
@@ -81,13 +80,6 @@ func TestNotifyPolicy_PlanOfferOneNoticePerNumber(t *testing.T) {
 		if got[i].Phone != want[i].Phone || got[i].Delivery != want[i].Delivery || !slices.Equal(got[i].DemandIDs, want[i].DemandIDs) {
 			t.Fatalf("notice %d = %+v; want %+v", i, got[i], want[i])
 		}
-	}
-}
-
-func TestNotifyDay_IsChinaCalendarDay(t *testing.T) {
-	utc := time.Date(2025, 3, 1, 16, 30, 0, 0, time.UTC) // 00:30 on 2 March in Chengdu
-	if got := NotifyDay(utc); got != "2025-03-02" {
-		t.Fatalf("NotifyDay = %s", got)
 	}
 }
 

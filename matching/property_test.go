@@ -98,13 +98,10 @@ func (s *exchangeSim) step() {
 			panic(err)
 		}
 		s.entries = append(s.entries, e)
-	default: // time passes; listings are cancelled or expire
+	default: // time passes (listings past ExpiresAt are no longer Open); listings are cancelled
 		s.now = s.now.Add(time.Duration(r.IntN(6*60)) * time.Minute)
 		i := r.IntN(len(s.listings))
 		if l, err := s.listings[i].Cancel(Actor{MemberID: s.listings[i].MemberID}, s.now); err == nil && r.IntN(4) == 0 {
-			s.listings[i] = l
-		}
-		if l, err := s.listings[i].Expire(s.now); err == nil {
 			s.listings[i] = l
 		}
 	}

@@ -171,27 +171,6 @@ func AddVillage(d *grammar.LexiconData, eff grammar.LexiconData, town, village s
 	return nil
 }
 
-// AddTownAlias adds another way of writing one of 温江's towns.
-func AddTownAlias(d *grammar.LexiconData, eff grammar.LexiconData, town, alias string) error {
-	alias, err := CheckWord("别名", alias)
-	if err != nil {
-		return err
-	}
-	if _, ok := eff.WenjiangTowns[town]; !ok {
-		return matching.Errorf(matching.CodeNotFound, "没有“%s”这个镇（街道）", town)
-	}
-	for t, as := range eff.WenjiangTowns {
-		if t == alias || slices.Contains(as, alias) {
-			return matching.Errorf(matching.CodeConflict, "“%s”已是“%s”的写法", alias, t)
-		}
-	}
-	if d.WenjiangTowns == nil {
-		d.WenjiangTowns = map[string][]string{}
-	}
-	d.WenjiangTowns[town] = append(d.WenjiangTowns[town], alias)
-	return nil
-}
-
 // Effective returns the lexicon the grammar uses for saved data, for pages
 // that list it.
 func Effective(data json.RawMessage) (grammar.LexiconData, error) {

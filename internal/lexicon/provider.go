@@ -105,10 +105,6 @@ func (p *Provider) Version() int64 {
 	return 0
 }
 
-// Reload loads the newest version when it is newer than the loaded one and
-// reports whether it swapped.
-func (p *Provider) Reload(ctx context.Context) (bool, error) { return p.reload(ctx) }
-
 func (p *Provider) reload(ctx context.Context) (bool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -74,13 +74,6 @@ func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]MT, error) {
 	})
 }
 
-// CountOutbox counts outbound texts in a state ("" for all).
-func (s *Store) CountOutbox(ctx context.Context, state string) (int64, error) {
-	var n int64
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE $1 = '' OR state = $1`, state).Scan(&n)
-	return n, interpret(err, "短信")
-}
-
 // QueueDepth counts the texts waiting for an intake worker and the MTs
 // waiting to be submitted (leased ones included), from the queue tables.
 func (s *Store) QueueDepth(ctx context.Context) (inbound, outbound int64, err error) {
