@@ -192,6 +192,40 @@ func TestEdit_AnotherProcessPicksUpTheNewVersionWithoutARestart(t *testing.T) {
 	}
 }
 
+// Stop ends the watching for good: a wake-up after it loads nothing, and
+// Stop again, or on a provider never started, returns at once.
+func TestProvider_StopEndsTheWatchingAndIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	st := pgtest.Store(t, nil)
+	never := &lexicon.Provider{Store: st}
+	never.Stop()
+
+	a := &lexicon.Provider{Store: st}
+	if err := a.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wake := make(chan struct{}, 1)
+	b := &lexicon.Provider{Store: st, Wakeups: wake, Interval: time.Hour}
+	if err := b.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b.Start(ctx)
+	b.Stop()
+	b.Stop()
+	before := b.Version()
+	v, err := a.Edit(ctx, clerk(t, st).ID, "新品种 蓝莓", func(d *grammar.LexiconData, eff grammar.LexiconData) error {
+		return lexicon.AddSpecies(d, eff, "蓝莓", "果树", []string{"蓝莓苗"})
+	})
+	if err != nil || v <= before {
+		t.Fatalf("edit = version %d, %v; want a version after %d", v, err, before)
+	}
+	wake <- struct{}{}
+	time.Sleep(200 * time.Millisecond)
+	if got := b.Version(); got != before {
+		t.Fatalf("a stopped provider loaded version %d (had %d)", got, before)
+	}
+}
+
 func TestEdit_RefusesAWordAnotherSpeciesOwnsAndSavesNothing(t *testing.T) {
 	ctx := context.Background()
 	st := pgtest.Store(t, nil)
