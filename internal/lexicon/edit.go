@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -66,7 +67,7 @@ func SpeciesOf(eff grammar.LexiconData, word string) string {
 	if _, ok := eff.Species[word]; ok {
 		return word
 	}
-	for _, sp := range sortedKeys(eff.Species) {
+	for _, sp := range slices.Sorted(maps.Keys(eff.Species)) {
 		if slices.Contains(eff.Species[sp].Aliases, word) || slices.Contains(eff.ExtraAliases[sp], word) {
 			return sp
 		}
@@ -187,13 +188,4 @@ func cloneSpecies(m map[string]grammar.SpeciesData) map[string]grammar.SpeciesDa
 		out[k] = v
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }

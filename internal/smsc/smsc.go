@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"slices"
 	"strconv"
@@ -155,10 +156,7 @@ func (s *Server) Stop() {
 // test of "nothing sent twice" is exact.
 func (s *Server) DropConnections() {
 	s.mu.Lock()
-	cs := make([]*conn, 0, len(s.conns))
-	for c := range s.conns {
-		cs = append(cs, c)
-	}
+	cs := slices.Collect(maps.Keys(s.conns))
 	s.mu.Unlock()
 	for _, c := range cs {
 		// A submit is accepted and answered under wmu: none is half done.
@@ -399,10 +397,7 @@ func (c *conn) serve() {
 		c.s.mu.Lock()
 		delete(c.s.conns, c)
 		// Whatever this ESME did not acknowledge goes back to the queue.
-		var back []*moPart
-		for _, p := range c.pending {
-			back = append(back, p)
-		}
+		back := slices.Collect(maps.Values(c.pending))
 		c.pending = nil
 		c.s.mu.Unlock()
 		c.s.requeue(back...)
@@ -666,12 +661,7 @@ func appendDeliverSM(b []byte, seq uint32, p *moPart) []byte {
 		}
 		b = append(b, byte(len(sm)))
 		b = append(b, sm...)
-		tags := make([]pdu.Tag, 0, len(p.tlvs))
-		for t := range p.tlvs {
-			tags = append(tags, t)
-		}
-		slices.Sort(tags)
-		for _, t := range tags {
+		for _, t := range slices.Sorted(maps.Keys(p.tlvs)) {
 			v := p.tlvs[t]
 			b = binary.BigEndian.AppendUint16(b, uint16(t))
 			b = binary.BigEndian.AppendUint16(b, uint16(len(v)))

@@ -2,7 +2,9 @@ package web
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -87,7 +89,7 @@ func (s *Server) exportListings(w http.ResponseWriter, r *http.Request) {
 			side = "供"
 		}
 		var spec []string
-		for _, k := range sortedKeys(l.Spec) {
+		for _, k := range slices.Sorted(maps.Keys(l.Spec)) {
 			spec = append(spec, specName(k)+rangeText(l.Spec[k]))
 		}
 		var pmin, pmax any = "", ""

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -97,7 +99,7 @@ func (s *Server) priceShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	data := map[string]any{"P": p, "Species": species, "Names": sortedKeys(s.lexicon.Data().Species),
+	data := map[string]any{"P": p, "Species": species, "Names": slices.Sorted(maps.Keys(s.lexicon.Data().Species)),
 		"MinDeals": matching.MinPublicDeals, "MinSellers": matching.MinPublicSellers}
 	if p.Species != "" {
 		wk := weekIndex(ix, p.Week)

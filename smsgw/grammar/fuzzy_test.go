@@ -1,7 +1,8 @@
 package grammar
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,10 +28,10 @@ func TestFuzzy_HomophoneTypos(t *testing.T) {
 		}
 	}
 	for _, v := range bySyl {
-		sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
+		slices.Sort(v)
 	}
 	total, ok := 0, 0
-	for _, sp := range sortedKeys(EmbeddedLexiconData().Species) {
+	for _, sp := range slices.Sorted(maps.Keys(EmbeddedLexiconData().Species)) {
 		rs := []rune(sp)
 		if len(rs) < 2 {
 			continue
@@ -77,7 +78,7 @@ func TestFuzzy_CommonWordsAreNotPlants(t *testing.T) {
 func TestTransliterate_EverySpecies(t *testing.T) {
 	g := Default()
 	a := pinyin.NewArgs()
-	for _, sp := range sortedKeys(EmbeddedLexiconData().Species) {
+	for _, sp := range slices.Sorted(maps.Keys(EmbeddedLexiconData().Species)) {
 		syls := pinyin.LazyPinyin(sp, a)
 		for _, py := range []string{strings.Join(syls, ""), strings.Join(syls, " ")} {
 			r := g.Parse("chushou " + py + " 8gongfen 100ke")
@@ -98,7 +99,7 @@ func TestNormalize_EverySpeciesInTraditional(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, sp := range sortedKeys(EmbeddedLexiconData().Species) {
+		for _, sp := range slices.Sorted(maps.Keys(EmbeddedLexiconData().Species)) {
 			text, _ := cc.Convert("求购" + sp + " 胸径8公分 100棵 价格面议 重庆")
 			r := g.Parse(text)
 			if r.Type != TypeListing || r.Items[0].Species != sp || !r.Items[0].Negotiable || r.Items[0].Spec.DBH == nil {
