@@ -494,38 +494,3 @@ func (s *Store) processOne(ctx context.Context, id int64, fn func(*Tx, Inbound) 
 		return tx.failInbound(ctx, id, err)
 	})
 }
-
-// InboundFilter narrows ListInbound.
-type InboundFilter struct {
-	Sender string
-	State  string
-	Limit  int
-}
-
-// ListInbound returns recent inbound texts, newest first.
-func (s *Store) ListInbound(ctx context.Context, f InboundFilter) ([]Inbound, error) {
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
-	}
-	rows, err := s.pool.Query(ctx, `
-		SELECT id, sender, recipient, carrier, body, received_at, state, outcome, reason, parse, processed_at
-		FROM inbound
-		WHERE ($1 = '' OR sender = $1) AND ($2 = '' OR state = $2)
-		ORDER BY id DESC LIMIT $3`, f.Sender, f.State, f.Limit)
-	if err != nil {
-		return nil, interpret(err, "短信")
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Inbound, error) {
-		var in Inbound
-		err := r.Scan(&in.ID, &in.Sender, &in.Recipient, &in.Carrier, &in.Body, &in.ReceivedAt,
-			&in.State, &in.Outcome, &in.Reason, &in.Parse, &in.ProcessedAt)
-		return in, err
-	})
-}
-
-// CountInbound counts texts in a state ("" for all).
-func (s *Store) CountInbound(ctx context.Context, state string) (int64, error) {
-	var n int64
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM inbound WHERE $1 = '' OR state = $1`, state).Scan(&n)
-	return n, interpret(err, "短信")
-}
