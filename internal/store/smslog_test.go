@@ -13,6 +13,7 @@ import (
 // The SMS log's list, search and count read texts through one filter: the
 // same filter finds the same texts whichever of them asks.
 func TestSMSLog_ListSearchAndCountFilterTheSameTexts(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	st := pgtest.Store(t, func() time.Time { return t0 })
 	ctx := context.Background()
