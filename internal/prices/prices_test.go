@@ -144,6 +144,7 @@ func lastWeeksTrade(t *testing.T, d *desk) {
 }
 
 func TestFireDue_MondayBulletinGoesOutOnceAcrossProcessesAndRestarts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := newDesk(t)
 	lastWeeksTrade(t, d)
@@ -220,6 +221,7 @@ func TestFireDue_MondayBulletinGoesOutOnceAcrossProcessesAndRestarts(t *testing.
 }
 
 func TestStart_ABulletinDueWhileDownGoesOutOnStartButNotDaysLate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := newDesk(t)
 	lastWeeksTrade(t, d)
