@@ -51,6 +51,7 @@ func parseJSON(t *testing.T, g *grammar.Grammar, text string) string {
 }
 
 func TestMigratedLexicon_ParsesThePublicExamplesLikeTheEmbeddedGrammar(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	v, err := st.LatestLexicon(context.Background())
 	if err != nil {
@@ -108,6 +109,7 @@ func clerk(t *testing.T, st *store.Store) store.User {
 const unknownText = "供 花木通树 8公分 200株 万春镇"
 
 func TestAlias_AnUnknownWordTextedInParsesAfterAClerkAddsIt(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := pgtest.Store(t, nil)
 	p := newProvider(t, st, nil)
@@ -156,6 +158,7 @@ func TestAlias_AnUnknownWordTextedInParsesAfterAClerkAddsIt(t *testing.T) {
 }
 
 func TestEdit_AnotherProcessPicksUpTheNewVersionWithoutARestart(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := pgtest.Store(t, nil)
 	prefix := redistest.Prefix(t)
@@ -195,6 +198,7 @@ func TestEdit_AnotherProcessPicksUpTheNewVersionWithoutARestart(t *testing.T) {
 // Stop ends the watching for good: a wake-up after it loads nothing, and
 // Stop again, or on a provider never started, returns at once.
 func TestProvider_StopEndsTheWatchingAndIsIdempotent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := pgtest.Store(t, nil)
 	never := &lexicon.Provider{Store: st}
@@ -227,6 +231,7 @@ func TestProvider_StopEndsTheWatchingAndIsIdempotent(t *testing.T) {
 }
 
 func TestEdit_RefusesAWordAnotherSpeciesOwnsAndSavesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := pgtest.Store(t, nil)
 	p := newProvider(t, st, nil)
