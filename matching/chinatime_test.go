@@ -6,6 +6,7 @@ import (
 )
 
 func TestDayStart_IsMidnightInChina(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   time.Time
@@ -26,6 +27,7 @@ func TestDayStart_IsMidnightInChina(t *testing.T) {
 }
 
 func TestMonthStart_IsFirstOfMonthInChina(t *testing.T) {
+	t.Parallel()
 	// 31 Jan 20:00 UTC is 1 Feb 04:00 in China: February's month.
 	in := time.Date(2026, 1, 31, 20, 0, 0, 0, time.UTC)
 	if got, want := MonthStart(in), time.Date(2026, 2, 1, 0, 0, 0, 0, ChinaTime); !got.Equal(want) {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestListingExpiresAt(t *testing.T) {
+	t.Parallel()
 	created := time.Date(2025, 1, 31, 23, 0, 0, 0, ChinaTime)
 	tests := []struct {
 		name     string
@@ -38,6 +39,7 @@ func TestListingExpiresAt(t *testing.T) {
 }
 
 func TestListing_Cancel(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		l    Listing
@@ -73,6 +75,7 @@ func TestListing_Cancel(t *testing.T) {
 }
 
 func TestListing_Edit(t *testing.T) {
+	t.Parallel()
 	// 200 offered, 150 ordered: 50 remain. The clerk's page showed 50.
 	ordered := supply(func(l *Listing) { l.Remaining = 50 })
 	keep := ListingEdit{Remaining: 50, SeenRemaining: 50, PriceMin: decp("650"), PriceMax: decp("650"), Town: "和盛镇"}
@@ -122,6 +125,7 @@ func TestListing_Edit(t *testing.T) {
 }
 
 func TestResolveListing(t *testing.T) {
+	t.Parallel()
 	if _, err := ResolveListing(nil); !errors.Is(err, ErrNothingPending) {
 		t.Fatalf("none: %v", err)
 	}

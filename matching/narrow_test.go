@@ -3,6 +3,7 @@ package matching
 import "testing"
 
 func TestNarrow_FoldsFullWidthToASCII(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, in, want string }{
 		{"Digits", "１３８００１３８０００", "13800138000"},
 		{"Letters", "ＡＢＣｘｙｚ", "ABCxyz"},

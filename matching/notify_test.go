@@ -8,6 +8,7 @@ import (
 )
 
 func TestSMSParts_CountsUCS2Units(t *testing.T) {
+	t.Parallel()
 	han := func(n int) string { return strings.Repeat("桂", n) }
 	const emoji = "🌳" // outside the BMP: 2 UTF-16 units
 	tests := []struct {
@@ -36,6 +37,7 @@ func TestSMSParts_CountsUCS2Units(t *testing.T) {
 }
 
 func TestNotifyPolicy_DecideHoldsAfterDailyCap(t *testing.T) {
+	t.Parallel()
 	p := NotifyPolicy{BestN: 3, DailyCap: 2}
 	for sent, want := range []Delivery{SendNow, SendNow, HoldForDigest, HoldForDigest} {
 		if got := p.Decide(sent); got != want {
@@ -49,6 +51,7 @@ func TestNotifyPolicy_DecideHoldsAfterDailyCap(t *testing.T) {
 }
 
 func TestNotifyPolicy_BestTakesTopN(t *testing.T) {
+	t.Parallel()
 	ms := make([]Match, 5)
 	for i := range ms {
 		ms[i].Offer.ID = int64(i + 1)
@@ -62,6 +65,7 @@ func TestNotifyPolicy_BestTakesTopN(t *testing.T) {
 }
 
 func TestNotifyPolicy_PlanOfferOneNoticePerNumber(t *testing.T) {
+	t.Parallel()
 	demands := []Listing{
 		demand(withID(1), func(l *Listing) { l.Phone = "13800000001" }),
 		demand(withID(2), func(l *Listing) { l.Phone = "13800000002" }),
@@ -84,6 +88,7 @@ func TestNotifyPolicy_PlanOfferOneNoticePerNumber(t *testing.T) {
 }
 
 func TestOfferLine_ShortForm(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		l    Listing
@@ -107,6 +112,7 @@ func TestOfferLine_ShortForm(t *testing.T) {
 }
 
 func TestDigest_FitsTwoPartsAndCarriesTheRest(t *testing.T) {
+	t.Parallel()
 	var lines []string
 	for i := range 9 {
 		lines = append(lines, OfferLine(supply(withID(int64(1000+i)), func(l *Listing) { l.Phone = "13800001234" })))
@@ -136,6 +142,7 @@ func TestDigest_FitsTwoPartsAndCarriesTheRest(t *testing.T) {
 }
 
 func TestDigest_Cases(t *testing.T) {
+	t.Parallel()
 	if text, took := Digest("新货源", nil, 0); text != "" || took != 0 {
 		t.Fatalf("empty digest = %q, %d", text, took)
 	}

@@ -7,6 +7,7 @@ import (
 )
 
 func TestYuanShortAndWeekLabel(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"590": "590", "590.00": "590", "0.8": "0.80", "12.5": "12.50", "1200.10": "1200.10"} {
 		if got := YuanShort(dec(in)); got != want {
 			t.Errorf("YuanShort(%s) = %s, want %s", in, got, want)
@@ -35,6 +36,7 @@ func answerIndex() PriceIndex {
 }
 
 func TestPriceAnswer(t *testing.T) {
+	t.Parallel()
 	ix := answerIndex()
 	only := func(label string) func(PriceSeries) bool {
 		return func(s PriceSeries) bool { return s.BandLabel() == label }
@@ -65,6 +67,7 @@ func TestPriceAnswer(t *testing.T) {
 }
 
 func TestPriceAnswer_LastWeekWhileThisWeekHasNoneToPublish(t *testing.T) {
+	t.Parallel()
 	obs := []PriceObs{deal(1, 8, "610", 100, 1, 1), deal(2, 8, "610", 100, 2, 1), deal(3, 8, "615", 100, 3, 1), deal(4, 8, "590", 100, 1, 0)}
 	got := PriceAnswer(BuildPriceIndex("桂花", BandSettings{}, obs, pNow, 2), 129, nil)
 	if got != "桂花上周成交3笔:8cm价610元" {
@@ -73,6 +76,7 @@ func TestPriceAnswer_LastWeekWhileThisWeekHasNoneToPublish(t *testing.T) {
 }
 
 func TestPriceAnswer_BandsAsksWhenNoDealIsPublic(t *testing.T) {
+	t.Parallel()
 	obs := []PriceObs{
 		deal(1, 8, "600", 1, 1, 0),
 		ask(20, 8, "550", pWeek, pWeek.AddDate(0, 0, 30)), ask(21, 8, "650", pWeek, pWeek.AddDate(0, 0, 30)),
@@ -88,6 +92,7 @@ func TestPriceAnswer_BandsAsksWhenNoDealIsPublic(t *testing.T) {
 }
 
 func TestPriceBulletin_FitsByTakingDetailFromTheLongest(t *testing.T) {
+	t.Parallel()
 	ix := answerIndex()
 	if got := PriceBulletinLine(ix, 1, 0); got != "桂花:8cm 590元↓3%,10cm 820元;报价550-950元" {
 		t.Errorf("line %s", got)

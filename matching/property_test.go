@@ -168,6 +168,7 @@ func (s *exchangeSim) check(ledger bool) string {
 }
 
 func TestProperty_NoSequenceBreaksStockOrLedger(t *testing.T) {
+	t.Parallel()
 	f := func(seed uint64) bool {
 		s := newExchangeSim(seed)
 		for i := range 300 {
@@ -187,6 +188,7 @@ func TestProperty_NoSequenceBreaksStockOrLedger(t *testing.T) {
 // TestProperty_SimulationExercisesEveryPath guards the property test itself:
 // the random operations must reach every order state and post real money.
 func TestProperty_SimulationExercisesEveryPath(t *testing.T) {
+	t.Parallel()
 	seen := map[OrderState]int{}
 	kinds := map[EntryKind]int{}
 	for seed := range uint64(50) {
@@ -217,6 +219,7 @@ func TestProperty_SimulationExercisesEveryPath(t *testing.T) {
 // last posting balances the others, and checks that Validate accepts them
 // and refuses any that are knocked off balance by a fen.
 func TestProperty_RandomEntriesBalanceOrAreRefused(t *testing.T) {
+	t.Parallel()
 	accounts := []Account{AssocCash, AssocFees, Receivable(1), Payable(1), Receivable(2), Payable(3)}
 	f := func(seed uint64, n uint8) bool {
 		r := rand.New(rand.NewPCG(seed, 1))
