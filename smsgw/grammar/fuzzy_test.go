@@ -15,6 +15,7 @@ import (
 // common characters that sound the same (紫薇 → 紫微, 十大功劳 → 十打功劳)
 // and requires the plant to be recognised in a listing.
 func TestFuzzy_HomophoneTypos(t *testing.T) {
+	t.Parallel()
 	g := Default()
 	enc := simplifiedchinese.GBK.NewEncoder()
 	common := func(r rune) bool {
@@ -65,6 +66,7 @@ func TestFuzzy_HomophoneTypos(t *testing.T) {
 // TestFuzzy_CommonWordsAreNotPlants guards against reading everyday words
 // as the plants or places they sound like.
 func TestFuzzy_CommonWordsAreNotPlants(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"【工商银行】您尾号1234的账户支出1000元", "出售 樟子松 10公分 100棵", "出售 月桂 100棵", "干净 整齐 100棵 出售"} {
 		r := Default().Parse(s)
 		if r.Type == TypeListing {
@@ -76,6 +78,7 @@ func TestFuzzy_CommonWordsAreNotPlants(t *testing.T) {
 // TestTransliterate_EverySpecies types every species name in pinyin, run
 // together and spaced, and requires it to be recognised.
 func TestTransliterate_EverySpecies(t *testing.T) {
+	t.Parallel()
 	g := Default()
 	a := pinyin.NewArgs()
 	for _, sp := range slices.Sorted(maps.Keys(EmbeddedLexiconData().Species)) {
@@ -93,6 +96,7 @@ func TestTransliterate_EverySpecies(t *testing.T) {
 // traditional characters (as Taiwan and Hong Kong handsets do) and
 // requires it to be recognised.
 func TestNormalize_EverySpeciesInTraditional(t *testing.T) {
+	t.Parallel()
 	g := Default()
 	for _, conv := range []string{"s2t", "s2tw", "s2hk"} {
 		cc, err := opencc.New(conv)

@@ -9,6 +9,7 @@ import (
 const sig = "【花木通】"
 
 func TestReceiptText_EchoesWhatWasUnderstood(t *testing.T) {
+	t.Parallel()
 	r := Default().Parse("出售紫微 地经5公分 高杆 分支点1.5米 300株 150元 和盛")
 	got := ReceiptText([]int64{1024}, r, UCS2Len(sig))
 	want := `已登记#1024 供 紫薇 地径5cm 分枝点1.5m 300株 150元/株 和盛镇 回"取消1024"撤销`
@@ -18,6 +19,7 @@ func TestReceiptText_EchoesWhatWasUnderstood(t *testing.T) {
 }
 
 func TestReceiptText_MultiItemAndFallback(t *testing.T) {
+	t.Parallel()
 	r := Default().Parse("供桂花8公分200株、10公分100株 和盛")
 	got := ReceiptText([]int64{11, 12}, r, 5)
 	want := `已登记供 #11 桂花 8cm 200株;#12 桂花 10cm 100株 和盛镇 回"取消+编号"撤销`
@@ -33,6 +35,7 @@ func TestReceiptText_MultiItemAndFallback(t *testing.T) {
 }
 
 func TestItemSummary(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"供 桂花 金桂 米径8-10公分 200株 上车价260 万春":   "桂花(金桂) 米径8-10cm 200株 上车价260元/株",
 		"低价处理 桂花 米径4公分 1000棵 每棵50 寿安":       "桂花 处理 米径4cm 1000株 50元/株",
@@ -57,6 +60,7 @@ func TestItemSummary(t *testing.T) {
 // TestReplies_FitOneSMS checks every fixed reply against one SMS with the
 // carrier signature, and every receipt against two.
 func TestReplies_FitOneSMS(t *testing.T) {
+	t.Parallel()
 	for _, sigLen := range []int{0, 5, 8} {
 		for topic := range helpTexts {
 			if n := UCS2Len(HelpText(topic, sigLen)) + sigLen; n > OneSMS {
@@ -88,6 +92,7 @@ func TestReplies_FitOneSMS(t *testing.T) {
 }
 
 func TestReceiptText_LongAdvertKeepsBallAndTerms(t *testing.T) {
+	t.Parallel()
 	r := Default().Parse("出售 大规格银杏 米径15-16公分 高6米 冠幅3.5米 分枝点2.2米 土球1米 二次移栽 根系发达 数量40棵 每棵到货价2800 联系人陈13900002222")
 	got := ReceiptText([]int64{1024}, r, UCS2Len(sig))
 	want := `已登记#1024 供 银杏 米径15-16cm 土球1m 40株 到货价2800元/株 回"取消1024"撤销`
@@ -100,6 +105,7 @@ func TestReceiptText_LongAdvertKeepsBallAndTerms(t *testing.T) {
 // every level of detail: a grower must see that 红叶石楠球 was understood
 // as balls, not trees.
 func TestReceiptText_KeepsTheForm(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ text, want string }{
 		{"有红叶石楠球 冠幅1米 200株 80元", `已登记#1024 供 红叶石楠球 冠幅1m 200株 80元/株 回"取消1024"撤销`},
 		{"出售 海桐球 冠幅米二 高一米 100个 70元 金马", `已登记#1024 供 海桐球 高1m 冠幅1.2m 100株 70元/株 金马街道 回"取消1024"撤销`},
@@ -121,6 +127,7 @@ func TestReceiptText_KeepsTheForm(t *testing.T) {
 // of our round-two table, that the receipt fits one SMS with the signature
 // and still shows the root ball, the price's terms and a clearance sale.
 func TestReceiptText_EchoesRoundTwoFields(t *testing.T) {
+	t.Parallel()
 	for _, e := range loadJSONL(t, "testdata/round2.jsonl") {
 		r := Default().Parse(e.Text)
 		if r.Type != TypeListing || len(r.Items) != 1 {
@@ -147,6 +154,7 @@ func TestReceiptText_EchoesRoundTwoFields(t *testing.T) {
 }
 
 func TestUCS2Len(t *testing.T) {
+	t.Parallel()
 	for s, want := range map[string]int{"": 0, "abc": 3, "花木通": 3, "🌸": 2, "【花木通】": 5} {
 		if got := UCS2Len(s); got != want {
 			t.Errorf("UCS2Len(%q) = %d, want %d", s, got, want)
