@@ -49,6 +49,7 @@ func FuzzDecodePriceQuery(f *testing.F) {
 }
 
 func TestDecodePriceQuery(t *testing.T) {
+	t.Parallel()
 	canonical := func(s string) string {
 		if s == "桂花" || s == "桂花树" {
 			return "桂花"

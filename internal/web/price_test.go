@@ -57,6 +57,7 @@ func seedDeals(t *testing.T, st *store.Store) {
 }
 
 func TestPrices_PageShowsTheChartTheWeekAndHoldsBackASingleDeal(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	seedDeals(t, s.store)
 	ro := s.as(t, "zhao", store.RoleReadonly)
@@ -102,6 +103,7 @@ func TestPrices_PageShowsTheChartTheWeekAndHoldsBackASingleDeal(t *testing.T) {
 }
 
 func TestPrices_APIFollowsThePrivacyRuleAndRefusesBadQueries(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	seedDeals(t, s.store)
 	boss := s.as(t, "boss", store.RoleAdmin)
@@ -154,6 +156,7 @@ func TestPrices_APIFollowsThePrivacyRuleAndRefusesBadQueries(t *testing.T) {
 }
 
 func TestLexicon_AClerkSetsASpeciesPriceBands(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	seedDeals(t, s.store)
 	li := s.as(t, "li", store.RoleClerk)
@@ -189,6 +192,7 @@ func TestLexicon_AClerkSetsASpeciesPriceBands(t *testing.T) {
 }
 
 func TestBulletins_TheWeeklyPriceBulletinIsListedLikeAnyOther(t *testing.T) {
+	t.Parallel()
 	monday := time.Date(2026, 3, 9, 9, 0, 0, 0, matching.ChinaTime)
 	st := pgtest.Store(t, func() time.Time { return monday })
 	srv, err := web.New(siteOptions(t, st))
