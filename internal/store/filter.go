@@ -33,9 +33,9 @@ func (w *where) sql() string {
 	return " WHERE " + strings.Join(w.conds, " AND ")
 }
 
-// limit is n when it is within 1..max, else def.
-func limit(n, def, max int) int {
-	if n <= 0 || n > max {
+// limit is n when it is within 1..most, else def.
+func limit(n, def, most int) int {
+	if n <= 0 || n > most {
 		return def
 	}
 	return n
