@@ -138,3 +138,16 @@ func TestResolveListing(t *testing.T) {
 		t.Fatalf("several: %v %q", ids, ChineseMessage(err))
 	}
 }
+
+// A listing's state has one name on pages and in texts; a filled one is
+// 已成交, which reads right for an offer and for a demand.
+func TestListingState_ChineseNames(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[ListingState]string{
+		ListingOpen: "有效", ListingFilled: "已成交", ListingCancelled: "已取消", ListingExpired: "已过期",
+	} {
+		if got := s.Chinese(); got != want {
+			t.Errorf("%s.Chinese() = %q; want %q", s, got, want)
+		}
+	}
+}
