@@ -10,7 +10,7 @@ import (
 //     answers the buyer's own message, so the daily cap does not apply.
 //   - A new offer is announced to each number with an open demand it fits,
 //     once per number however many of its demands fit. A number that has
-//     already had DailyCap match texts today (China time, see NotifyDay) gets
+//     already had DailyCap match texts today (China time, see DayStart) gets
 //     the offer held for its next digest instead.
 //   - A digest packs held offers into one text of at most DigestUnits UTF-16
 //     units (two UCS2 parts); what does not fit is counted in its tail and
