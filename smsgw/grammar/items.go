@@ -3,6 +3,8 @@ package grammar
 import (
 	"slices"
 	"strings"
+
+	"huamu/matching"
 )
 
 // itemB is an item being assembled.
@@ -92,7 +94,7 @@ func (p *parser) word(i int) int {
 			}
 		case rSpecKey:
 			p.pKey = r.val
-			if isDiameter(r.val) {
+			if matching.IsDiameter(r.val) {
 				p.basis = r.val
 			}
 		case rPriceWord:
