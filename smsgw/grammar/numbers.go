@@ -94,7 +94,7 @@ func (p *parser) number(i int) int {
 		if p.pDensity {
 			p.pDensity = false
 			k := p.bounds(j, &v)
-			p.setSpec("density_per_m2", v.rangeOf(1))
+			p.setSpec(matching.SpecDensity, v.rangeOf(1))
 			return k
 		}
 		if p.pPrice && n.lo == 1 && n.chinese { // 单价一棵…: a per-unit marker, not a count
@@ -119,7 +119,7 @@ func (p *parser) number(i int) int {
 	}
 	if p.pDensity {
 		p.pDensity = false
-		p.setSpec("density_per_m2", v.rangeOf(1))
+		p.setSpec(matching.SpecDensity, v.rangeOf(1))
 		return i
 	}
 	return p.bare(i, v)

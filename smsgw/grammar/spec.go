@@ -54,7 +54,7 @@ func (p *parser) specKeyFor(unit string) string {
 		if matching.IsLength(prim) && !matching.IsDiameter(prim) {
 			return prim
 		}
-		return "height_cm"
+		return matching.SpecHeight
 	}
 	if matching.IsLength(prim) {
 		return prim
@@ -62,7 +62,7 @@ func (p *parser) specKeyFor(unit string) string {
 	if p.basis != "" {
 		return p.basis
 	}
-	return "dia_cm"
+	return matching.SpecDia
 }
 
 // toCM converts a value to centimetres by its unit ("" is the bare rule).
