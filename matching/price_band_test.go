@@ -142,7 +142,7 @@ func TestBasisNames_FromTheDimensions(t *testing.T) {
 			t.Errorf("%s: %q, want %q", b, got, want[b])
 		}
 	}
-	for _, k := range []string{"", SpecDia, SpecBranch, SpecStems, "girth_cm"} {
+	for _, k := range []string{"", SpecDia, SpecBranch, SpecStems, "no_such_cm"} {
 		if BasisName(k) != "" || BasisTitle(k) != "" {
 			t.Errorf("%q is no basis but is named %q / %q", k, BasisName(k), BasisTitle(k))
 		}

@@ -65,7 +65,7 @@ func TestForms_StoreEveryDimension(t *testing.T) {
 			t.Errorf("%s: the listing's page does not show %s 3-4", d.Key, d.Title())
 		}
 	}
-	if r := li.post(t, "/listings", listingForm("phone", "13900000009", "spec_key", "girth_cm")); r.code != http.StatusBadRequest || !strings.Contains(r.body, "规格类别不对") {
+	if r := li.post(t, "/listings", listingForm("phone", "13900000009", "spec_key", "no_such_cm")); r.code != http.StatusBadRequest || !strings.Contains(r.body, "规格类别不对") {
 		t.Errorf("a key outside the table: %d", r.code)
 	}
 

@@ -19,7 +19,7 @@ func TestSpec_JSONInDisplayOrder(t *testing.T) {
 		v := float64(i)
 		s.set(keys[i], Range{Range: matching.Range{Min: &v, Max: &v}, Approx: i == 0})
 	}
-	s.set("girth_cm", Range{}) // no dimension's key: ignored
+	s.set("no_such_cm", Range{}) // no dimension's key: ignored
 	b, err := json.Marshal(s)
 	if err != nil {
 		t.Fatal(err)
