@@ -212,9 +212,9 @@ func (b Band) size(v float64) string {
 }
 
 func (b Band) unit(v float64) string {
-	switch {
-	case b.Basis == SpecGallon:
-		return "加仑"
+	switch d, _ := DimensionOf(b.Basis); {
+	case d.Kind == Count:
+		return d.After
 	case v >= 100 && BasisName(b.Basis) != "" && b.Basis != SpecHead && b.Basis != SpecPot:
 		return "m"
 	}
