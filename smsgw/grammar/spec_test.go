@@ -84,3 +84,48 @@ func TestItemSummary_WritesEveryDimension(t *testing.T) {
 		}
 	}
 }
+
+// TestParse_ReadsEveryDimension has a text for every dimension of
+// matching.Dimensions and checks the grammar reads it under its key: a
+// dimension added to the table fails here until it has a text, and the
+// lexicon words that read it.
+func TestParse_ReadsEveryDimension(t *testing.T) {
+	texts := map[string]struct {
+		text string
+		min  float64
+	}{
+		matching.SpecDBH:     {"供 香樟 胸径12公分 100株", 12},
+		matching.SpecD1M:     {"供 桂花 米径8公分 200株", 8},
+		matching.SpecGround:  {"供 紫薇 地径5公分 300株", 5},
+		matching.SpecDia:     {"供 香樟 12公分 100株", 12},
+		matching.SpecHead:    {"供 苏铁 头径30公分 20株", 30},
+		matching.SpecHeight:  {"供 红叶石楠 高1.5米 1000株", 150},
+		matching.SpecCrown:   {"供 海桐球 冠幅1米 200株", 100},
+		matching.SpecBranch:  {"供 樱花 分枝点1.5米 100株", 150},
+		matching.SpecTrunk:   {"供 棕榈 杆高3米 50株", 300},
+		matching.SpecBall:    {"供 桂花 土球60公分 100株", 60},
+		matching.SpecLength:  {"供 爬山虎 藤长1米 1万株", 100},
+		matching.SpecPot:     {"供 茶花 盆径30公分 100盆", 30},
+		matching.SpecGallon:  {"供 红叶石楠 3加仑 500盆", 3},
+		matching.SpecStems:   {"供 朴树 5杆 10丛", 5},
+		matching.SpecAge:     {"供 迎春 3年生 5000棵", 3},
+		matching.SpecDensity: {"供 麦冬 每平方36丛 2万平方", 36},
+	}
+	g := Default()
+	for _, d := range matching.Dimensions {
+		tc, ok := texts[d.Key]
+		if !ok {
+			t.Errorf("%s (%s): no text here that states it", d.Key, d.Name)
+			continue
+		}
+		r := g.Parse(tc.text)
+		if r.Type != TypeListing || len(r.Items) != 1 {
+			t.Errorf("%s: %q is no listing of one item: %+v", d.Key, tc.text, r)
+			continue
+		}
+		if got := r.Items[0].Spec.get(d.Key); got == nil || got.Min == nil || *got.Min != tc.min {
+			b, _ := json.Marshal(r.Items[0].Spec)
+			t.Errorf("%s: %q read as %s, want min %v", d.Key, tc.text, b, tc.min)
+		}
+	}
+}
