@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -88,4 +89,17 @@ func TestSpec_ValuesInDisplayOrder(t *testing.T) {
 	if len(Spec(nil).Values()) != 0 {
 		t.Error("a nil spec states something")
 	}
+}
+
+// A spec lists the dimensions it states in display order, each with the
+// title a form gives it.
+func ExampleSpec_Values() {
+	sp := Spec{SpecHeight: Exactly(300), SpecGallon: Exactly(3), SpecDBH: Between(8, 10)}
+	for _, v := range sp.Values() {
+		fmt.Println(v.Title(), *v.Range.Min, *v.Range.Max)
+	}
+	// Output:
+	// 胸径(公分) 8 10
+	// 高度(公分) 300 300
+	// 加仑 3 3
 }
