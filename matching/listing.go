@@ -75,29 +75,6 @@ func (r Range) Overlaps(o Range) bool {
 	return r.Lo() <= o.Hi() && o.Lo() <= r.Hi()
 }
 
-// Spec keys, all lengths in centimetres, as in the corpus schema.
-const (
-	SpecDBH     = "dbh_cm"         // 胸径/干径, diameter at breast height
-	SpecD1M     = "d1m_cm"         // 米径, diameter 1 m above ground
-	SpecGround  = "ground_cm"      // 地径/基径
-	SpecDia     = "dia_cm"         // a diameter whose basis was not stated
-	SpecHead    = "head_cm"        // 头径
-	SpecHeight  = "height_cm"      // 高/H
-	SpecCrown   = "crown_cm"       // 冠幅/蓬径/P
-	SpecBranch  = "branch_cm"      // 分枝点
-	SpecTrunk   = "trunk_cm"       // 杆高 (palms)
-	SpecBall    = "ball_cm"        // 土球
-	SpecLength  = "length_cm"      // 藤长/蓬长
-	SpecPot     = "pot_cm"         // 盆径
-	SpecGallon  = "pot_gal"        // 加仑
-	SpecStems   = "stems"          // 杆数/分枝数
-	SpecAge     = "age_years"      // 年生
-	SpecDensity = "density_per_m2" // 一平方25株
-)
-
-// Spec maps a spec key to its range.
-type Spec map[string]Range
-
 // Qty is a quantity range with its unit (株, 盆, 丛, 平方米, 斤, 公斤, 车).
 type Qty struct {
 	Min  *int64 `json:"min"`

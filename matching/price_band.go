@@ -157,36 +157,24 @@ func hasKey(sp Spec, k string) bool { _, ok := sp[k]; return ok }
 // BasisName is a band basis' short Chinese name as a label starts with it:
 // "" for diameters (8cm reads as the diameter the trade means), 冠幅, 高 …
 func BasisName(basis string) string {
-	switch basis {
-	case SpecHead:
-		return "头径"
-	case SpecCrown:
-		return "冠幅"
-	case SpecHeight:
-		return "高"
-	case SpecTrunk:
-		return "杆高"
-	case SpecLength:
-		return "藤长"
-	case SpecPot:
-		return "盆径"
+	if !IsBandBasis(basis) || isLabelledDiameter(basis) {
+		return ""
 	}
-	return ""
+	d, _ := DimensionOf(basis)
+	return d.Before
 }
 
 // BasisTitle is a basis' full Chinese name for pages: 米径, 胸径, 冠幅 …
+// (the words an SMS writes it with, else its name in Dimensions).
 func BasisTitle(basis string) string {
-	switch basis {
-	case SpecD1M:
-		return "米径"
-	case SpecDBH:
-		return "胸径"
-	case SpecGround:
-		return "地径"
-	case SpecGallon:
-		return "加仑"
+	d, ok := DimensionOf(basis)
+	if !ok || !IsBandBasis(basis) {
+		return ""
 	}
-	return BasisName(basis)
+	if d.Before != "" {
+		return d.Before
+	}
+	return d.Name
 }
 
 // Label is the band as a text or a page shows it, by its lower edge:
@@ -224,9 +212,9 @@ func (b Band) size(v float64) string {
 }
 
 func (b Band) unit(v float64) string {
-	switch {
-	case b.Basis == SpecGallon:
-		return "加仑"
+	switch d, _ := DimensionOf(b.Basis); {
+	case d.Kind == Count:
+		return d.After
 	case v >= 100 && BasisName(b.Basis) != "" && b.Basis != SpecHead && b.Basis != SpecPot:
 		return "m"
 	}

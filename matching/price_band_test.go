@@ -135,3 +135,21 @@ func TestCheckBandEdges(t *testing.T) {
 		})
 	}
 }
+
+func TestBasisNames_FromTheDimensions(t *testing.T) {
+	want := map[string][2]string{ // basis: name in a band label, title on a page
+		SpecD1M: {"", "米径"}, SpecDBH: {"", "胸径"}, SpecGround: {"", "地径"}, SpecHead: {"头径", "头径"},
+		SpecCrown: {"冠幅", "冠幅"}, SpecHeight: {"高", "高"}, SpecTrunk: {"杆高", "杆高"}, SpecLength: {"藤长", "藤长"},
+		SpecPot: {"盆径", "盆径"}, SpecGallon: {"", "加仑"},
+	}
+	for _, b := range BandBases {
+		if got := [2]string{BasisName(b), BasisTitle(b)}; got != want[b] {
+			t.Errorf("%s: %q, want %q", b, got, want[b])
+		}
+	}
+	for _, k := range []string{"", SpecDia, SpecBranch, SpecStems, "no_such_cm"} {
+		if BasisName(k) != "" || BasisTitle(k) != "" {
+			t.Errorf("%q is no basis but is named %q / %q", k, BasisName(k), BasisTitle(k))
+		}
+	}
+}

@@ -33,7 +33,7 @@ func TestParseJSONL_KeepsOrderAcrossBatches(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil || rec.ID != i || rec.Parse.Type != grammar.TypeListing {
 			t.Fatalf("line %d: %s (%v)", i, sc.Text(), err)
 		}
-		if d := rec.Parse.Items[0].Spec.Dia; d == nil || *d.Min != float64(i%20+1) {
+		if d, ok := rec.Parse.Items[0].Spec["dia_cm"]; !ok || d.Min == nil || *d.Min != float64(i%20+1) {
 			t.Fatalf("line %d answered another text: %s", i, sc.Text())
 		}
 	}

@@ -31,7 +31,7 @@ func listingsOf(r grammar.Result, memberID int64, phone string, now time.Time) [
 		l := matching.Listing{
 			MemberID: memberID, Phone: phone, Side: matching.Side(r.Side),
 			Species: it.Species, Variety: deref(it.Variety), Attrs: it.Attrs,
-			Spec: specOf(it.Spec), Negotiable: it.Negotiable, Location: loc, Contact: contact,
+			Spec: it.Spec.Listing(), Negotiable: it.Negotiable, Location: loc, Contact: contact,
 			Urgent: r.Urgent, CreatedAt: now, ExpiresAt: expires,
 		}
 		if it.Qty != nil {
@@ -47,32 +47,6 @@ func listingsOf(r grammar.Result, memberID int64, phone string, now time.Time) [
 		}
 		out = append(out, l)
 	}
-	return out
-}
-
-func specOf(s grammar.Spec) matching.Spec {
-	out := matching.Spec{}
-	add := func(k string, r *grammar.Range) {
-		if r != nil {
-			out[k] = matching.Range{Min: r.Min, Max: r.Max}
-		}
-	}
-	add(matching.SpecDBH, s.DBH)
-	add(matching.SpecD1M, s.D1m)
-	add(matching.SpecGround, s.Ground)
-	add(matching.SpecDia, s.Dia)
-	add(matching.SpecHead, s.Head)
-	add(matching.SpecHeight, s.Height)
-	add(matching.SpecCrown, s.Crown)
-	add(matching.SpecBranch, s.Branch)
-	add(matching.SpecTrunk, s.Trunk)
-	add(matching.SpecBall, s.Ball)
-	add(matching.SpecLength, s.Length)
-	add(matching.SpecPot, s.Pot)
-	add(matching.SpecGallon, s.PotGal)
-	add(matching.SpecStems, s.Stems)
-	add(matching.SpecAge, s.Age)
-	add(matching.SpecDensity, s.Density)
 	return out
 }
 

@@ -30,7 +30,7 @@ func (s *Service) queryPrice(ctx context.Context, tx *store.Tx, in store.Inbound
 	}
 	var spec matching.Spec
 	if a.Spec != nil {
-		spec = specOf(*a.Spec)
+		spec = a.Spec.Listing()
 	}
 	text, err := s.Prices.Answer(ctx, tx, a.Species, spec, s.room(2))
 	if err != nil {

@@ -83,7 +83,7 @@ func (s *Service) queryBook(ctx context.Context, tx *store.Tx, in store.Inbound,
 	q := matching.Listing{Side: side.Opposite(), Species: a.Species, Attrs: a.Attrs, State: matching.ListingOpen,
 		CreatedAt: tx.Now, ExpiresAt: tx.Now.Add(matching.DefaultListingTTL)}
 	if a.Spec != nil {
-		q.Spec = specOf(*a.Spec)
+		q.Spec = a.Spec.Listing()
 	}
 	var fit []matching.Listing
 	for _, l := range book {

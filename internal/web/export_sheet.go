@@ -2,9 +2,7 @@ package web
 
 import (
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -89,8 +87,8 @@ func (s *Server) exportListings(w http.ResponseWriter, r *http.Request) {
 			side = "供"
 		}
 		var spec []string
-		for _, k := range slices.Sorted(maps.Keys(l.Spec)) {
-			spec = append(spec, specName(k)+rangeText(l.Spec[k]))
+		for _, sv := range l.Spec.Values() {
+			spec = append(spec, sv.Title()+rangeText(sv.Range))
 		}
 		var pmin, pmax any = "", ""
 		if l.Price != nil && l.Price.Min != nil {

@@ -109,32 +109,6 @@ func cm(v url.Values, name, what string) (*float64, error) {
 	return &f, nil
 }
 
-// specChoices are the spec keys a clerk picks from, in the order they are common.
-var specChoices = []string{matching.SpecDBH, matching.SpecGround, matching.SpecDia, matching.SpecHeight,
-	matching.SpecCrown, matching.SpecBranch, matching.SpecBall, matching.SpecPot}
-
-func specName(k string) string {
-	switch k {
-	case matching.SpecDBH:
-		return "胸径(公分)"
-	case matching.SpecGround:
-		return "地径(公分)"
-	case matching.SpecDia:
-		return "粗度(公分)"
-	case matching.SpecHeight:
-		return "高度(公分)"
-	case matching.SpecCrown:
-		return "冠幅(公分)"
-	case matching.SpecBranch:
-		return "分枝点(公分)"
-	case matching.SpecBall:
-		return "土球(公分)"
-	case matching.SpecPot:
-		return "盆径(公分)"
-	}
-	return k
-}
-
 func rangeText(r matching.Range) string {
 	switch {
 	case r.Min != nil && r.Max != nil && *r.Min == *r.Max:
@@ -197,11 +171,7 @@ func decodeListing(v url.Values, now time.Time, known func(string) bool) (matchi
 	}
 	l.Spec = matching.Spec{}
 	if key := v.Get("spec_key"); key != "" {
-		ok := false
-		for _, k := range specChoices {
-			ok = ok || k == key
-		}
-		if !ok {
+		if !matching.IsSpecKey(key) {
 			return l, matching.Errorf(matching.CodeInvalid, "规格类别不对")
 		}
 		lo, err := cm(v, "spec_min", "规格")
@@ -303,21 +273,15 @@ func guessForm(g *grammar.Grammar, body, phone string) ListingForm {
 	if it.Variety != nil {
 		f.Variety = *it.Variety
 	}
-	for _, c := range []struct {
-		key string
-		r   *grammar.Range
-	}{{matching.SpecDBH, it.Spec.DBH}, {matching.SpecGround, it.Spec.Ground}, {matching.SpecDia, it.Spec.Dia},
-		{matching.SpecHeight, it.Spec.Height}, {matching.SpecCrown, it.Spec.Crown}, {matching.SpecBranch, it.Spec.Branch},
-		{matching.SpecBall, it.Spec.Ball}, {matching.SpecPot, it.Spec.Pot}} {
-		if c.r != nil {
-			f.SpecKey = c.key
-			if c.r.Min != nil {
-				f.SpecMin = strconv.FormatFloat(*c.r.Min, 'f', -1, 64)
-			}
-			if c.r.Max != nil {
-				f.SpecMax = strconv.FormatFloat(*c.r.Max, 'f', -1, 64)
-			}
-			break
+	// the first dimension the text states, in display order
+	if vs := it.Spec.Listing().Values(); len(vs) > 0 {
+		v := vs[0]
+		f.SpecKey = v.Key
+		if v.Range.Min != nil {
+			f.SpecMin = strconv.FormatFloat(*v.Range.Min, 'f', -1, 64)
+		}
+		if v.Range.Max != nil {
+			f.SpecMax = strconv.FormatFloat(*v.Range.Max, 'f', -1, 64)
 		}
 	}
 	if it.Qty != nil {

@@ -132,20 +132,20 @@ func (s *Server) decodeGroupBuy(v url.Values) (matching.GroupBuy, error) {
 		return g, matching.Errorf(matching.CodeInvalid, "截止日期要在今天以后")
 	}
 	g.Spec = matching.Spec{}
-	for _, k := range []string{matching.SpecDia, matching.SpecDBH, matching.SpecGround, matching.SpecHeight, matching.SpecCrown} {
-		lo, err := cm(v, k+"_min", specName(k)+"下限")
+	for _, d := range matching.Dimensions {
+		lo, err := cm(v, d.Key+"_min", d.Title()+"下限")
 		if err != nil {
 			return g, err
 		}
-		hi, err := cm(v, k+"_max", specName(k)+"上限")
+		hi, err := cm(v, d.Key+"_max", d.Title()+"上限")
 		if err != nil {
 			return g, err
 		}
 		if lo != nil || hi != nil {
 			if lo != nil && hi != nil && *lo > *hi {
-				return g, matching.Errorf(matching.CodeInvalid, "%s下限大于上限", specName(k))
+				return g, matching.Errorf(matching.CodeInvalid, "%s下限大于上限", d.Title())
 			}
-			g.Spec[k] = matching.Range{Min: lo, Max: hi}
+			g.Spec[d.Key] = matching.Range{Min: lo, Max: hi}
 		}
 	}
 	attrs, err := text(v, "attrs", "要求", 40, false)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"huamu/internal/store"
+	"huamu/matching"
 )
 
 // listingSearch reads the listings search form (shared with the export).
@@ -14,7 +15,7 @@ func listingSearch(r *http.Request) store.ListingSearch {
 		Species: wordParam(r, "species", 20),
 		Town:    wordParam(r, "town", 20),
 		Phone:   phoneParam(r, "phone"),
-		SpecKey: enumParam(r, "spec_key", specChoices...),
+		SpecKey: enumParam(r, "spec_key", matching.SpecKeys()...),
 		SpecMin: floatParam(r, "spec_min"),
 		SpecMax: floatParam(r, "spec_max"),
 	}

@@ -29,7 +29,7 @@ func TestCommonWordsAreNoValues(t *testing.T) {
 	}
 	// the words hide no number that is one: 一点五米 is 1.5 m, 四季桂 a cultivar
 	r := g.Parse("出售 红叶石楠 高一点五米 100棵 桂花 四季桂 高1米 50棵")
-	if len(r.Items) != 2 || r.Items[0].Spec.Height == nil || *r.Items[0].Spec.Height.Min != 150 || r.Items[1].Variety == nil || *r.Items[1].Variety != "四季桂" {
+	if len(r.Items) != 2 || r.Items[0].Spec.get("height_cm") == nil || *r.Items[0].Spec["height_cm"].Min != 150 || r.Items[1].Variety == nil || *r.Items[1].Variety != "四季桂" {
 		t.Errorf("numbers inside the words: %+v", r.Items)
 	}
 	// 有需求的联系 speaks to buyers; 请提供照片 does not offer

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"huamu/matching"
 )
 
 // FuzzParse feeds arbitrary text to Parse: it must never panic, must give
@@ -74,7 +76,7 @@ func checkBounds(t *testing.T, s string, it Item) {
 			}
 		}
 	}
-	for _, k := range specKeys {
+	for _, k := range matching.SpecKeys() {
 		r := it.Spec.get(k)
 		if r == nil {
 			continue

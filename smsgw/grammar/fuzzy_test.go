@@ -106,7 +106,7 @@ func TestNormalize_EverySpeciesInTraditional(t *testing.T) {
 		for _, sp := range slices.Sorted(maps.Keys(EmbeddedLexiconData().Species)) {
 			text, _ := cc.Convert("求购" + sp + " 胸径8公分 100棵 价格面议 重庆")
 			r := g.Parse(text)
-			if r.Type != TypeListing || r.Items[0].Species != sp || !r.Items[0].Negotiable || r.Items[0].Spec.DBH == nil {
+			if r.Type != TypeListing || r.Items[0].Species != sp || !r.Items[0].Negotiable || r.Items[0].Spec.get("dbh_cm") == nil {
 				t.Errorf("%s: got %+v", text, r)
 			}
 		}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"huamu/matching"
 )
 
 // Grammar is a compiled parser for one lexicon: a dictionary trie, a
@@ -40,10 +42,6 @@ func Default() *Grammar {
 	})
 	return defaultG
 }
-
-// specKeys are the spec keys of the corpus schema.
-var specKeys = []string{"dbh_cm", "d1m_cm", "ground_cm", "dia_cm", "head_cm", "height_cm", "crown_cm",
-	"branch_cm", "trunk_cm", "ball_cm", "length_cm", "pot_cm", "pot_gal", "stems", "age_years", "density_per_m2"}
 
 var qtyUnitNames = []string{"株", "盆", "丛", "平方米", "斤", "公斤", "车"}
 
@@ -85,7 +83,7 @@ func New(d LexiconData) (*Grammar, error) {
 		return nil, err
 	}
 	for _, k := range slices.Sorted(maps.Keys(d.SpecWords)) {
-		if !slices.Contains(specKeys, k) {
+		if !matching.IsSpecKey(k) {
 			return nil, fmt.Errorf("spec words for unknown spec key %q", k)
 		}
 		for _, w := range d.SpecWords[k] {

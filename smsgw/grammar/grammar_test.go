@@ -74,7 +74,7 @@ func TestNew_RejectsBadData(t *testing.T) {
 	d := EmbeddedLexiconData()
 	bad := []func(*LexiconData){
 		func(d *LexiconData) { d.Species = nil },
-		func(d *LexiconData) { d.SpecWords = map[string][]string{"girth_cm": {"围径"}} },
+		func(d *LexiconData) { d.SpecWords = map[string][]string{"no_such_cm": {"围径"}} },
 		func(d *LexiconData) { d.QtyUnits = map[string][]string{"箱": {"箱"}} },
 		func(d *LexiconData) { d.Villages = map[string][]string{"花园镇": {"花园村"}} },
 		func(d *LexiconData) { d.ExtraAliases = map[string][]string{"不存在": {"x"}} },

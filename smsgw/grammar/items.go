@@ -3,6 +3,8 @@ package grammar
 import (
 	"slices"
 	"strings"
+
+	"huamu/matching"
 )
 
 // itemB is an item being assembled.
@@ -83,16 +85,16 @@ func (p *parser) word(i int) int {
 			p.attr(i, r.val)
 		case rSpecPost:
 			// 分枝2.5米 is the branch point, 6分枝 a count of stems
-			if r.val == "stems" && (t.text == "分枝" || t.text == "分支") {
+			if r.val == matching.SpecStems && (t.text == "分枝" || t.text == "分支") {
 				if n := p.adj(i); p.tok(n).kind == tkNum {
 					if u := p.tok(p.adj(n)).role(rLenUnit); u != nil && u.val != "fen" {
-						p.pKey = "branch_cm"
+						p.pKey = matching.SpecBranch
 					}
 				}
 			}
 		case rSpecKey:
 			p.pKey = r.val
-			if isDiameter(r.val) {
+			if matching.IsDiameter(r.val) {
 				p.basis = r.val
 			}
 		case rPriceWord:
@@ -132,7 +134,7 @@ func (p *parser) word(i int) int {
 				if n := p.adj(p.adj(i)); p.tok(n).kind == tkNum && (p.tok(p.adj(n)).text == "根" || p.tok(p.adj(n)).has(rSpecPost)) {
 					v := value{lo: p.toks[n].num.lo, hi: p.toks[n].num.hi, n: p.toks[n].num}
 					k := p.bounds(p.adj(n), &v) // 每丛10根以上: a bound after the count
-					p.setSpec("stems", v.rangeOf(1))
+					p.setSpec(matching.SpecStems, v.rangeOf(1))
 					return k
 				}
 			}

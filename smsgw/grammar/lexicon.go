@@ -38,7 +38,9 @@ type LexiconData struct {
 	ExtraAliases map[string][]string `json:"extra_aliases,omitempty"`
 	// AttrAliases maps a canonical attribute (a key of Attrs) to the other ways it is written.
 	AttrAliases map[string][]string `json:"attr_aliases,omitempty"`
-	// SpecWords maps a spec key (a key of SpecKeys) to the words that introduce it.
+	// SpecWords maps a spec key (a key of matching.Dimensions; New refuses
+	// any other) to the words that introduce it. SpecKeys only describes the
+	// keys, as the corpus lexicon does; the grammar does not read it.
 	SpecWords map[string][]string `json:"spec_words,omitempty"`
 	// PriceBands maps a canonical species to how the price index bands its
 	// sizes, as clerks set it; the grammar does not read it.

@@ -1,6 +1,9 @@
 package grammar
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // finish tidies the items after the walk: drops nameless items when others
 // have a name (values after the last plant that started no item), lets a plant listed bare before another share its sizes
@@ -26,7 +29,7 @@ func (p *parser) finish() {
 			continue
 		}
 		if it.spec.empty() {
-			it.spec = nx.spec
+			it.spec = maps.Clone(nx.spec)
 		}
 		if it.qty == nil {
 			it.qty = nx.qty

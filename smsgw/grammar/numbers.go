@@ -1,6 +1,10 @@
 package grammar
 
-import "strings"
+import (
+	"strings"
+
+	"huamu/matching"
+)
 
 // number reads the number at token i and what follows it (unit, bounds)
 // as a spec value, a quantity, a price or a validity. It returns the index
@@ -90,7 +94,7 @@ func (p *parser) number(i int) int {
 		if p.pDensity {
 			p.pDensity = false
 			k := p.bounds(j, &v)
-			p.setSpec("density_per_m2", v.rangeOf(1))
+			p.setSpec(matching.SpecDensity, v.rangeOf(1))
 			return k
 		}
 		if p.pPrice && n.lo == 1 && n.chinese { // 单价一棵…: a per-unit marker, not a count
@@ -115,7 +119,7 @@ func (p *parser) number(i int) int {
 	}
 	if p.pDensity {
 		p.pDensity = false
-		p.setSpec("density_per_m2", v.rangeOf(1))
+		p.setSpec(matching.SpecDensity, v.rangeOf(1))
 		return i
 	}
 	return p.bare(i, v)
@@ -275,7 +279,7 @@ type value struct {
 // rangeOf returns the value scaled by f as a Range.
 func (v value) rangeOf(f float64) Range {
 	lo, hi := round2(v.lo*f), round2(v.hi*f)
-	r := Range{Min: ptr(lo), Max: ptr(hi), Approx: v.approx}
+	r := Range{Range: matching.Range{Min: ptr(lo), Max: ptr(hi)}, Approx: v.approx}
 	if v.open {
 		r.Max = nil
 	}

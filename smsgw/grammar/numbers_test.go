@@ -45,7 +45,7 @@ func TestParse_AbsurdQuantityAndPriceSaturate(t *testing.T) {
 		t.Errorf("price %+v, want MaxNumber", it.Price)
 	}
 	r = g.Parse("求购香樟 胸径999999999999999米 99999亿棵")
-	if r.Type != TypeListing || r.Items[0].Spec.DBH == nil || *r.Items[0].Spec.DBH.Min != MaxNumber*100 {
+	if r.Type != TypeListing || r.Items[0].Spec.get("dbh_cm") == nil || *r.Items[0].Spec["dbh_cm"].Min != MaxNumber*100 {
 		t.Errorf("spec %+v", r.Items)
 	}
 	if q := r.Items[0].Qty; q == nil || *q.Max != int64(MaxNumber) {

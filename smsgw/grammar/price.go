@@ -1,6 +1,10 @@
 package grammar
 
-import "github.com/shopspring/decimal"
+import (
+	"github.com/shopspring/decimal"
+
+	"huamu/matching"
+)
 
 var (
 	dJiao = decimal.New(1, -1)
@@ -229,7 +233,7 @@ func (p *parser) quantity(i, j int, unit string, v value) int {
 		// 25株/平方: a density, not a count
 		if d := p.tok(p.adj(j)); d.has(rPer) {
 			if a := p.tok(p.adj(p.adj(j))); a.has(rQtyUnit) && a.role(rQtyUnit).val == "平方米" && unit != "平方米" {
-				p.setSpec("density_per_m2", v.rangeOf(1))
+				p.setSpec(matching.SpecDensity, v.rangeOf(1))
 				return p.adj(p.adj(j))
 			}
 		}

@@ -35,13 +35,6 @@ func fit(sigLen int, candidates ...string) string {
 // cut shortens s to at most n UCS-2 units, ending with "…" when it cuts.
 func cut(s string, n int) string { return matching.CutUnits(s, n) }
 
-var specLabels = []struct{ key, label string }{
-	{"dbh_cm", "胸径"}, {"d1m_cm", "米径"}, {"ground_cm", "地径"}, {"dia_cm", ""}, {"head_cm", "头径"},
-	{"height_cm", "高"}, {"crown_cm", "冠幅"}, {"branch_cm", "分枝点"}, {"trunk_cm", "杆高"},
-	{"ball_cm", "土球"}, {"length_cm", "藤长"}, {"pot_cm", "盆径"},
-	{"pot_gal", ""}, {"stems", ""}, {"age_years", ""}, {"density_per_m2", "每平方"},
-}
-
 // ItemSummary writes an item the way a grower would check it:
 // "紫薇 地径5cm 分枝点1.5m 300株 150元/株", with a form that makes it
 // another product on the name (红叶石楠球, 罗汉松盆景), a clearance sale
@@ -86,24 +79,19 @@ func ItemSummary(it Item) string {
 	return strings.Join(parts, " ")
 }
 
+// specParts writes each dimension a spec states, in matching.Dimensions'
+// order, the way that table says an SMS writes it.
 func specParts(s Spec) []string {
 	var out []string
-	for _, l := range specLabels {
-		r := s.get(l.key)
+	for _, d := range matching.Dimensions {
+		r := s.get(d.Key)
 		if r == nil {
 			continue
 		}
-		switch l.key {
-		case "pot_gal":
-			out = append(out, rangeText(r.Min, r.Max, "", "加仑"))
-		case "stems":
-			out = append(out, rangeText(r.Min, r.Max, "", "杆"))
-		case "age_years":
-			out = append(out, rangeText(r.Min, r.Max, "", "年生"))
-		case "density_per_m2":
-			out = append(out, l.label+rangeText(r.Min, r.Max, "", "株"))
-		default:
-			out = append(out, l.label+lengthText(r, isDiameter(l.key)))
+		if d.Kind == matching.Count {
+			out = append(out, d.Before+rangeText(r.Min, r.Max, "", d.After))
+		} else {
+			out = append(out, d.Before+lengthText(r, d.Kind == matching.Diameter))
 		}
 	}
 	return out
@@ -255,14 +243,14 @@ func summaryAt(it Item, level int) string {
 	switch {
 	case level == 2 || level == 3:
 		keep := Spec{}
-		for _, k := range specKeys {
+		for _, k := range matching.SpecKeys() {
 			if r := it.Spec.get(k); r != nil {
 				keep.set(k, *r)
 				break
 			}
 		}
-		if level == 2 && it.Spec.Ball != nil {
-			keep.Ball = it.Spec.Ball
+		if r := it.Spec.get(matching.SpecBall); level == 2 && r != nil {
+			keep.set(matching.SpecBall, *r)
 		}
 		it.Spec = keep
 	case level >= 4:

@@ -138,7 +138,7 @@ func TestReceiptText_EchoesRoundTwoFields(t *testing.T) {
 			t.Errorf("%s: %d units: %s", e.ID, n, got)
 		}
 		it := r.Items[0]
-		if it.Spec.Ball != nil && !strings.Contains(got, "土球") {
+		if it.Spec.get("ball_cm") != nil && !strings.Contains(got, "土球") {
 			t.Errorf("%s: no 土球 in %s", e.ID, got)
 		}
 		if it.Price != nil && it.Price.Terms != nil && !strings.Contains(got, *it.Price.Terms) {

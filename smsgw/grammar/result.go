@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 
 	"github.com/shopspring/decimal"
+
+	"huamu/matching"
 )
 
 // Result types, as named by the corpus schema.
@@ -83,31 +85,43 @@ type Item struct {
 	Negotiable bool     `json:"negotiable"`
 }
 
-// Range is a numeric {min,max}; a nil end is open. Approx marks 左右/约/多.
+// Range is a numeric {min,max} (matching's, a nil end is open) that also
+// says whether the text hedged it: Approx marks 左右/约/多.
 type Range struct {
-	Min    *float64 `json:"min"`
-	Max    *float64 `json:"max"`
-	Approx bool     `json:"approx,omitempty"`
+	matching.Range
+	Approx bool `json:"approx,omitempty"`
 }
 
-// Spec holds the measured specification of an item, lengths in cm.
-type Spec struct {
-	DBH     *Range `json:"dbh_cm,omitempty"`
-	D1m     *Range `json:"d1m_cm,omitempty"`
-	Ground  *Range `json:"ground_cm,omitempty"`
-	Dia     *Range `json:"dia_cm,omitempty"`
-	Head    *Range `json:"head_cm,omitempty"`
-	Height  *Range `json:"height_cm,omitempty"`
-	Crown   *Range `json:"crown_cm,omitempty"`
-	Branch  *Range `json:"branch_cm,omitempty"`
-	Trunk   *Range `json:"trunk_cm,omitempty"`
-	Ball    *Range `json:"ball_cm,omitempty"`
-	Length  *Range `json:"length_cm,omitempty"`
-	Pot     *Range `json:"pot_cm,omitempty"`
-	PotGal  *Range `json:"pot_gal,omitempty"`
-	Stems   *Range `json:"stems,omitempty"`
-	Age     *Range `json:"age_years,omitempty"`
-	Density *Range `json:"density_per_m2,omitempty"`
+// Spec holds the measured specification of an item, lengths in cm, by the
+// keys of matching.Dimensions; it is matching's vocabulary, with the
+// grammar's Range. It writes its keys in display order.
+type Spec map[string]Range
+
+// Listing returns the spec as a listing keeps it (without Approx).
+func (s Spec) Listing() matching.Spec {
+	out := make(matching.Spec, len(s))
+	for k, r := range s {
+		out[k] = r.Range
+	}
+	return out
+}
+
+// MarshalJSON writes the keys in the order of matching.Dimensions (a nil
+// spec is {}), so a parse reads the same however it was built.
+func (s Spec) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for _, v := range s.Listing().Values() {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		k, _ := json.Marshal(v.Key)
+		r, err := json.Marshal(s[v.Key])
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(append(b, k...), ':'), r...)
+	}
+	return append(b, '}'), nil
 }
 
 // Qty is a whole-number quantity range with its canonical unit (株, 盆, 丛, 平方米, 斤, 公斤, 车).

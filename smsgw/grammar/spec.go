@@ -1,94 +1,45 @@
 package grammar
 
-import "math"
+import (
+	"math"
 
-// Spec values: which key a length belongs to, and its unit.
+	"huamu/matching"
+)
 
-func isDiameter(k string) bool {
-	switch k {
-	case "dbh_cm", "d1m_cm", "ground_cm", "dia_cm", "head_cm":
-		return true
-	}
-	return false
-}
+// Spec values: which key a length belongs to, and its unit. What the keys
+// are, and which are diameters or lengths, is matching.Dimensions'.
 
 // metresWhenBare lists the keys whose unitless small values are metres
 // (高2.5 is 250 cm, 冠幅80 is 80 cm).
 func metresWhenBare(k string) bool {
 	switch k {
-	case "height_cm", "crown_cm", "branch_cm", "trunk_cm":
+	case matching.SpecHeight, matching.SpecCrown, matching.SpecBranch, matching.SpecTrunk:
 		return true
 	}
 	return false
 }
 
-func isLengthKey(k string) bool {
-	switch k {
-	case "pot_gal", "stems", "age_years", "density_per_m2", "":
-		return false
-	}
-	return true
-}
-
-func (s *Spec) field(k string) **Range {
-	switch k {
-	case "dbh_cm":
-		return &s.DBH
-	case "d1m_cm":
-		return &s.D1m
-	case "ground_cm":
-		return &s.Ground
-	case "dia_cm":
-		return &s.Dia
-	case "head_cm":
-		return &s.Head
-	case "height_cm":
-		return &s.Height
-	case "crown_cm":
-		return &s.Crown
-	case "branch_cm":
-		return &s.Branch
-	case "trunk_cm":
-		return &s.Trunk
-	case "ball_cm":
-		return &s.Ball
-	case "length_cm":
-		return &s.Length
-	case "pot_cm":
-		return &s.Pot
-	case "pot_gal":
-		return &s.PotGal
-	case "stems":
-		return &s.Stems
-	case "age_years":
-		return &s.Age
-	case "density_per_m2":
-		return &s.Density
+// get returns the range of key k, or nil when the spec has none.
+func (s Spec) get(k string) *Range {
+	if r, ok := s[k]; ok {
+		return &r
 	}
 	return nil
 }
 
-func (s *Spec) get(k string) *Range {
-	if f := s.field(k); f != nil {
-		return *f
-	}
-	return nil
-}
-
+// set stores the range of a spec key; a key that is no dimension's is
+// ignored.
 func (s *Spec) set(k string, r Range) {
-	if f := s.field(k); f != nil {
-		*f = &r
+	if !matching.IsSpecKey(k) {
+		return
 	}
+	if *s == nil {
+		*s = Spec{}
+	}
+	(*s)[k] = r
 }
 
-func (s Spec) empty() bool {
-	for _, k := range specKeys {
-		if s.get(k) != nil {
-			return false
-		}
-	}
-	return true
-}
+func (s Spec) empty() bool { return len(s) == 0 }
 
 // specKeyFor picks the key of a length written without a spec word: a size
 // repeated for a new item keeps the item's first key (银杏 米径8公分50株
@@ -100,18 +51,18 @@ func (p *parser) specKeyFor(unit string) string {
 		prim = p.cur.primary
 	}
 	if unit == "m" {
-		if isLengthKey(prim) && !isDiameter(prim) {
+		if matching.IsLength(prim) && !matching.IsDiameter(prim) {
 			return prim
 		}
-		return "height_cm"
+		return matching.SpecHeight
 	}
-	if isLengthKey(prim) {
+	if matching.IsLength(prim) {
 		return prim
 	}
 	if p.basis != "" {
 		return p.basis
 	}
-	return "dia_cm"
+	return matching.SpecDia
 }
 
 // toCM converts a value to centimetres by its unit ("" is the bare rule).
@@ -147,7 +98,7 @@ func (p *parser) setSpec(key string, r Range) {
 	it.spec.set(key, r)
 	// the size that varies between items is the diameter when one is given
 	// (高3米 米径8公分200株 10公分100株), else the first length
-	if isLengthKey(key) && (it.primary == "" || isDiameter(key) && !isDiameter(it.primary)) {
+	if matching.IsLength(key) && (it.primary == "" || matching.IsDiameter(key) && !matching.IsDiameter(it.primary)) {
 		it.primary = key
 	}
 	p.valueCount++

@@ -17,7 +17,7 @@ func TestParse_EverySpeciesRoundTwo(t *testing.T) {
 		advert := g.Parse("出售 " + sp + " 高3米 冠幅2米 分枝点1.5米 土球60公分 二次移栽 数量40棵 每棵到货价280 联系人陈13800001234")
 		if !oneItem(advert, SideSupply, sp) {
 			t.Errorf("advert %s: %+v", sp, advert)
-		} else if it := advert.Items[0]; it.Spec.Ball == nil || *it.Spec.Ball.Min != 60 || it.Spec.Branch == nil ||
+		} else if it := advert.Items[0]; it.Spec.get("ball_cm") == nil || *it.Spec["ball_cm"].Min != 60 || it.Spec.get("branch_cm") == nil ||
 			it.Price == nil || it.Price.Terms == nil || *it.Price.Terms != "到货价" || it.Qty == nil || *it.Qty.Min != 40 {
 			t.Errorf("advert %s: %+v", sp, it)
 		}

@@ -4,6 +4,8 @@ package grammar
 // words around them. Plant names, places and attributes come from
 // LexiconData instead, so clerks can extend them without a release.
 
+import "huamu/matching"
+
 type roleKind uint8
 
 const (
@@ -99,9 +101,9 @@ var builtinWords = []builtin{
 	{"分钱", role{kind: rMoney, val: "分"}},
 
 	// Spec words that follow their number.
-	{"分枝 分支 个分枝 个分支 杆 个杆 枝 根杆", role{kind: rSpecPost, val: "stems"}},
-	{"加仑 加仑盆 加仑的", role{kind: rSpecPost, val: "pot_gal", attr: "容器苗"}},
-	{"年生 年苗 年的", role{kind: rSpecPost, val: "age_years"}},
+	{"分枝 分支 个分枝 个分支 杆 个杆 枝 根杆", role{kind: rSpecPost, val: matching.SpecStems}},
+	{"加仑 加仑盆 加仑的", role{kind: rSpecPost, val: matching.SpecGallon, attr: "容器苗"}},
+	{"年生 年苗 年的", role{kind: rSpecPost, val: matching.SpecAge}},
 
 	// Prices.
 	{"单价 价格 价钱 价 售价 报价是 零售价 批发价 卖价 收购价 每棵价 出厂价", role{kind: rPriceWord}},
