@@ -56,17 +56,3 @@ func ExampleReserveListing() {
 	fmt.Println(matching.ChineseMessage(err))
 	// Output: 仅剩50株，回"订 1024 50"
 }
-
-func ExampleDigest() {
-	text, took := matching.Digest("新货源", []string{
-		"1024号桂花8cm 600.00元 万春镇 13800001234",
-		"1031号桂花10cm 900.00元 寿安镇 13800005678",
-		"1040号桂花9cm 面议 和盛镇 13800009012",
-		"1052号桂花8-10cm 650.00元 永宁街道 13800003456",
-	}, 0)
-	fmt.Println(took, matching.SMSParts(text))
-	fmt.Println(text)
-	// Output:
-	// 3 2
-	// 新货源3条:1024号桂花8cm 600.00元 万春镇 13800001234;1031号桂花10cm 900.00元 寿安镇 13800005678;1040号桂花9cm 面议 和盛镇 13800009012…另1条
-}

@@ -279,7 +279,4 @@ func TestOrderTexts(t *testing.T) {
 	if got, want := PendingText(o), "订单77已发卖家:桂花100株 共60000.00元，待确认"; got != want {
 		t.Errorf("PendingText = %q; want %q", got, want)
 	}
-	if n := SMSParts(ProposalText(o, "138****0020")); n > 2 {
-		t.Errorf("a proposal costs %d parts", n)
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
 	"huamu/smsgw"
@@ -103,7 +104,7 @@ func (s *Service) Transition(ctx context.Context, tx *store.Tx, inboundID *int64
 		}
 	}
 	for _, t := range s.orderTexts(o, next, via) {
-		if _, err := tx.Enqueue(ctx, inboundID, t.to, s.fit(t.text), kindOrder); err != nil {
+		if err := s.reply(ctx, tx, orZero(inboundID), t.to, s.Outbox.Fit(t.text), outbound.KindOrder); err != nil {
 			return next, err
 		}
 	}

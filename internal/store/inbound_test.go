@@ -309,11 +309,11 @@ func TestProcessInbound_RepliesAreLeasedToTheOfferingSender(t *testing.T) {
 	}
 	offer := func(n int) *store.Lease { return &store.Lease{Owner: "w/1", Key: 0, For: time.Minute, Max: n} }
 	p, err := st.ProcessInbound(ctx, 10, func(tx *store.Tx, in store.Inbound) error {
-		if _, err := tx.Enqueue(ctx, &in.ID, in.Sender, "回复", "reply"); err != nil {
+		if _, err := tx.Enqueue(ctx, store.NewMT{InboundID: &in.ID, Recipient: in.Sender, Body: "回复", Kind: "reply"}); err != nil {
 			return err
 		}
 		// A notice to a number that did not text in this batch.
-		if _, err := tx.Enqueue(ctx, &in.ID, "13900000009", "通知", "order"); err != nil {
+		if _, err := tx.Enqueue(ctx, store.NewMT{InboundID: &in.ID, Recipient: "13900000009", Body: "通知", Kind: "order"}); err != nil {
 			return err
 		}
 		if in.Body == "text 1" {
