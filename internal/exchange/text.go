@@ -20,20 +20,6 @@ func parseID(p *string, example string) (int64, error) {
 	return id, nil
 }
 
-// party is how a counterparty is named in a text: name and number, or the
-// number alone when the member has not registered a name.
-func party(name, phone string) string {
-	if name == "" {
-		return phone
-	}
-	return outbound.Cut(name, 6) + phone
-}
-
-// orderLine is "桂花100株 共60000.00元".
-func orderLine(o matching.Order) string {
-	return o.Species + strconv.FormatInt(o.Qty, 10) + o.Unit + " 共" + matching.Yuan(o.Total()) + "元"
-}
-
 // cause is the inbound row an outbound text answers; 0 (a clerk's or a
 // program's action) is none.
 func cause(inboundID int64) *int64 {

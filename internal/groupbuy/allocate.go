@@ -198,7 +198,7 @@ func (s *Service) Purchase(ctx context.Context, id int64, override map[int64]int
 			if err := tx.TagGroupBuyOrder(ctx, o.ID, id); err != nil {
 				return err
 			}
-			if err := s.send(ctx, tx, l.Phone, matching.ProposalText(o, buyer)); err != nil {
+			if err := s.send(ctx, tx, l.Phone, outbound.OrderProposal(o, "", buyer)...); err != nil {
 				return err
 			}
 		}

@@ -47,11 +47,11 @@ func (s *Service) outbox() *outbound.Outbox {
 	return s.Outbox
 }
 
-// send writes a group-buy text to the outbox in tx, cut to two SMS with
-// the signature.
-func (s *Service) send(ctx context.Context, tx *store.Tx, phone, text string) error {
+// send writes a group-buy text to the outbox in tx: the first candidate
+// that fits one SMS with the signature, else two (Budget.Fit).
+func (s *Service) send(ctx context.Context, tx *store.Tx, phone string, candidates ...string) error {
 	o := s.outbox()
-	_, err := o.Enqueue(ctx, tx, outbound.Msg{To: phone, Body: o.Fit(text), Kind: outbound.KindGroupBuy})
+	_, err := o.Enqueue(ctx, tx, outbound.Msg{To: phone, Body: o.Fit(candidates...), Kind: outbound.KindGroupBuy})
 	return err
 }
 
