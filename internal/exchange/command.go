@@ -25,7 +25,7 @@ func (s *Service) command(ctx context.Context, tx *store.Tx, in store.Inbound, r
 		return tx.FinishInbound(ctx, in.ID, stateDone, "回复帮助", "", r)
 	case grammar.CmdJoin:
 		if s.GroupBuys == nil {
-			text := s.Outbox.Fit("团购由协会工作人员办理，已转人工，会尽快联系您")
+			text := s.Outbox.Fit(outbound.GroupBuyByClerk)
 			if err := s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindReply); err != nil {
 				return err
 			}
@@ -49,8 +49,7 @@ func (s *Service) command(ctx context.Context, tx *store.Tx, in store.Inbound, r
 	case grammar.CmdSubscribe:
 		run = s.subscribe
 	default:
-		text := "已收到，工作人员会尽快处理。发\"帮助\"查看用法"
-		if err := s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindReply); err != nil {
+		if err := s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(outbound.ForAClerk), outbound.KindReply); err != nil {
 			return err
 		}
 		return tx.FinishInbound(ctx, in.ID, stateNeedsClerk, "指令转人工: "+r.Command, "command_"+r.Command, r)

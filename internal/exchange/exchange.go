@@ -129,7 +129,7 @@ func (s *Service) listing(ctx context.Context, tx *store.Tx, in store.Inbound, r
 			// Beyond what the exchange takes (a typo, or a hostile text):
 			// say what the limit is and let a clerk see it.
 			msg := matching.ChineseMessage(err)
-			if err := s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(msg+"，请核对后重发"), outbound.KindReply); err != nil {
+			if err := s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(outbound.OutOfBounds(msg)), outbound.KindReply); err != nil {
 				return err
 			}
 			return tx.FinishInbound(ctx, in.ID, stateNeedsClerk, "未登记: "+msg, reasonOutOfBounds, r)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/shopspring/decimal"
 
@@ -42,7 +41,7 @@ func (s *Service) query(ctx context.Context, tx *store.Tx, in store.Inbound, m s
 		if err != nil {
 			return "", err
 		}
-		text := outbound.ListingLine(l) + " " + stateText(l, tx)
+		text := outbound.ListingState(l, stateText(l, tx))
 		return fmt.Sprintf("查%d号", id), s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(text), outbound.KindReply)
 	}
 	return "回复查询用法", s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(grammar.HelpTexts(grammar.CmdQuery)...), outbound.KindHelp)
@@ -54,7 +53,7 @@ func (s *Service) queryMine(ctx context.Context, tx *store.Tx, in store.Inbound,
 		return "", err
 	}
 	if len(open) == 0 {
-		text := s.Outbox.Fit(`您没有有效的信息。卖发"供 品种 规格 数量 价格"，买发"求购 品种 规格 数量"`, "您没有有效的信息")
+		text := s.Outbox.Fit(outbound.NoOwnListings...)
 		return "查自己的信息: 无", s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindReply)
 	}
 	lines := make([]string, len(open))
@@ -95,25 +94,13 @@ func (s *Service) queryBook(ctx context.Context, tx *store.Tx, in store.Inbound,
 			fit = append(fit, l)
 		}
 	}
-	what := "货源"
-	if side == matching.Demand {
-		what = "求购"
-	}
 	if len(fit) == 0 {
-		text := s.Outbox.Fit("暂无"+a.Species+"的有效"+what+"信息", "暂无有效信息")
+		text := s.Outbox.Fit(outbound.NoneInBook(a.Species, side)...)
 		return "查" + a.Species + ": 无", s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindReply)
 	}
 	lo, hi, priced := priceRange(fit, side)
 	slices.SortFunc(fit, func(x, y matching.Listing) int { return -x.CreatedAt.Compare(y.CreatedAt) })
-	head := a.Species + what + strconv.Itoa(len(fit)) + "条"
-	if priced {
-		if lo.Equal(hi) {
-			head += ",价" + matching.Yuan(lo) + "元"
-		} else {
-			head += ",价" + matching.Yuan(lo) + "-" + matching.Yuan(hi) + "元"
-		}
-	}
-	head += ",最新"
+	head := outbound.BookHead(a.Species, side, len(fit), lo, hi, priced)
 	lines := make([]string, 0, queryLines)
 	for _, l := range fit[:min(queryLines, len(fit))] {
 		lines = append(lines, outbound.ListingLine(l))

@@ -23,6 +23,6 @@ func (s *Service) register(ctx context.Context, tx *store.Tx, in store.Inbound, 
 		return "", err
 	}
 	who := strings.TrimSpace(m.Name + " " + m.Town + m.Village)
-	text := s.Outbox.Fit("已登记:"+who+"。发\"帮助\"查看用法", "已登记:"+who, "已登记")
+	text := s.Outbox.Fit(outbound.Registered(who)...)
 	return "注册: " + who, s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindReply)
 }
