@@ -10,7 +10,7 @@ type Kind string
 const (
 	KindReceipt    Kind = "receipt"     // a listing's receipt, to its owner
 	KindReply      Kind = "reply"       // any other answer to the sender's own text
-	KindHelp       Kind = "help"        // how to write a text (written by earlier versions; still shown)
+	KindHelp       Kind = "help"        // how to write a text, answering 帮助 or a command without its arguments
 	KindFragment   Kind = "fragment"    // the answer to a long text that never came whole
 	KindMatchReply Kind = "match_reply" // the best offers, answering a new demand
 	KindOrder      Kind = "order"       // an order's news, to a party of it
@@ -62,6 +62,9 @@ func (k Kind) Chinese() string {
 // kind: they are not written for a number that opted out (退订), and not
 // resent to one that opted out since.
 func (k Kind) Unsolicited() bool { return kinds[k].unsolicited }
+
+// MatchKinds are the texts that carry matches (the dashboard counts them).
+var MatchKinds = []Kind{KindMatch, KindMatchReply, KindDigest}
 
 // DailyCapped are the kinds a number's daily cap of match texts counts
 // (matching.NotifyPolicy).

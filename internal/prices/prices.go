@@ -144,7 +144,7 @@ func (s *Service) FireDue(ctx context.Context) (int64, error) {
 		}
 		last := monday.AddDate(0, 0, -7)
 		o := s.outbox()
-		sent := store.PriceBulletinSent{Body: outbound.PriceBulletinRecord(last, species)}
+		sent := store.PriceBulletinSent{Body: outbound.PriceBulletinRecord(last, species), Kind: string(outbound.KindBulletin)}
 		for _, sub := range subs {
 			list := make([]matching.PriceIndex, len(sub.Species))
 			for i, sp := range sub.Species {
