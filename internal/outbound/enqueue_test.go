@@ -151,3 +151,35 @@ func TestParts_CountsUTF16UnitsNotCharacters(t *testing.T) {
 		t.Fatalf("costs %+v, want one reply of two parts", costs)
 	}
 }
+
+// A clerk's bulletin goes to every member but the stopped ones, each row
+// unsolicited with its cost, and wakes the senders once after the commit.
+func TestSendBulletin_EveryRowIsUnsolicitedAndTheSendersWakeOnce(t *testing.T) {
+	t.Parallel()
+	st := pgtest.Store(t, nil)
+	ctx := context.Background()
+	stop(t, st, "13800000009")
+	if _, err := st.Pool().Exec(ctx, `INSERT INTO members (phone, created_at) VALUES ('13800000001', now()), ('13800000002', now())`); err != nil {
+		t.Fatal(err)
+	}
+	clerk, err := st.UpsertUser(ctx, "li", "李", store.RoleClerk, "correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wakes := 0
+	o := &outbound.Outbox{Budget: outbound.Budget{Signature: "【花木通】"}, Wake: func(context.Context) { wakes++ }}
+	var n int64
+	err = st.InTx(ctx, func(tx *store.Tx) (err error) {
+		_, n, err = o.SendBulletin(ctx, tx, clerk.ID, store.Audience{Kind: store.AudienceAll}, strings.Repeat("通", 66))
+		return err
+	})
+	if err != nil || n != 2 || wakes != 1 {
+		t.Fatalf("bulletin to %d members, %d wake-ups (%v); want 2 and 1", n, wakes, err)
+	}
+	var rows, unsolicited, parts int
+	err = st.Pool().QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE unsolicited), min(planned_parts) FROM outbox WHERE kind = 'bulletin'`).
+		Scan(&rows, &unsolicited, &parts)
+	if err != nil || rows != 2 || unsolicited != 2 || parts != 2 {
+		t.Fatalf("%d rows, %d unsolicited, %d parts each (%v); want 2, 2, 2", rows, unsolicited, parts, err)
+	}
+}
