@@ -40,12 +40,13 @@ func ExampleRankOffers() {
 		offer(1027, 14, matching.Spec{matching.SpecD1M: matching.Exactly(9)}, 300, "500", "万春镇"), // 米径: another basis
 	}
 	for _, m := range matching.RankOffers(want, offers, now) {
-		fmt.Printf("%s 可供%d株\n", matching.OfferLine(m.Offer), m.Fill)
+		ask, _ := m.Offer.Ask()
+		fmt.Printf("%d号 %s元 %s 可供%d株\n", m.Offer.ID, matching.Yuan(ask), m.Offer.Location.Town, m.Fill)
 	}
 	// Output:
-	// 1024号桂花9cm 600.00元 寿安镇 13800000011 可供200株
-	// 1025号桂花9cm 600.00元 万春镇 13800000012 可供200株
-	// 1026号桂花8-10cm 650.00元 和盛镇 13800000013 可供100株
+	// 1024号 600.00元 寿安镇 可供200株
+	// 1025号 600.00元 万春镇 可供200株
+	// 1026号 650.00元 和盛镇 可供100株
 }
 
 func ExampleReserveListing() {

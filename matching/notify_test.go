@@ -60,26 +60,3 @@ func TestNotifyDay_IsChinaCalendarDay(t *testing.T) {
 		t.Fatalf("NotifyDay = %s", got)
 	}
 }
-
-func TestOfferLine_ShortForm(t *testing.T) {
-	tests := []struct {
-		name string
-		l    Listing
-		want string
-	}{
-		{"Full", supply(withID(1024), func(l *Listing) { l.Phone = "13800001234" }), "1024号桂花8cm 600.00元 万春镇 13800001234"},
-		{"VarietyRangeContact", supply(withID(7), func(l *Listing) {
-			l.Variety, l.Contact = "金桂", "13800009999"
-			l.Spec = Spec{SpecDBH: Between(8, 10)}
-		}), "7号桂花(金桂)8-10cm 600.00元 万春镇 13800009999"},
-		{"NegotiableNoPlace", supply(withID(8), withPrice(nil), func(l *Listing) { l.Negotiable, l.Location = true, nil }), "8号桂花8cm 面议 13800000010"},
-		{"LumpSumOpenSize", supply(withID(9), withPrice(lump("30000")), withSpec(Spec{SpecHeight: {Min: f64(150)}})), "9号桂花150cm以上 共30000.00元 万春镇 13800000010"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := OfferLine(tc.l); got != tc.want {
-				t.Fatalf("OfferLine = %q; want %q", got, tc.want)
-			}
-		})
-	}
-}

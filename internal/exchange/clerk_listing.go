@@ -51,7 +51,7 @@ func (s *Service) PostOnBehalf(ctx context.Context, tx *store.Tx, by store.Actor
 	if err := tx.AddCorrection(ctx, store.CorrectionRow{By: by, ListingID: &l.ID, Action: "on_behalf", After: l}); err != nil {
 		return l, err
 	}
-	detail := matching.OfferLine(l)
+	detail := outbound.OfferLine(l)
 	if by.APIClientID != 0 {
 		detail = fmt.Sprintf("接口客户#%d %s", by.APIClientID, detail)
 	}
@@ -116,7 +116,7 @@ func (s *Service) EditListing(ctx context.Context, userID, id int64, e matching.
 		if err := s.reply(ctx, tx, 0, before.Phone, s.Outbox.Fit(outbound.EditedByClerk(after)...), outbound.KindNotice); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, userID, "listing.edit", listingRef(id), matching.OfferLine(after))
+		return tx.Audit(ctx, userID, "listing.edit", listingRef(id), outbound.OfferLine(after))
 	})
 	return after, err
 }

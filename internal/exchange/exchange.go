@@ -194,7 +194,7 @@ func (s *Service) match(ctx context.Context, tx *store.Tx, inboundID int64, l ma
 		}
 		lines := make([]string, len(best))
 		for i, m := range best {
-			lines[i] = matching.OfferLine(m.Offer)
+			lines[i] = outbound.OfferLine(m.Offer)
 		}
 		return len(best), "", s.reply(ctx, tx, inboundID, l.Phone, outbound.BestOffers(lines, best[0].Offer, s.Outbox.Room(2)), outbound.KindMatchReply)
 	}

@@ -129,7 +129,7 @@ func (s *Service) SendDigests(ctx context.Context) (DigestReport, error) {
 					done = append(done, h.ID) // sold or closed meanwhile: drop it
 					continue
 				}
-				lines = append(lines, matching.OfferLine(h.Offer))
+				lines = append(lines, outbound.OfferLine(h.Offer))
 				carried = append(carried, h.ID)
 			}
 			if len(lines) > 0 {

@@ -15,7 +15,7 @@ var china = time.FixedZone("CST", 8*60*60)
 
 // GroupBuyTitle names a group-buy's product: 桂花(金桂)8cm.
 func GroupBuyTitle(g matching.GroupBuy) string {
-	return matching.OfferLine(matching.Listing{Species: g.Species, Variety: g.Variety, Spec: g.Spec})
+	return OfferLine(matching.Listing{Species: g.Species, Variety: g.Variety, Spec: g.Spec})
 }
 
 // GroupBuyStatus is the one-line state every group-buy reply carries:

@@ -13,8 +13,9 @@
 //     kind's rules, writes the row through internal/store with what the
 //     store needs to act on (unsolicited, planned parts), and wakes the
 //     senders once after the commit;
-//   - the wording: texts.go (listings and matches), digest.go, order.go,
-//     replies.go (answers to commands), groupbuy.go, prices.go.
+//   - the wording: offerline.go (an offer in one line), texts.go (listings
+//     and matches), digest.go, order.go, replies.go (answers to commands),
+//     groupbuy.go, prices.go.
 //
 // The sizes themselves (70 UTF-16 units in one UCS2 SMS, 67 in each part
 // of a long one) and the UTF-16 measure are defined once in smsgw, which

@@ -34,7 +34,7 @@ func BestOffers(lines []string, first matching.Listing, room int) string {
 // MatchNotice tells a buyer about a new offer that fits their demand (an
 // unsolicited text: KindMatch).
 func MatchNotice(offer matching.Listing) []string {
-	line := "新货源:" + matching.OfferLine(offer)
+	line := "新货源:" + OfferLine(offer)
 	return []string{line + OrderHint(offer), line}
 }
 
@@ -49,14 +49,14 @@ const (
 // program) entered for them (代发布): what was listed and how to undo it.
 func OnBehalfReceipt(l matching.Listing) []string {
 	undo := ` 发"取消 ` + strconv.FormatInt(l.ID, 10) + `"可撤销`
-	full := "工作人员已为您登记:" + matching.OfferLine(l) + undo
-	mine := "工作人员已为您登记:" + matching.OfferLine(ownView(l)) + undo
+	full := "工作人员已为您登记:" + OfferLine(l) + undo
+	mine := "工作人员已为您登记:" + OfferLine(ownView(l)) + undo
 	return []string{full, mine, fmt.Sprintf("工作人员已为您登记%d号信息", l.ID) + undo}
 }
 
 // Withdrawn answers the owner's 取消 of listing l.
 func Withdrawn(l matching.Listing) []string {
-	return []string{fmt.Sprintf("已撤销%d号信息:%s", l.ID, matching.OfferLine(ownView(l))), fmt.Sprintf("已撤销%d号信息", l.ID)}
+	return []string{fmt.Sprintf("已撤销%d号信息:%s", l.ID, OfferLine(ownView(l))), fmt.Sprintf("已撤销%d号信息", l.ID)}
 }
 
 // WithdrawnByClerk tells the owner a clerk withdrew listing l.
@@ -66,8 +66,8 @@ func WithdrawnByClerk(l matching.Listing) []string {
 
 // EditedByClerk tells the owner what a clerk corrected listing l to.
 func EditedByClerk(l matching.Listing) []string {
-	return []string{fmt.Sprintf("您的%d号信息已由工作人员更正为:%s", l.ID, matching.OfferLine(l)),
-		fmt.Sprintf("您的%d号信息已由工作人员更正为:%s", l.ID, matching.OfferLine(ownView(l))),
+	return []string{fmt.Sprintf("您的%d号信息已由工作人员更正为:%s", l.ID, OfferLine(l)),
+		fmt.Sprintf("您的%d号信息已由工作人员更正为:%s", l.ID, OfferLine(ownView(l))),
 		fmt.Sprintf("您的%d号信息已由工作人员更正,发\"我的\"查看", l.ID)}
 }
 
@@ -83,7 +83,7 @@ func ownView(l matching.Listing) matching.Listing {
 // "1025号求桂花8cm 100株 13900000002".
 func ListingLine(l matching.Listing) string {
 	if l.Side == matching.Supply {
-		line := matching.OfferLine(l)
+		line := OfferLine(l)
 		if l.QtyKnown() {
 			line += " 剩" + strconv.FormatInt(l.Remaining, 10) + l.Unit()
 		}
@@ -91,7 +91,7 @@ func ListingLine(l matching.Listing) string {
 	}
 	var b strings.Builder
 	b.WriteString(strconv.FormatInt(l.ID, 10) + "号求")
-	b.WriteString(matching.OfferLine(ownView(l)))
+	b.WriteString(OfferLine(ownView(l)))
 	if l.QtyKnown() {
 		b.WriteString(" " + strconv.FormatInt(l.Qty.Amount(), 10) + l.Unit())
 	}

@@ -97,7 +97,7 @@ func drawRows(p groupbuy.Plan) []drawRow {
 	rows := make([]drawRow, len(p.Draws))
 	for i, d := range p.Draws {
 		ask, _ := d.Offer.Ask()
-		rows[i] = drawRow{ListingID: d.Offer.ID, Line: matching.OfferLine(d.Offer), Remaining: d.Offer.Remaining,
+		rows[i] = drawRow{ListingID: d.Offer.ID, Line: outbound.OfferLine(d.Offer), Remaining: d.Offer.Remaining,
 			Qty: d.Qty, Amount: matching.LineTotal(ask, d.Qty)}
 	}
 	return rows

@@ -171,7 +171,7 @@ var funcs = template.FuncMap{
 		}
 		return t.In(shanghai).Format("01-02 15:04:05")
 	},
-	"offer": matching.OfferLine,
+	"offer": outbound.OfferLine,
 	"money": func(d *decimal.Decimal) string {
 		if d == nil {
 			return ""
