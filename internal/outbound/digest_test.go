@@ -10,6 +10,7 @@ import (
 )
 
 func TestDigest_FitsTwoPartsAndCarriesTheRest(t *testing.T) {
+	t.Parallel()
 	b := outbound.Budget{Signature: "【花木通】"}
 	var lines []string
 	for i := range 9 {
@@ -40,6 +41,7 @@ func TestDigest_FitsTwoPartsAndCarriesTheRest(t *testing.T) {
 }
 
 func TestDigest_Cases(t *testing.T) {
+	t.Parallel()
 	if text, took := outbound.Digest("新货源", nil, 0); text != "" || took != 0 {
 		t.Fatalf("empty digest = %q, %d", text, took)
 	}

@@ -48,6 +48,7 @@ func loadJSONL(t *testing.T, path string) []example {
 }
 
 func TestFit_AReceiptEchoesWhatWasUnderstoodInOneSMS(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, text, want string
 		ids              []int64
@@ -74,6 +75,7 @@ func TestFit_AReceiptEchoesWhatWasUnderstoodInOneSMS(t *testing.T) {
 // Every fixed reply fits one SMS with a signature of 0, 5 or 8 units, and
 // every receipt of the public examples two (one for a single item).
 func TestFit_EveryGrammarReplyFitsOneSMS(t *testing.T) {
+	t.Parallel()
 	topics := []string{"", grammar.CmdCancel, grammar.CmdQuery, grammar.CmdAccept, grammar.CmdDecline, grammar.CmdOrder,
 		grammar.CmdJoin, grammar.CmdRegister, grammar.CmdUnsubscribe, grammar.SideSupply, grammar.SideDemand, "unknown"}
 	reasons := []string{grammar.ReasonEmpty, grammar.ReasonChitchat, grammar.ReasonSpam, grammar.ReasonWrongNumber, grammar.ReasonGarbled,
@@ -113,6 +115,7 @@ func TestFit_EveryGrammarReplyFitsOneSMS(t *testing.T) {
 // receipt fits one SMS with the signature and still shows the root ball,
 // the price's terms and a clearance sale.
 func TestFit_AReceiptKeepsBallTermsAndClearance(t *testing.T) {
+	t.Parallel()
 	for _, e := range loadJSONL(t, "../../smsgw/grammar/testdata/round2.jsonl") {
 		r := grammar.Default().Parse(e.Text)
 		if r.Type != grammar.TypeListing || len(r.Items) != 1 {

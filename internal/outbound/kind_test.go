@@ -7,6 +7,7 @@ import (
 )
 
 func TestKind_EveryKindHasAChineseName(t *testing.T) {
+	t.Parallel()
 	seen := map[string]outbound.Kind{}
 	for _, k := range outbound.Kinds() {
 		name := k.Chinese()
@@ -24,6 +25,7 @@ func TestKind_EveryKindHasAChineseName(t *testing.T) {
 }
 
 func TestKind_OnlyTextsNobodyAskedForAreUnsolicited(t *testing.T) {
+	t.Parallel()
 	want := map[outbound.Kind]bool{outbound.KindMatch: true, outbound.KindDigest: true, outbound.KindBulletin: true, outbound.KindInvite: true}
 	for _, k := range outbound.Kinds() {
 		if k.Unsolicited() != want[k] {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestOfferLine_ShortForm(t *testing.T) {
+	t.Parallel()
 	dec := func(s string) *decimal.Decimal { d := decimal.RequireFromString(s); return &d }
 	min := 150.0
 	base := func(mod func(*matching.Listing)) matching.Listing {

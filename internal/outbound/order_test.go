@@ -10,6 +10,7 @@ import (
 )
 
 func TestOrderTexts(t *testing.T) {
+	t.Parallel()
 	o := matching.Order{ID: 77, Species: "桂花", Qty: 100, Unit: "株", UnitPrice: decimal.RequireFromString("600"),
 		CreatedAt: time.Date(2025, 3, 1, 9, 0, 0, 0, china)}
 	if got, want := OrderProposal(o, "张三", "13900000002"), []string{

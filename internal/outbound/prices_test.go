@@ -33,6 +33,7 @@ func ask(ref int64, size float64, price string, posted, until time.Time) matchin
 }
 
 func TestTrendText_NoneWithoutAPublicReference(t *testing.T) {
+	t.Parallel()
 	obs := []matching.PriceObs{
 		deal(1, 8, "600", 100, 1, 1), deal(2, 8, "600", 100, 1, 1), deal(3, 8, "600", 100, 1, 1), // one seller
 		deal(4, 8, "590", 100, 1, 0), deal(5, 8, "590", 100, 2, 0), deal(6, 8, "590", 100, 3, 0),
@@ -60,6 +61,7 @@ func answerIndex() matching.PriceIndex {
 }
 
 func TestPriceAnswer(t *testing.T) {
+	t.Parallel()
 	ix := answerIndex()
 	only := func(label string) func(matching.PriceSeries) bool {
 		return func(s matching.PriceSeries) bool { return s.BandLabel() == label }
@@ -90,6 +92,7 @@ func TestPriceAnswer(t *testing.T) {
 }
 
 func TestPriceAnswer_LastWeekWhileThisWeekHasNoneToPublish(t *testing.T) {
+	t.Parallel()
 	obs := []matching.PriceObs{deal(1, 8, "610", 100, 1, 1), deal(2, 8, "610", 100, 2, 1), deal(3, 8, "615", 100, 3, 1), deal(4, 8, "590", 100, 1, 0)}
 	got := PriceAnswer(matching.BuildPriceIndex("桂花", matching.BandSettings{}, obs, pNow, 2), 129, nil)
 	if got != "桂花上周成交3笔:8cm价610元" {
@@ -98,6 +101,7 @@ func TestPriceAnswer_LastWeekWhileThisWeekHasNoneToPublish(t *testing.T) {
 }
 
 func TestPriceAnswer_BandsAsksWhenNoDealIsPublic(t *testing.T) {
+	t.Parallel()
 	obs := []matching.PriceObs{
 		deal(1, 8, "600", 1, 1, 0),
 		ask(20, 8, "550", pWeek, pWeek.AddDate(0, 0, 30)), ask(21, 8, "650", pWeek, pWeek.AddDate(0, 0, 30)),
@@ -113,6 +117,7 @@ func TestPriceAnswer_BandsAsksWhenNoDealIsPublic(t *testing.T) {
 }
 
 func TestPriceBulletin_FitsByTakingDetailFromTheLongest(t *testing.T) {
+	t.Parallel()
 	ix := answerIndex()
 	if got := PriceBulletinLine(ix, 1, 0); got != "桂花:8cm 590元↓3%,10cm 820元;报价550-950元" {
 		t.Errorf("line %s", got)

@@ -12,6 +12,7 @@ func han(n int) string { return strings.Repeat("桂", n) }
 const tree = "🌳" // outside the BMP: 2 UTF-16 units
 
 func TestLen_CountsUTF16Units(t *testing.T) {
+	t.Parallel()
 	for s, want := range map[string]int{"": 0, "abc": 3, "花木通": 3, "🌸": 2, "𠮷": 2, "【花木通】": 5, "\xff": 1} {
 		if got := outbound.Len(s); got != want {
 			t.Errorf("Len(%q) = %d, want %d", s, got, want)
@@ -20,6 +21,7 @@ func TestLen_CountsUTF16Units(t *testing.T) {
 }
 
 func TestFit_TheSignatureCountsAgainstTheBudget(t *testing.T) {
+	t.Parallel()
 	b := outbound.Budget{Signature: "【花木通】"} // 5 units
 	long, short := han(66), han(65)
 	if got := b.Fit(long, short); got != short {
@@ -34,6 +36,7 @@ func TestFit_TheSignatureCountsAgainstTheBudget(t *testing.T) {
 }
 
 func TestFit_TakesTwoSMSOnlyWhenNoCandidateFitsOne(t *testing.T) {
+	t.Parallel()
 	b := outbound.Budget{Signature: "【花木通】"}
 	if got := b.Fit(han(100), han(129)); got != han(100) {
 		t.Errorf("want the first candidate that fits two SMS, got %d units", outbound.Len(got))
@@ -48,6 +51,7 @@ func TestFit_TakesTwoSMSOnlyWhenNoCandidateFitsOne(t *testing.T) {
 }
 
 func TestCut_NeverSplitsASurrogatePair(t *testing.T) {
+	t.Parallel()
 	s := han(3) + tree + han(3)
 	if got := outbound.Cut(s, 5); got != han(3)+"…" {
 		t.Errorf("Cut = %q, want the pair left out whole", got)
@@ -64,6 +68,7 @@ func TestCut_NeverSplitsASurrogatePair(t *testing.T) {
 }
 
 func TestParts_CountsUTF16UnitsWithTheSignature(t *testing.T) {
+	t.Parallel()
 	none, sig := outbound.Budget{}, outbound.Budget{Signature: "【花木通】"}
 	for _, tc := range []struct {
 		name string

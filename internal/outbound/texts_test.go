@@ -21,6 +21,7 @@ func offer(species, variety, town, contact string) matching.Listing {
 // says what was listed and how to undo it in one SMS where it can, and
 // never runs past two SMS with the signature, however long the listing.
 func TestFit_AClerksReceiptNeverExceedsTheBudget(t *testing.T) {
+	t.Parallel()
 	b := outbound.Budget{Signature: "【花木通】"}
 	plain := b.Fit(outbound.OnBehalfReceipt(offer("桂花", "金桂", "万春镇", ""))...)
 	if want := `工作人员已为您登记:1024号桂花(金桂)胸径8cm 600.00元 万春镇 13800001234 发"取消 1024"可撤销`; b.Parts(plain) != 1 ||
@@ -49,6 +50,7 @@ func TestFit_AClerksReceiptNeverExceedsTheBudget(t *testing.T) {
 }
 
 func TestMatchNotice_FitsWithTheOrderHintOrWithout(t *testing.T) {
+	t.Parallel()
 	b := outbound.Budget{Signature: "【花木通】"}
 	got := b.Fit(outbound.MatchNotice(offer("桂花", "", "万春镇", ""))...)
 	if !strings.HasPrefix(got, "新货源:1024号桂花") || !strings.HasSuffix(got, `回"订 1024 数量"下单`) || b.Parts(got) != 1 {
