@@ -1,6 +1,7 @@
 package web
 
 import (
+	"huamu/internal/outbound"
 	"net/http"
 	"time"
 
@@ -59,12 +60,12 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 	now := s.store.Now().In(shanghai)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, shanghai)
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, shanghai)
-	day, err := s.store.DashboardFigures(ctx, today, today.AddDate(0, 0, 1))
+	day, err := s.store.DashboardFigures(ctx, today, today.AddDate(0, 0, 1), matchKinds)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	mon, err := s.store.DashboardFigures(ctx, month, month.AddDate(0, 1, 0))
+	mon, err := s.store.DashboardFigures(ctx, month, month.AddDate(0, 1, 0), matchKinds)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -90,3 +91,6 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 		"Date": now.Format("2006年1月2日"), "Lexicon": s.lexicon.Version(),
 	}})
 }
+
+// matchKinds are the texts the dashboard counts as matches.
+var matchKinds = outbound.Strings(outbound.MatchKinds)

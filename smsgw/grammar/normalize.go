@@ -7,8 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/longbridgeapp/opencc"
-
-	"huamu/matching"
 )
 
 // maxRunes caps how much of a text is looked at: two concatenated SMS are
@@ -152,6 +150,3 @@ func isHan(r rune) bool {
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 func isLatin(r rune) bool { return r >= 'a' && r <= 'z' }
-
-// UCS2Len is the length of s in UTF-16 code units, the unit SMS lengths are counted in.
-func UCS2Len(s string) int { return matching.UTF16Len(s) }
