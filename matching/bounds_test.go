@@ -11,6 +11,7 @@ import (
 var ledgerMax = dec("999999999999.99")
 
 func TestBounds_EveryOrderThatCanBeProposedFitsALedgerPosting(t *testing.T) {
+	t.Parallel()
 	// The largest order NewOrder accepts is MaxLineTotalYuan; the largest
 	// fee-less confirmation posts exactly that. Anything above is refused
 	// before it reaches the database, so no order is proposed that could
@@ -54,6 +55,7 @@ func mustApply(t *testing.T, o Order, k OrderEventKind) Order {
 }
 
 func TestBounds_ATextBeyondThemIsAnsweredWithTheLimit(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		err  error
@@ -104,6 +106,7 @@ func TestBounds_ATextBeyondThemIsAnsweredWithTheLimit(t *testing.T) {
 }
 
 func TestCheckOpenProposals_CapsCountAndValue(t *testing.T) {
+	t.Parallel()
 	o := Order{Qty: 10, UnitPrice: dec("100"), State: OrderProposed}
 	var open []Order
 	for range MaxOpenProposals - 1 {
@@ -125,6 +128,7 @@ func TestCheckOpenProposals_CapsCountAndValue(t *testing.T) {
 }
 
 func TestZhAmount(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int64]string{10_000_000: "1000万", 100_000_000: "1亿", 1_000_000: "100万", 1000: "1000", 12345: "12345"} {
 		if got := ZhAmount(n); got != want {
 			t.Errorf("ZhAmount(%d) = %q, want %q", n, got, want)

@@ -5,6 +5,7 @@ import (
 )
 
 func TestCompatible_Rules(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		s, d Listing
@@ -73,6 +74,7 @@ func TestCompatible_Rules(t *testing.T) {
 // TestCompatible_SpecBases covers every diameter basis against every other,
 // and the same-key rule for the other spec keys.
 func TestCompatible_SpecBases(t *testing.T) {
+	t.Parallel()
 	type tc struct {
 		name       string
 		s, d       Spec
@@ -137,6 +139,7 @@ func TestCompatible_SpecBases(t *testing.T) {
 }
 
 func TestCompatible_DiaAcceptsLabelledDiameterButRanksLower(t *testing.T) {
+	t.Parallel()
 	d := demand(withSpec(Spec{SpecDia: Between(8, 10)}))
 	exact := supply(withSpec(Spec{SpecDia: Exactly(9)}))
 	labelled := supply(withSpec(Spec{SpecD1M: Exactly(9)}))
@@ -151,6 +154,7 @@ func TestCompatible_DiaAcceptsLabelledDiameterButRanksLower(t *testing.T) {
 }
 
 func TestCompatible_LabelledDemandAcceptsDiaButRanksLower(t *testing.T) {
+	t.Parallel()
 	d := demand(withSpec(Spec{SpecDBH: Between(8, 10)}))
 	exact := supply(withSpec(Spec{SpecDBH: Exactly(9)}))
 	dia := supply(withSpec(Spec{SpecDia: Exactly(9)}))
@@ -163,6 +167,7 @@ func TestCompatible_LabelledDemandAcceptsDiaButRanksLower(t *testing.T) {
 }
 
 func TestFit_Scores(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		s, d Listing
@@ -194,6 +199,7 @@ func TestFit_Scores(t *testing.T) {
 }
 
 func TestFitScore_CompareOrdersFieldsByImportance(t *testing.T) {
+	t.Parallel()
 	best := FitScore{VarietyExact: true, BasisExact: true, Inside: 1000}
 	worse := []FitScore{
 		{VarietyExact: true, BasisExact: true, Inside: 999},
@@ -221,6 +227,7 @@ func TestFitScore_CompareOrdersFieldsByImportance(t *testing.T) {
 }
 
 func TestOpposed_IsSymmetricAndIrreflexive(t *testing.T) {
+	t.Parallel()
 	for _, g := range opposedAttrs {
 		for _, a := range g {
 			if Opposed(a, a) {
@@ -239,6 +246,7 @@ func TestOpposed_IsSymmetricAndIrreflexive(t *testing.T) {
 }
 
 func TestListing_AskBidUnit(t *testing.T) {
+	t.Parallel()
 	s := supply(withPrice(&Price{Min: decp("1.10"), Max: decp("1.50")}), func(l *Listing) { l.Qty.Unit = "" })
 	if ask, _ := s.Ask(); !ask.Equal(dec("1.10")) {
 		t.Errorf("Ask = %s", ask)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestError_CodeAndMessageSurviveWrapping(t *testing.T) {
+	t.Parallel()
 	base := Wrapf(&Shortage{Want: 100, Remaining: 50}, CodeInsufficientStock, "仅剩%d株", 50)
 	wrapped := fmt.Errorf("order listing 1024: %w", base)
 	if ErrorCodeOf(wrapped) != CodeInsufficientStock || ChineseMessage(wrapped) != "仅剩50株" {
@@ -24,6 +25,7 @@ func TestError_CodeAndMessageSurviveWrapping(t *testing.T) {
 }
 
 func TestErrorCodeOf_NonDomainIsInternal(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		err  error
 		code ErrorCode
@@ -44,6 +46,7 @@ func TestErrorCodeOf_NonDomainIsInternal(t *testing.T) {
 }
 
 func TestError_AmbiguityCarriesCandidates(t *testing.T) {
+	t.Parallel()
 	err := fmt.Errorf("confirm: %w", Wrapf(&Ambiguity{IDs: []int64{3, 4}}, CodeAmbiguous, "请加编号"))
 	ids, ok := CandidatesOf(err)
 	if !ok || len(ids) != 2 || !errors.Is(err, ErrAmbiguous) || ErrorCodeOf(err) != CodeAmbiguous {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestSuggestGroupBuys_SmallDemandsThatAGrowerCouldSupply(t *testing.T) {
+	t.Parallel()
 	d := func(id int64, phone string, dia float64, qty int64) Listing {
 		q := qty
 		return Listing{ID: id, Phone: phone, MemberID: id, Side: Demand, Species: "桂花", Spec: Spec{SpecDia: Exactly(dia)},

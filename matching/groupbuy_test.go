@@ -22,6 +22,7 @@ func commits(qs ...int64) []Commitment {
 }
 
 func TestCheckCommitment_MinimumStepCapAndDeadline(t *testing.T) {
+	t.Parallel()
 	g := gb()
 	cases := []struct {
 		name    string
@@ -68,6 +69,7 @@ func TestCheckCommitment_MinimumStepCapAndDeadline(t *testing.T) {
 }
 
 func TestEvaluate_CapClosesAtOnceDeadlineTipsOrFails(t *testing.T) {
+	t.Parallel()
 	g := gb()
 	before, at := t0, g.Deadline
 	cases := []struct {
@@ -98,6 +100,7 @@ func TestEvaluate_CapClosesAtOnceDeadlineTipsOrFails(t *testing.T) {
 }
 
 func TestAllocate_EdgeCases(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name         string
 		qs           []int64
@@ -133,6 +136,7 @@ func TestAllocate_EdgeCases(t *testing.T) {
 }
 
 func TestAllocate_PropertiesHoldForRandomInputs(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(6, 12))
 	for run := 0; run < 2000; run++ {
 		n := 1 + r.IntN(30)
@@ -171,6 +175,7 @@ func TestAllocate_PropertiesHoldForRandomInputs(t *testing.T) {
 }
 
 func TestDrawSupplyAssignAndLedger_SumToZeroAndMatchPickLists(t *testing.T) {
+	t.Parallel()
 	g := gb()
 	price := func(s string) *Price { d := decimal.RequireFromString(s); return &Price{Min: &d, Max: &d, Per: "株"} }
 	offer := func(id, member int64, qty int64, ask string) Listing {

@@ -7,7 +7,7 @@ import (
 )
 
 // t0 is the tests' "now": 2025-03-01 09:00 in China.
-var t0 = time.Date(2025, 3, 1, 9, 0, 0, 0, chinaTime)
+var t0 = time.Date(2025, 3, 1, 9, 0, 0, 0, ChinaTime)
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 

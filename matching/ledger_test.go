@@ -8,6 +8,7 @@ import (
 )
 
 func TestEntry_Validate(t *testing.T) {
+	t.Parallel()
 	p := func(a Account, amt string) Posting { return Posting{Account: a, Amount: dec(amt)} }
 	tests := []struct {
 		name     string
@@ -34,6 +35,7 @@ func TestEntry_Validate(t *testing.T) {
 }
 
 func TestAccount_Member(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		a  Account
 		id int64
@@ -65,6 +67,7 @@ func confirmedOrder(id int64, unit string, qty int64) Order {
 }
 
 func TestConfirmedOrderEntry_FeeRounding(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name               string
 		unit               string
@@ -103,6 +106,7 @@ func TestConfirmedOrderEntry_FeeRounding(t *testing.T) {
 }
 
 func TestConfirmedOrderEntry_Refusals(t *testing.T) {
+	t.Parallel()
 	if _, err := ConfirmedOrderEntry(proposed(), decimal.Zero); ErrorCodeOf(err) != CodeConflict {
 		t.Errorf("a proposal was posted: %v", err)
 	}
@@ -114,6 +118,7 @@ func TestConfirmedOrderEntry_Refusals(t *testing.T) {
 }
 
 func TestPaymentEntries_RefuseBadAmounts(t *testing.T) {
+	t.Parallel()
 	for _, amt := range []string{"0", "-1", "0.001"} {
 		if _, err := PaymentInEntry(1, dec(amt), "r", t0); ErrorCodeOf(err) != CodeInvalid {
 			t.Errorf("PaymentInEntry(%s) = %v", amt, err)
@@ -124,6 +129,7 @@ func TestPaymentEntries_RefuseBadAmounts(t *testing.T) {
 // TestStatement_FollowsFromPostings walks one deal: order, part payment in,
 // payout to the grower, a direct payment, a mistaken payment and its reversal.
 func TestStatement_FollowsFromPostings(t *testing.T) {
+	t.Parallel()
 	must := func(e Entry, err error) Entry {
 		t.Helper()
 		if err != nil {

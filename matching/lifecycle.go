@@ -24,8 +24,7 @@ const DefaultListingTTL = 30 * 24 * time.Hour
 func ListingExpiresAt(created time.Time, validityDays int, monthEnd bool) time.Time {
 	switch {
 	case monthEnd:
-		c := created.In(chinaTime)
-		return time.Date(c.Year(), c.Month()+1, 1, 0, 0, 0, 0, chinaTime)
+		return MonthStart(created).AddDate(0, 1, 0)
 	case validityDays > 0:
 		return created.Add(time.Duration(validityDays) * 24 * time.Hour)
 	}
@@ -110,23 +109,16 @@ func (l Listing) Edit(e ListingEdit, held int64) (Listing, error) {
 	return l, l.CheckBounds()
 }
 
-// Expire closes an open listing whose ExpiresAt has passed at now. Before
-// that it is CodeConflict.
-func (l Listing) Expire(now time.Time) (Listing, error) {
-	if l.State != ListingOpen || now.Before(l.ExpiresAt) {
-		return l, Wrapf(ErrIllegalTransition, CodeConflict, "%d号信息未到期", l.ID)
-	}
-	l.State = ListingExpired
-	return l, nil
-}
-
-// Chinese is the state as users read it.
+// Chinese is the state's one name, in texts and on pages alike. A filled
+// listing is 已成交 (the deal is done): it reads right for an offer and a
+// demand, which 已售完 (sold out) does not. A cancelled one is 已取消, the
+// word of the 取消 a member texts.
 func (s ListingState) Chinese() string {
 	switch s {
 	case ListingOpen:
 		return "有效"
 	case ListingFilled:
-		return "已售完"
+		return "已成交"
 	case ListingCancelled:
 		return "已取消"
 	case ListingExpired:

@@ -7,7 +7,8 @@ import (
 )
 
 func TestListingExpiresAt(t *testing.T) {
-	created := time.Date(2025, 1, 31, 23, 0, 0, 0, chinaTime)
+	t.Parallel()
+	created := time.Date(2025, 1, 31, 23, 0, 0, 0, ChinaTime)
 	tests := []struct {
 		name     string
 		days     int
@@ -16,8 +17,8 @@ func TestListingExpiresAt(t *testing.T) {
 	}{
 		{"Default30Days", 0, false, created.Add(30 * 24 * time.Hour)},
 		{"ValidityDays", 15, false, created.Add(15 * 24 * time.Hour)},
-		{"MonthEndInChina", 0, true, time.Date(2025, 2, 1, 0, 0, 0, 0, chinaTime)},
-		{"MonthEndWins", 10, true, time.Date(2025, 2, 1, 0, 0, 0, 0, chinaTime)},
+		{"MonthEndInChina", 0, true, time.Date(2025, 2, 1, 0, 0, 0, 0, ChinaTime)},
+		{"MonthEndWins", 10, true, time.Date(2025, 2, 1, 0, 0, 0, 0, ChinaTime)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -28,16 +29,17 @@ func TestListingExpiresAt(t *testing.T) {
 	}
 	// 2025-01-31 16:00 UTC is already 1 February in Chengdu.
 	utc := time.Date(2025, 1, 31, 16, 0, 0, 0, time.UTC)
-	if got := ListingExpiresAt(utc, 0, true); !got.Equal(time.Date(2025, 3, 1, 0, 0, 0, 0, chinaTime)) {
+	if got := ListingExpiresAt(utc, 0, true); !got.Equal(time.Date(2025, 3, 1, 0, 0, 0, 0, ChinaTime)) {
 		t.Fatalf("month end from UTC = %v", got)
 	}
-	dec31 := time.Date(2025, 12, 15, 0, 0, 0, 0, chinaTime)
-	if got := ListingExpiresAt(dec31, 0, true); !got.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, chinaTime)) {
+	dec31 := time.Date(2025, 12, 15, 0, 0, 0, 0, ChinaTime)
+	if got := ListingExpiresAt(dec31, 0, true); !got.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, ChinaTime)) {
 		t.Fatalf("December month end = %v", got)
 	}
 }
 
 func TestListing_Cancel(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		l    Listing
@@ -73,6 +75,7 @@ func TestListing_Cancel(t *testing.T) {
 }
 
 func TestListing_Edit(t *testing.T) {
+	t.Parallel()
 	// 200 offered, 150 ordered: 50 remain. The clerk's page showed 50.
 	ordered := supply(func(l *Listing) { l.Remaining = 50 })
 	keep := ListingEdit{Remaining: 50, SeenRemaining: 50, PriceMin: decp("650"), PriceMax: decp("650"), Town: "和盛镇"}
@@ -121,21 +124,8 @@ func TestListing_Edit(t *testing.T) {
 	}
 }
 
-func TestListing_Expire(t *testing.T) {
-	l := supply()
-	if _, err := l.Expire(l.ExpiresAt.Add(-time.Second)); ErrorCodeOf(err) != CodeConflict {
-		t.Fatalf("expired early: %v", err)
-	}
-	got, err := l.Expire(l.ExpiresAt)
-	if err != nil || got.State != ListingExpired || got.Open(l.ExpiresAt) {
-		t.Fatalf("Expire = %s, %v", got.State, err)
-	}
-	if _, err := got.Expire(l.ExpiresAt); ErrorCodeOf(err) != CodeConflict {
-		t.Fatal("expired twice")
-	}
-}
-
 func TestResolveListing(t *testing.T) {
+	t.Parallel()
 	if _, err := ResolveListing(nil); !errors.Is(err, ErrNothingPending) {
 		t.Fatalf("none: %v", err)
 	}
@@ -146,5 +136,18 @@ func TestResolveListing(t *testing.T) {
 	_, err = ResolveListing([]Listing{supply(withID(3)), demand(withID(9))})
 	if ids, _ := CandidatesOf(err); len(ids) != 2 || ChineseMessage(err) != `您有2条有效信息(3、9)，请回"取消 3"` {
 		t.Fatalf("several: %v %q", ids, ChineseMessage(err))
+	}
+}
+
+// A listing's state has one name on pages and in texts; a filled one is
+// 已成交, which reads right for an offer and for a demand.
+func TestListingState_ChineseNames(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[ListingState]string{
+		ListingOpen: "有效", ListingFilled: "已成交", ListingCancelled: "已取消", ListingExpired: "已过期",
+	} {
+		if got := s.Chinese(); got != want {
+			t.Errorf("%s.Chinese() = %q; want %q", s, got, want)
+		}
 	}
 }

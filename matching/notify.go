@@ -1,15 +1,11 @@
 package matching
 
-import (
-	"time"
-)
-
 // Notification policy, in one place:
 //   - A new demand is answered at once with its best BestN offers. That text
 //     answers the buyer's own message, so the daily cap does not apply.
 //   - A new offer is announced to each number with an open demand it fits,
 //     once per number however many of its demands fit. A number that has
-//     already had DailyCap match texts today (China time, see NotifyDay) gets
+//     already had DailyCap match texts today (China time, see DayStart) gets
 //     the offer held for its next digest instead.
 //   - A digest packs held offers into one text of at most two SMS parts
 //     (internal/outbound.Digest); what does not fit is counted in its tail
@@ -93,13 +89,6 @@ func (p NotifyPolicy) PlanOffer(demands []Listing, sentToday map[string]int) []N
 	}
 	return out
 }
-
-// chinaTime is UTC+8 (China has no daylight saving), so no tzdata is needed.
-var chinaTime = time.FixedZone("CST", 8*60*60)
-
-// NotifyDay is the calendar day of t in China, "2006-01-02": the day a
-// daily cap counts in.
-func NotifyDay(t time.Time) string { return t.In(chinaTime).Format(time.DateOnly) }
 
 // CallNumber is the number a buyer should call: the one in the text, else the sender's.
 func (l Listing) CallNumber() string {

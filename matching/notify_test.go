@@ -3,10 +3,10 @@ package matching
 import (
 	"slices"
 	"testing"
-	"time"
 )
 
 func TestNotifyPolicy_DecideHoldsAfterDailyCap(t *testing.T) {
+	t.Parallel()
 	p := NotifyPolicy{BestN: 3, DailyCap: 2}
 	for sent, want := range []Delivery{SendNow, SendNow, HoldForDigest, HoldForDigest} {
 		if got := p.Decide(sent); got != want {
@@ -20,6 +20,7 @@ func TestNotifyPolicy_DecideHoldsAfterDailyCap(t *testing.T) {
 }
 
 func TestNotifyPolicy_BestTakesTopN(t *testing.T) {
+	t.Parallel()
 	ms := make([]Match, 5)
 	for i := range ms {
 		ms[i].Offer.ID = int64(i + 1)
@@ -33,6 +34,7 @@ func TestNotifyPolicy_BestTakesTopN(t *testing.T) {
 }
 
 func TestNotifyPolicy_PlanOfferOneNoticePerNumber(t *testing.T) {
+	t.Parallel()
 	demands := []Listing{
 		demand(withID(1), func(l *Listing) { l.Phone = "13800000001" }),
 		demand(withID(2), func(l *Listing) { l.Phone = "13800000002" }),
@@ -51,12 +53,5 @@ func TestNotifyPolicy_PlanOfferOneNoticePerNumber(t *testing.T) {
 		if got[i].Phone != want[i].Phone || got[i].Delivery != want[i].Delivery || !slices.Equal(got[i].DemandIDs, want[i].DemandIDs) {
 			t.Fatalf("notice %d = %+v; want %+v", i, got[i], want[i])
 		}
-	}
-}
-
-func TestNotifyDay_IsChinaCalendarDay(t *testing.T) {
-	utc := time.Date(2025, 3, 1, 16, 30, 0, 0, time.UTC) // 00:30 on 2 March in Chengdu
-	if got := NotifyDay(utc); got != "2025-03-02" {
-		t.Fatalf("NotifyDay = %s", got)
 	}
 }

@@ -164,7 +164,7 @@ func (o Order) Apply(ev OrderEvent, now time.Time) (Order, error) {
 	forbidden := func(who string) (Order, error) {
 		return o, Wrapf(ErrNotParty, CodeForbidden, "只有%s可以%s订单%s", who, ev.Kind.Chinese(), id)
 	}
-	next := o.State
+	var next OrderState
 	switch o.State {
 	case OrderProposed:
 		switch ev.Kind {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestReserve_AllOrNothing(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name            string
 		remaining, want int64
@@ -39,6 +40,7 @@ func TestReserve_AllOrNothing(t *testing.T) {
 }
 
 func TestReserveListing_RepliesNameTheListing(t *testing.T) {
+	t.Parallel()
 	l := supply(withID(1024), withQty(200), func(l *Listing) { l.Remaining = 50 })
 	tests := []struct {
 		name string
@@ -66,6 +68,7 @@ func TestReserveListing_RepliesNameTheListing(t *testing.T) {
 }
 
 func TestNewOrder_ProposesAtTheAsk(t *testing.T) {
+	t.Parallel()
 	l := supply(withID(1024), func(l *Listing) { l.Variety = "金桂" })
 	o, err := NewOrder(l, 20, 100, t0, 0)
 	if err != nil {
@@ -89,6 +92,7 @@ func TestNewOrder_ProposesAtTheAsk(t *testing.T) {
 }
 
 func TestNewOrder_Refusals(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		l     Listing
@@ -127,6 +131,7 @@ var (
 )
 
 func TestOrderApply_LegalTransitions(t *testing.T) {
+	t.Parallel()
 	later := t0.Add(DefaultOrderTTL)
 	tests := []struct {
 		name string
@@ -162,6 +167,7 @@ func TestOrderApply_LegalTransitions(t *testing.T) {
 // state with an actor allowed to cause it, and expects a conflict wherever
 // the lifecycle has no arrow.
 func TestOrderApply_EveryIllegalTransitionRefused(t *testing.T) {
+	t.Parallel()
 	legal := map[OrderState][]OrderEventKind{
 		OrderProposed:  {EventConfirm, EventDecline, EventCancel, EventExpire},
 		OrderConfirmed: {EventDeliver},
@@ -194,6 +200,7 @@ func TestOrderApply_EveryIllegalTransitionRefused(t *testing.T) {
 }
 
 func TestOrderApply_RefusalsByActorAndTime(t *testing.T) {
+	t.Parallel()
 	later := t0.Add(DefaultOrderTTL)
 	tests := []struct {
 		name string
@@ -225,6 +232,7 @@ func TestOrderApply_RefusalsByActorAndTime(t *testing.T) {
 }
 
 func TestOrder_HoldsAndDue(t *testing.T) {
+	t.Parallel()
 	for st, want := range map[OrderState]int64{
 		OrderProposed: 100, OrderConfirmed: 100, OrderDelivered: 100,
 		OrderDeclined: 0, OrderExpired: 0, OrderCancelled: 0,
@@ -246,6 +254,7 @@ func TestOrder_HoldsAndDue(t *testing.T) {
 }
 
 func TestResolvePending(t *testing.T) {
+	t.Parallel()
 	mk := func(id int64, st OrderState) Order { o := proposed(); o.ID, o.State = id, st; return o }
 	t.Run("NothingPending", func(t *testing.T) {
 		_, err := ResolvePending([]Order{mk(1, OrderConfirmed)})

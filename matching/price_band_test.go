@@ -6,6 +6,7 @@ import (
 )
 
 func TestBandOf_EdgesBelongToTheBandTheyStart(t *testing.T) {
+	t.Parallel()
 	edges := DefaultBandEdges(SpecD1M) // 3 4 5 6 7 8 10 12 15 …
 	for _, tc := range []struct {
 		name  string
@@ -37,6 +38,7 @@ func TestBandOf_EdgesBelongToTheBandTheyStart(t *testing.T) {
 }
 
 func TestSizeOn_AnotherLabelledDiameterIsNoSizeOnTheBasis(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		spec  Spec
@@ -58,6 +60,7 @@ func TestSizeOn_AnotherLabelledDiameterIsNoSizeOnTheBasis(t *testing.T) {
 }
 
 func TestBand_LabelsPerBasis(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		basis  string
 		size   float64
@@ -84,6 +87,7 @@ func TestBand_LabelsPerBasis(t *testing.T) {
 }
 
 func TestChooseBasis_WhatMostPricesStateDiametersFirst(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		specs []Spec
@@ -104,6 +108,7 @@ func TestChooseBasis_WhatMostPricesStateDiametersFirst(t *testing.T) {
 }
 
 func TestCheckBandEdges(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		edges []float64

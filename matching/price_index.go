@@ -101,8 +101,7 @@ func ListingObs(l Listing) (PriceObs, bool) {
 
 // WeekStart is the Monday 00:00, China time, of the week t falls in.
 func WeekStart(t time.Time) time.Time {
-	c := t.In(chinaTime)
-	day := time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, chinaTime)
+	day := DayStart(t)
 	return day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
 }
 

@@ -8,9 +8,9 @@ import (
 
 // pNow is the price tests' "now": Wednesday 2025-03-12 10:00 China time;
 // its week starts Monday 2025-03-10.
-var pNow = time.Date(2025, 3, 12, 10, 0, 0, 0, chinaTime)
+var pNow = time.Date(2025, 3, 12, 10, 0, 0, 0, ChinaTime)
 
-var pWeek = time.Date(2025, 3, 10, 0, 0, 0, 0, chinaTime)
+var pWeek = time.Date(2025, 3, 10, 0, 0, 0, 0, ChinaTime)
 
 // deal is a 桂花 deal at size cm (米径), price, qty, by seller, weeksAgo
 // weeks before pNow's week (on its Tuesday).
@@ -41,6 +41,7 @@ func series(t *testing.T, ix PriceIndex, label string) PriceSeries {
 }
 
 func TestWeekStart_MondayInChinaTime(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		at   time.Time
@@ -51,7 +52,7 @@ func TestWeekStart_MondayInChinaTime(t *testing.T) {
 		{"SundayLastSecond", pWeek.Add(-time.Second), pWeek.AddDate(0, 0, -7)},
 		// Sunday 17:00 UTC is already Monday 01:00 in China.
 		{"UTCSundayEvening", time.Date(2025, 3, 9, 17, 0, 0, 0, time.UTC), pWeek},
-		{"AcrossAYear", time.Date(2025, 1, 1, 12, 0, 0, 0, chinaTime), time.Date(2024, 12, 30, 0, 0, 0, 0, chinaTime)},
+		{"AcrossAYear", time.Date(2025, 1, 1, 12, 0, 0, 0, ChinaTime), time.Date(2024, 12, 30, 0, 0, 0, 0, ChinaTime)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := WeekStart(tc.at); !got.Equal(tc.want) {
@@ -65,6 +66,7 @@ func TestWeekStart_MondayInChinaTime(t *testing.T) {
 }
 
 func TestDealFigures_MedianWeightedMeanCountQuantity(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name         string
 		deals        []PriceObs
@@ -106,6 +108,7 @@ func TestDealFigures_MedianWeightedMeanCountQuantity(t *testing.T) {
 }
 
 func TestBuildPriceIndex_WeeklyCellsAndTrend(t *testing.T) {
+	t.Parallel()
 	obs := []PriceObs{
 		// four weeks before last: 8cm at 600 (pooled reference)
 		deal(1, 8, "600", 100, 1, 4), deal(2, 8, "600", 100, 2, 3), deal(3, 8, "600", 100, 1, 2),
@@ -150,6 +153,7 @@ func TestBuildPriceIndex_WeeklyCellsAndTrend(t *testing.T) {
 }
 
 func TestBuildPriceIndex_TrendNeedsPublicReferences(t *testing.T) {
+	t.Parallel()
 	obs := []PriceObs{
 		deal(1, 8, "600", 100, 1, 1), deal(2, 8, "600", 100, 1, 1), deal(3, 8, "600", 100, 1, 1), // one seller
 		deal(4, 8, "590", 100, 1, 0), deal(5, 8, "590", 100, 2, 0), deal(6, 8, "590", 100, 3, 0),
@@ -164,6 +168,7 @@ func TestBuildPriceIndex_TrendNeedsPublicReferences(t *testing.T) {
 }
 
 func TestBuildPriceIndex_AsksStandInEveryWeekTheyStood(t *testing.T) {
+	t.Parallel()
 	lastWeek := pWeek.AddDate(0, 0, -7)
 	obs := []PriceObs{
 		ask(1, 8, "550", lastWeek.Add(time.Hour), pWeek.AddDate(0, 0, 30)),      // both weeks
@@ -181,6 +186,7 @@ func TestBuildPriceIndex_AsksStandInEveryWeekTheyStood(t *testing.T) {
 }
 
 func TestListingObs_WithdrawnAsksStandOnlyTheirWeek(t *testing.T) {
+	t.Parallel()
 	posted := pWeek.AddDate(0, 0, -5) // Wednesday last week
 	for _, tc := range []struct {
 		state ListingState
@@ -206,6 +212,7 @@ func TestListingObs_WithdrawnAsksStandOnlyTheirWeek(t *testing.T) {
 }
 
 func TestBuildPriceIndex_ProductsBandsAndSettings(t *testing.T) {
+	t.Parallel()
 	ball := func(ref int64, crown float64, price string, seller int64) PriceObs {
 		return PriceObs{Kind: PriceDeal, Ref: ref, Member: seller, Species: "桂花", Attrs: []string{"球"},
 			Spec: Spec{SpecCrown: Exactly(crown)}, Unit: "株", Price: dec(price), Qty: 10, At: pWeek.Add(time.Hour)}
@@ -240,6 +247,7 @@ func TestBuildPriceIndex_ProductsBandsAndSettings(t *testing.T) {
 }
 
 func TestBuildPriceIndex_FlagsAFarOutDealButKeepsIt(t *testing.T) {
+	t.Parallel()
 	obs := []PriceObs{
 		deal(1, 8, "600", 100, 1, 1), deal(2, 8, "610", 100, 2, 1), deal(3, 8, "590", 100, 3, 0),
 		deal(4, 8, "60", 100, 4, 0), // a typo: 60 for 600

@@ -24,7 +24,7 @@ func YuanShort(d decimal.Decimal) string {
 // WeekLabel is a week as texts and sheets name it: "3月9日-15日",
 // "3月30日-4月5日".
 func WeekLabel(start time.Time) string {
-	s := start.In(chinaTime)
+	s := start.In(ChinaTime)
 	e := s.AddDate(0, 0, 6)
 	if e.Month() == s.Month() {
 		return s.Format("1月2日") + "-" + e.Format("2日")

@@ -25,6 +25,7 @@ func listingIDs(ls []Listing) []int64 {
 }
 
 func TestRankOffers_PriceFirstThenLumpSumThenUnpriced(t *testing.T) {
+	t.Parallel()
 	d := demand()
 	offers := []Listing{
 		supply(withID(1), withPrice(nil), func(l *Listing) { l.Negotiable = true }),
@@ -42,6 +43,7 @@ func TestRankOffers_PriceFirstThenLumpSumThenUnpriced(t *testing.T) {
 }
 
 func TestRankOffers_FitBreaksPriceTies(t *testing.T) {
+	t.Parallel()
 	d := demand(func(l *Listing) { l.Variety = "金桂"; l.Attrs = []string{"全冠"} })
 	offers := []Listing{
 		supply(withID(1)), // variety silent
@@ -58,6 +60,7 @@ func TestRankOffers_FitBreaksPriceTies(t *testing.T) {
 }
 
 func TestRankOffers_DistanceThenTimeThenID(t *testing.T) {
+	t.Parallel()
 	d := demand(func(l *Listing) {
 		l.Location = &Location{City: "成都市", District: "温江区", Town: "万春镇", Village: "黄石社区"}
 	})
@@ -83,6 +86,7 @@ func TestRankOffers_DistanceThenTimeThenID(t *testing.T) {
 }
 
 func TestRankOffers_OnlyOpenCompatibleOffersWithStock(t *testing.T) {
+	t.Parallel()
 	d := demand()
 	offers := []Listing{
 		supply(withID(1)),
@@ -109,6 +113,7 @@ func TestRankOffers_OnlyOpenCompatibleOffersWithStock(t *testing.T) {
 }
 
 func TestRankOffers_PartialFillAcrossGrowers(t *testing.T) {
+	t.Parallel()
 	d := demand(withQty(500))
 	offers := []Listing{
 		supply(withID(1), withQty(200), withPrice(perUnit("600", "600"))),
@@ -137,6 +142,7 @@ func TestRankOffers_PartialFillAcrossGrowers(t *testing.T) {
 }
 
 func TestRankOffers_DeterministicWhateverTheInputOrder(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 7))
 	d := demand(withPrice(nil))
 	var offers []Listing
@@ -156,6 +162,7 @@ func TestRankOffers_DeterministicWhateverTheInputOrder(t *testing.T) {
 }
 
 func TestDemandsForOffer_UrgentThenOldestThenID(t *testing.T) {
+	t.Parallel()
 	s := supply()
 	demands := []Listing{
 		demand(withID(1)),
@@ -179,6 +186,7 @@ func TestDemandsForOffer_UrgentThenOldestThenID(t *testing.T) {
 }
 
 func TestDistance_Levels(t *testing.T) {
+	t.Parallel()
 	loc := func(c, d, t, v string) *Location { return &Location{City: c, District: d, Town: t, Village: v} }
 	tests := []struct {
 		name string
@@ -213,6 +221,7 @@ func TestDistance_Levels(t *testing.T) {
 // open compatible offer, that the order is the documented one and that the
 // fills never exceed what either side has.
 func TestRankOffers_Property(t *testing.T) {
+	t.Parallel()
 	species := []string{"桂花", "香樟", "银杏"}
 	for seed := range uint64(200) {
 		r := rand.New(rand.NewPCG(seed, 99))

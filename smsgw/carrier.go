@@ -1,7 +1,6 @@
 package smsgw
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -32,55 +31,6 @@ func ParseCarrier(s string) (Carrier, error) {
 		return Broadnet, nil
 	}
 	return "", fmt.Errorf("unknown carrier %q (want mobile, unicom, telecom or broadnet)", s)
-}
-
-// ErrBadMSISDN is wrapped by NormalizeMSISDN errors.
-var ErrBadMSISDN = errors.New("not a mainland mobile number")
-
-// NormalizeMSISDN reduces a mainland mobile number to its 11 digits. It
-// accepts full-width digits, spaces and dashes, and a +86, 86 or 0086
-// prefix; the result must be 11 digits starting with 1.
-func NormalizeMSISDN(s string) (string, error) {
-	digits, ok := cleanDigits(s)
-	if ok {
-		switch {
-		case len(digits) == 13 && strings.HasPrefix(digits, "861"):
-			digits = digits[2:]
-		case len(digits) == 15 && strings.HasPrefix(digits, "00861"):
-			digits = digits[4:]
-		}
-	}
-	if !ok || len(digits) != 11 || digits[0] != '1' {
-		return "", fmt.Errorf("normalize %q: %w", s, ErrBadMSISDN)
-	}
-	return digits, nil
-}
-
-// cleanDigits folds full-width characters and drops separators; ok is false
-// if anything but digits remains, or a '+' is not leading 86.
-func cleanDigits(s string) (string, bool) {
-	var b strings.Builder
-	plus := false
-	for _, r := range s {
-		if r >= '０' && r <= '９' {
-			r = r - '０' + '0'
-		}
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == ' ', r == '\t', r == '\u3000', r == '\u00a0',
-			r == '-', r == '－', r == '‐', r == '‑', r == '–', r == '—':
-		case (r == '+' || r == '＋') && b.Len() == 0 && !plus:
-			plus = true
-		default:
-			return "", false
-		}
-	}
-	d := b.String()
-	if plus && !(len(d) == 13 && strings.HasPrefix(d, "86")) {
-		return "", false
-	}
-	return d, true
 }
 
 // prefixCarriers maps number prefixes to carriers, after DOMAIN.md §8.

@@ -1,59 +1,9 @@
 package smsgw
 
 import (
-	"errors"
 	"fmt"
 	"testing"
 )
-
-func TestCarrier_NormalizeMSISDN(t *testing.T) {
-	tests := []struct {
-		name string
-		in   string
-		want string
-	}{
-		{"Plain", "13800138000", "13800138000"},
-		{"PlusEightySix", "+8613800138000", "13800138000"},
-		{"EightySix", "8613800138000", "13800138000"},
-		{"ZeroZeroEightySix", "008613800138000", "13800138000"},
-		{"FullWidthDigits", "１３８００１３８０００", "13800138000"},
-		{"FullWidthPlus", "＋８６ １３８ ００１３ ８０００", "13800138000"},
-		{"SpacesAndDashes", "138-0013-8000", "13800138000"},
-		{"PlusWithSpaces", "+86 138 0013 8000", "13800138000"},
-		{"IdeographicSpace", "138\u30000013\u30008000", "13800138000"},
-		{"EightySixPrefixedNumber", "+8618612345678", "18612345678"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := NormalizeMSISDN(tt.in)
-			if err != nil || got != tt.want {
-				t.Fatalf("NormalizeMSISDN(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
-			}
-		})
-	}
-}
-
-func TestCarrier_NormalizeMSISDNRejects(t *testing.T) {
-	tests := []struct{ name, in string }{
-		{"Empty", ""},
-		{"TooShort", "1380013800"},
-		{"TooLong", "138001380001"},
-		{"NotStartingWithOne", "23800138000"},
-		{"Landline", "02887654321"},
-		{"Letters", "1380013800a"},
-		{"PlusWithoutCountryCode", "+13800138000"},
-		{"OtherCountryCode", "+85213800138000"},
-		{"PlusInTheMiddle", "138+00138000"},
-		{"EightySixThenNotMobile", "8623800138000"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got, err := NormalizeMSISDN(tt.in); !errors.Is(err, ErrBadMSISDN) {
-				t.Fatalf("NormalizeMSISDN(%q) = %q, %v; want ErrBadMSISDN", tt.in, got, err)
-			}
-		})
-	}
-}
 
 func TestCarrierByPrefix(t *testing.T) {
 	tests := []struct {

@@ -1,9 +1,11 @@
 package smsgw
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -170,11 +172,7 @@ func Join(parts []Part) (text string, lossy bool, err error) {
 		return "", false, fmt.Errorf("join ref %d: %w: missing %s of %d",
 			first.Ref, ErrIncomplete, strings.Join(missing, ","), first.Total)
 	}
-	ordered := make([]Part, 0, len(bySeq))
-	for _, p := range bySeq {
-		ordered = append(ordered, p)
-	}
-	sort.Slice(ordered, func(i, j int) bool { return ordered[i].Seq < ordered[j].Seq })
+	ordered := slices.SortedFunc(maps.Values(bySeq), func(a, b Part) int { return cmp.Compare(a.Seq, b.Seq) })
 	if sameCoding(ordered) {
 		var body []byte
 		for _, p := range ordered {

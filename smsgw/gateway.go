@@ -424,11 +424,3 @@ func trimNUL(b []byte) []byte {
 	}
 	return b
 }
-
-// MaskNumber hides the middle of a phone number for logs: 138****0001.
-func MaskNumber(n string) string {
-	if len(n) < 7 {
-		return "***"
-	}
-	return n[:3] + "****" + n[len(n)-4:]
-}

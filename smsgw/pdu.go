@@ -6,11 +6,9 @@ import (
 	"fmt"
 )
 
-// SMPP command ids this package reads from raw bytes.
-const (
-	cmdDeliverSM = 0x00000005
-	cmdDataSM    = 0x00000103
-)
+// cmdDeliverSM is the SMPP command id of deliver_sm, the one PDU this
+// package reads from raw bytes.
+const cmdDeliverSM = 0x00000005
 
 // DeliverSM holds the fields of a deliver_sm as they were on the wire.
 //

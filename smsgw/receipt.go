@@ -6,7 +6,6 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // TLV tags carrying a delivery receipt.
@@ -111,7 +110,7 @@ type Receipt struct {
 	Stat, Err string
 	// Sub and Dlvrd are the raw sub: and dlvrd: counts.
 	Sub, Dlvrd string
-	// SubmitDate and DoneDate are raw YYMMDDhhmm[ss] stamps; see ReceiptTime.
+	// SubmitDate and DoneDate are raw YYMMDDhhmm[ss] stamps, in the SMSC's time.
 	SubmitDate, DoneDate string
 	// Text is the text: field, the start of the original message.
 	Text string
@@ -278,18 +277,6 @@ func setReceiptField(r *Receipt, key, v string) {
 	case "err":
 		r.Err = v
 	}
-}
-
-// ReceiptTime parses a receipt date (YYMMDDhhmm or YYMMDDhhmmss) in loc,
-// which for Chinese SMSCs is Asia/Shanghai.
-func ReceiptTime(s string, loc *time.Location) (time.Time, error) {
-	switch len(s) {
-	case 10:
-		return time.ParseInLocation("0601021504", s, loc)
-	case 12:
-		return time.ParseInLocation("060102150405", s, loc)
-	}
-	return time.Time{}, fmt.Errorf("receipt date %q: want 10 or 12 digits", s)
 }
 
 // maxIDDigits bounds the numeric reinterpretation of ids; longer ids only

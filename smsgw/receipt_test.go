@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
-	"time"
 )
 
 func TestParseReceiptText(t *testing.T) {
@@ -182,26 +181,6 @@ func intersects(a, b []string) bool {
 		}
 	}
 	return false
-}
-
-func TestReceiptTime(t *testing.T) {
-	sh := time.FixedZone("CST", 8*3600)
-	tests := []struct {
-		in   string
-		want time.Time
-		ok   bool
-	}{
-		{"2511281530", time.Date(2025, 11, 28, 15, 30, 0, 0, sh), true},
-		{"251128153107", time.Date(2025, 11, 28, 15, 31, 7, 0, sh), true},
-		{"25112815", time.Time{}, false},
-		{"2513281530", time.Time{}, false},
-	}
-	for _, tt := range tests {
-		got, err := ReceiptTime(tt.in, sh)
-		if (err == nil) != tt.ok || !got.Equal(tt.want) {
-			t.Errorf("ReceiptTime(%q) = %v, %v; want %v ok=%v", tt.in, got, err, tt.want, tt.ok)
-		}
-	}
 }
 
 func TestIsReceipt(t *testing.T) {

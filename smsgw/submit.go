@@ -1,7 +1,6 @@
 package smsgw
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -101,22 +100,6 @@ func (g *Gateway) Enqueue(m MT, done func(Submitted, error)) {
 	}
 	mt.left = len(parts)
 	b.enqueue(parts)
-}
-
-// Submit sends m and waits for every part's answer (see Enqueue).
-func (g *Gateway) Submit(ctx context.Context, m MT) (Submitted, error) {
-	type result struct {
-		s   Submitted
-		err error
-	}
-	ch := make(chan result, 1)
-	g.Enqueue(m, func(s Submitted, err error) { ch <- result{s, err} })
-	select {
-	case r := <-ch:
-		return r.s, r.err
-	case <-ctx.Done():
-		return Submitted{}, ctx.Err()
-	}
 }
 
 // mtSend gathers the answers to one MT's parts.

@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -137,11 +139,7 @@ func (c *cpuUse) take(esmes []string) {
 }
 
 func (c *cpuUse) huamuPIDs() []int {
-	var out []int
-	for p := range c.huamu {
-		out = append(out, p)
-	}
-	return out
+	return slices.Collect(maps.Keys(c.huamu))
 }
 
 func latency(l smsc.Latency) string {

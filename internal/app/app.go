@@ -81,10 +81,11 @@ type App struct {
 // schema that is behind otherwise), binds to the SMSCs and starts serving.
 // It returns once everything runs; Stop ends it.
 func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logger) (a *App, err error) {
-	a = &App{cfg: cfg, opts: opts, log: log, done: make(chan struct{})}
+	app := &App{cfg: cfg, opts: opts, log: log, done: make(chan struct{})}
+	a = app
 	defer func() {
 		if err != nil {
-			a.closeConns()
+			app.closeConns() // not a: every failed return has set it to nil
 		}
 	}()
 	if a.Pool, err = store.Open(ctx, cfg.DatabaseURL); err != nil {

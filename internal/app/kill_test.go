@@ -82,7 +82,7 @@ func TestServe_KillNineWhileTextsStreamLosesAndRepeatsNothing(t *testing.T) {
 	dbURL := pgtest.URL(t)
 	_ = redistest.Prefix(t) // checks Redis answers; serve uses its own keys
 	env := []string{"DATABASE_URL=" + dbURL, "REDIS_URL=" + redistest.URL(), "HUAMU_HTTP_ADDR=127.0.0.1:0",
-		"HUAMU_LOG_LEVEL=info",
+		"HUAMU_METRICS_ADDR=127.0.0.1:0", "HUAMU_LOG_LEVEL=info",
 		"HUAMU_SMPP_BINDS=smpp://huamu:pw@" + sim.Addr() + "?carrier=mobile&source=10690000&window=10&tps=500"}
 	first := startServe(t, bin, env, 1)
 	waitUntil(t, "the first process to bind", 30*time.Second, func() bool { return sim.Bound() > 0 })

@@ -207,8 +207,6 @@ func ParseProxies(v string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-var carriers = map[string]bool{"mobile": true, "unicom": true, "telecom": true, "broadnet": true}
-
 // ParseBinds parses the comma-separated HUAMU_SMPP_BINDS value:
 // smpp://SYSTEM_ID:PASSWORD@HOST:PORT?carrier=mobile|unicom|telecom&source=N&window=N&tps=N&redelivery=D
 func ParseBinds(v string) ([]Bind, error) {
@@ -277,10 +275,11 @@ func parseBind(raw string) (Bind, error) {
 		b.Redelivery = d
 	}
 	if c := q.Get("carrier"); c != "" {
-		if !carriers[c] {
-			return Bind{}, fmt.Errorf("carrier %q, want mobile, unicom, telecom or broadnet", c)
+		carrier, err := smsgw.ParseCarrier(c)
+		if err != nil {
+			return Bind{}, err
 		}
-		b.Carrier = smsgw.Carrier(c)
+		b.Carrier = carrier
 	}
 	b.Source = q.Get("source")
 	if b.Source != "" && strings.Trim(b.Source, "0123456789") != "" {

@@ -129,6 +129,18 @@ func TestParseBinds_OnePerURLWithCarrierNames(t *testing.T) {
 	}
 }
 
+// A bind's carrier is read as smsgw.ParseCarrier reads it: any case, or
+// the Chinese name.
+func TestParseBinds_CarrierInAnyCaseOrInChinese(t *testing.T) {
+	bs, err := ParseBinds("smpp://a:b@h:1?carrier=Unicom,smpp://c:d@h:2?carrier=中国电信")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bs[0].Carrier != "unicom" || bs[0].Name != "unicom-1" || bs[1].Carrier != "telecom" || bs[1].Name != "telecom-1" {
+		t.Fatalf("binds %+v", bs)
+	}
+}
+
 func TestConfigString_MasksPasswords(t *testing.T) {
 	c, err := Load(env(with("DATABASE_URL", "postgres://u:secretpw@h:5432/db", "HUAMU_SMPP_BINDS", "smpp://id:bindpw@h:1")))
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 // A text beyond the bounds is answered with what the limit is, and nothing
 // it asked for is stored or reserved.
 func TestBounds_ATextBeyondThemIsAnsweredWithTheLimit(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	b.ex.GroupBuys = &groupbuy.Service{Store: b.st}
 	ctx := context.Background()
@@ -62,6 +63,7 @@ func TestBounds_ATextBeyondThemIsAnsweredWithTheLimit(t *testing.T) {
 }
 
 func TestOrder_ABareOrderReservesAtMostTheBound(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	id := b.offer(t, grower, "供 小叶女贞 50公分 20000株 2元")
 	sent := b.text(t, buyer, fmt.Sprintf("订 %d", id))
@@ -78,6 +80,7 @@ func TestOrder_ABareOrderReservesAtMostTheBound(t *testing.T) {
 }
 
 func TestOrder_OneBuyerWaitsOnAtMostTheBoundOfProposals(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	var ids []int64
 	for i := range matching.MaxOpenProposals + 1 {

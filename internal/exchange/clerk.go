@@ -136,12 +136,7 @@ func (s *Service) RecordPayment(ctx context.Context, userID, id int64, kind Paym
 // Anything else is CodeInvalid; nothing is rounded silently.
 func ParseYuan(s string) (decimal.Decimal, error) {
 	s = strings.TrimSpace(strings.Map(func(r rune) rune {
-		switch {
-		case r >= '０' && r <= '９':
-			return '0' + (r - '０')
-		case r == '．':
-			return '.'
-		case r == ',' || r == '，' || r == '元':
+		if r = matching.NarrowRune(r); r == ',' || r == '元' {
 			return -1
 		}
 		return r

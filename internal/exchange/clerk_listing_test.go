@@ -50,6 +50,7 @@ func (b *bench) audited(t *testing.T, action string) []store.AuditEntry {
 // as if the grower had texted it, and when the audit row cannot be written
 // none of it happens.
 func TestPostOnBehalf_TheListingItsTextsAndItsAuditCommitTogether(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	ctx := context.Background()
 	b.text(t, buyer, "求购 桂花 8公分 100株")
@@ -123,6 +124,7 @@ func TestPostOnBehalf_TheReceiptFitsTheBudget(t *testing.T) {
 // matched like a texted one, and a second clerk acting on the same text is
 // told it was handled, posting nothing.
 func TestResolveAsListing_TheTextBecomesOneMatchedListing(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	ctx := context.Background()
 	b.text(t, buyer, "求购 桂花 8公分 100株")
@@ -168,6 +170,7 @@ func TestResolveAsListing_TheTextBecomesOneMatchedListing(t *testing.T) {
 // already holds stock for stand, and a listing already closed is refused
 // with the same words either way.
 func TestCancelListing_AClerkCancelsByTheOwnersRule(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	ctx := context.Background()
 	clerk, err := b.st.UpsertUser(ctx, "li", "李", store.RoleClerk, "correct horse")

@@ -14,6 +14,7 @@ import (
 )
 
 func TestParseYuan_AcceptsExactAmountsOnly(t *testing.T) {
+	t.Parallel()
 	good := map[string]string{"6000": "6000", "6000.50": "6000.5", " 0.01 ": "0.01", "６０００．５": "6000.5", "1,234.56元": "1234.56"}
 	for in, want := range good {
 		got, err := exchange.ParseYuan(in)
@@ -50,6 +51,7 @@ func FuzzParseYuan(f *testing.F) {
 }
 
 func TestClerk_ActionsFollowTheRulesAndAreAudited(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	ctx := context.Background()
 	u, err := b.st.UpsertUser(ctx, "wang", "王", store.RoleClerk, "pw-long-enough-1")

@@ -14,6 +14,7 @@ import (
 )
 
 func TestCancel_OwnListingByIDOrBareWhenOnlyOne(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	a := b.offer(t, grower, "供 桂花 8公分 200株 600元")
 	got := one(t, b.text(t, grower, fmt.Sprintf("取消 %d", a)), grower)
@@ -31,6 +32,7 @@ func TestCancel_OwnListingByIDOrBareWhenOnlyOne(t *testing.T) {
 }
 
 func TestCancel_BareAsksBackWhenSeveralAndSpeciesNarrowsIt(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	a := b.offer(t, grower, "供 桂花 8公分 200株 600元")
 	c := b.offer(t, grower, "供 香樟 12公分 100株 900元")
@@ -50,6 +52,7 @@ func TestCancel_BareAsksBackWhenSeveralAndSpeciesNarrowsIt(t *testing.T) {
 }
 
 func TestCancel_SomeoneElsesListingIsRefusedAndABuyerCancelsTheirOrder(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	a := b.offer(t, grower, "供 桂花 8公分 200株 600元")
 	if got := one(t, b.text(t, buyer, fmt.Sprintf("取消 %d", a)), buyer); !strings.Contains(got, "只能取消自己") {
@@ -68,6 +71,7 @@ func TestCancel_SomeoneElsesListingIsRefusedAndABuyerCancelsTheirOrder(t *testin
 }
 
 func TestQuery_SpeciesGivesPriceRangeAndLatestOffers(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	b.offer(t, grower, "供 桂花 8公分 200株 600元 万春镇")
 	b.clock.Add(time.Minute)
@@ -96,6 +100,7 @@ func TestQuery_SpeciesGivesPriceRangeAndLatestOffers(t *testing.T) {
 }
 
 func TestQuery_SpecFiltersTheBookAndMineListsOwnListings(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	b.offer(t, grower, "供 桂花 胸径8公分 200株 600元")
 	b.offer(t, grower2, "供 桂花 胸径15公分 100株 1500元")
@@ -113,6 +118,7 @@ func TestQuery_SpecFiltersTheBookAndMineListsOwnListings(t *testing.T) {
 }
 
 func TestUnsubscribe_StopsMatchTextsUntilTheNumberTextsAgain(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	b.text(t, buyer, "求购 桂花 8公分 100株")
 	sent := b.text(t, buyer, "退订")
@@ -133,6 +139,7 @@ func TestUnsubscribe_StopsMatchTextsUntilTheNumberTextsAgain(t *testing.T) {
 // TestUnsubscribe_EveryWayOfAskingToStop checks that the exchange honours
 // the plain-language stop requests the grammar reads as unsubscribe.
 func TestUnsubscribe_EveryWayOfAskingToStop(t *testing.T) {
+	t.Parallel()
 	for _, stop := range []string{"莫给我发这些了", "我不需要这些信息 请停止发送", "别再给我发短信了"} {
 		t.Run(stop, func(t *testing.T) {
 			b := newBench(t)
@@ -148,6 +155,7 @@ func TestUnsubscribe_EveryWayOfAskingToStop(t *testing.T) {
 }
 
 func TestRegister_RecordsNameTownAndVillage(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	got := one(t, b.text(t, grower, "注册 李光明 和盛镇石牛村"), grower)
 	if !strings.Contains(got, "李光明") {
@@ -166,6 +174,7 @@ func TestRegister_RecordsNameTownAndVillage(t *testing.T) {
 }
 
 func TestJoin_GoesToAClerkWithABriefReply(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	got := one(t, b.text(t, buyer, "参团 12 50"), buyer)
 	if !strings.Contains(got, "团购") {
@@ -179,6 +188,7 @@ func TestJoin_GoesToAClerkWithABriefReply(t *testing.T) {
 // Every reply the commands send fits two SMS with the signature, and the
 // short ones fit one.
 func TestReplies_FitTheirSMS(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	for i := range 8 {
 		b.offer(t, fmt.Sprintf("138000001%02d", i), fmt.Sprintf("供 桂花(金桂) 胸径%d-%d公分 全冠 %d株 %d元 万春镇报恩村", 8+i, 10+i, 100+i, 600+i))
@@ -202,6 +212,7 @@ func TestReplies_FitTheirSMS(t *testing.T) {
 }
 
 func TestNotify_DailyCapHoldsOffersForTheNextDaysDigest(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	b.text(t, buyer, "求购 桂花 8公分 100株")
 	cap := matching.DefaultNotifyPolicy().DailyCap
@@ -260,6 +271,7 @@ func TestNotify_DailyCapHoldsOffersForTheNextDaysDigest(t *testing.T) {
 }
 
 func TestNotify_DigestsWaitForDaytime(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	b.clock.Add(12 * time.Hour) // 22:00 China time
 	b.text(t, buyer, "求购 桂花 8公分 100株")
@@ -279,6 +291,7 @@ func TestNotify_DigestsWaitForDaytime(t *testing.T) {
 // A number whose long texts keep coming incomplete is told so once in half
 // an hour, not once per fragment: each fragment still goes to a clerk.
 func TestFragment_IsAnsweredAtMostOnceInAWindow(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	ctx := context.Background()
 	fragment := func() []store.MT {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestConfirm_GrowerConfirmsAndTheLedgerPostsTheOrder(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	id := b.offer(t, grower, "供 桂花 8公分 200株 600元")
 	b.text(t, buyer, fmt.Sprintf("订 %d 100", id))
@@ -53,6 +54,7 @@ func TestConfirm_GrowerConfirmsAndTheLedgerPostsTheOrder(t *testing.T) {
 }
 
 func TestConfirm_FeeIsPostedToTheAssociation(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	b.ex.FeeRate = decimal.RequireFromString("0.015")
 	id := b.offer(t, grower, "供 紫薇 5公分 30株 333.33元")
@@ -75,6 +77,7 @@ func TestConfirm_FeeIsPostedToTheAssociation(t *testing.T) {
 }
 
 func TestConfirm_BareConfirmResolvesTheOnePendingOrderOrAsksBack(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	a := b.offer(t, grower, "供 桂花 8公分 200株 600元")
 	c := b.offer(t, grower, "供 香樟 12公分 100株 900元")
@@ -105,6 +108,7 @@ func TestConfirm_BareConfirmResolvesTheOnePendingOrderOrAsksBack(t *testing.T) {
 }
 
 func TestConfirm_OnlyTheGrowerMayConfirm(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	id := b.offer(t, grower, "供 桂花 8公分 200株 600元")
 	b.text(t, buyer, fmt.Sprintf("订 %d 10", id))
@@ -119,6 +123,7 @@ func TestConfirm_OnlyTheGrowerMayConfirm(t *testing.T) {
 }
 
 func TestDecline_ReleasesTheReservationAndReopensAFilledOffer(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	id := b.offer(t, grower, "供 桂花 8公分 100株 600元")
 	b.text(t, buyer, fmt.Sprintf("订 %d 100", id))
@@ -140,6 +145,7 @@ func TestDecline_ReleasesTheReservationAndReopensAFilledOffer(t *testing.T) {
 }
 
 func TestExpirer_ProposalNobodyAnswersExpiresAndReleasesItsStock(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	b.ex.OrderTTL = 2 * time.Hour
 	id := b.offer(t, grower, "供 桂花 8公分 200株 600元")
@@ -186,6 +192,7 @@ func TestExpirer_ProposalNobodyAnswersExpiresAndReleasesItsStock(t *testing.T) {
 }
 
 func TestConfirm_TooLateExpiresTheProposalInstead(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	id := b.offer(t, grower, "供 桂花 8公分 200株 600元")
 	b.text(t, buyer, fmt.Sprintf("订 %d 50", id))
@@ -204,6 +211,7 @@ func TestConfirm_TooLateExpiresTheProposalInstead(t *testing.T) {
 }
 
 func TestExpirer_ClosesListingsPastTheirValidity(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	short := b.offer(t, grower, "供 桂花 8公分 200株 600元 有效期7天")
 	long := b.offer(t, grower, "供 香樟 12公分 100株 900元")

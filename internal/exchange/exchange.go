@@ -97,7 +97,7 @@ func (s *Service) HandleInbound(ctx context.Context, tx *store.Tx, in store.Inbo
 		}
 		return tx.FinishInbound(ctx, id, stateNeedsClerk, "长短信不完整，转人工", grammar.ReasonFragment, nil)
 	}
-	if _, err := smsgw.NormalizeMSISDN(in.Sender); err != nil {
+	if !smsgw.IsMobile(in.Sender) {
 		// A service number or an alphanumeric sender: nobody to answer.
 		return tx.FinishInbound(ctx, id, stateNeedsClerk, "发信号码不是手机号，未回复", "not_a_mobile", nil)
 	}

@@ -8,6 +8,7 @@ import (
 	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
+	"huamu/smsgw"
 )
 
 // capped are the kinds a number's daily cap counts.
@@ -16,16 +17,6 @@ var capped = outbound.Strings(outbound.DailyCapped)
 // fragmentReplyEvery is how often at most a number is told that its long
 // text came incomplete.
 const fragmentReplyEvery = 30 * time.Minute
-
-// chinaTime is UTC+8 (no daylight saving): the daily cap and the digest
-// hours run on the clock the members live by.
-var chinaTime = time.FixedZone("CST", 8*60*60)
-
-// dayStart is the start of t's day in China: the daily cap counts from it.
-func dayStart(t time.Time) time.Time {
-	c := t.In(chinaTime)
-	return time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, chinaTime)
-}
 
 // Digest hours, China time: nobody gets a digest at night.
 const (
@@ -53,7 +44,7 @@ func (s *Service) announce(ctx context.Context, tx *store.Tx, inboundID int64, l
 	if err := tx.LockNotify(ctx, phones); err != nil {
 		return 0, "", err
 	}
-	sent, err := tx.TextsSince(ctx, phones, capped, dayStart(tx.Now))
+	sent, err := tx.TextsSince(ctx, phones, capped, matching.DayStart(tx.Now))
 	if err != nil {
 		return 0, "", err
 	}
@@ -98,7 +89,7 @@ type DigestReport struct {
 func (s *Service) SendDigests(ctx context.Context) (DigestReport, error) {
 	st := s.Store
 	var rep DigestReport
-	if h := st.Now().In(chinaTime).Hour(); h < digestFrom || h >= digestUntil {
+	if h := st.Now().In(matching.ChinaTime).Hour(); h < digestFrom || h >= digestUntil {
 		return rep, nil
 	}
 	phones, err := st.HeldPhones(ctx, 500)
@@ -110,7 +101,7 @@ func (s *Service) SendDigests(ctx context.Context) (DigestReport, error) {
 			if err := tx.LockNotify(ctx, []string{phone}); err != nil {
 				return err
 			}
-			sent, err := tx.TextsSince(ctx, []string{phone}, capped, dayStart(tx.Now))
+			sent, err := tx.TextsSince(ctx, []string{phone}, capped, matching.DayStart(tx.Now))
 			if err != nil {
 				return err
 			}
@@ -154,16 +145,8 @@ func (s *Service) SendDigests(ctx context.Context) (DigestReport, error) {
 			return tx.SettleNotices(ctx, done)
 		})
 		if err != nil {
-			return rep, fmt.Errorf("digest for %s: %w", maskPhone(phone), err)
+			return rep, fmt.Errorf("digest for %s: %w", smsgw.MaskNumber(phone), err)
 		}
 	}
 	return rep, nil
-}
-
-// maskPhone hides the middle of a number for logs: 138****0001.
-func maskPhone(p string) string {
-	if len(p) != 11 {
-		return "***"
-	}
-	return p[:3] + "****" + p[7:]
 }

@@ -14,6 +14,7 @@ import (
 )
 
 func TestOrder_ProposalReservesStockAndTellsBothSides(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	id := b.offer(t, grower, "供 桂花 8公分 200株 600元 万春镇")
 	sent := b.text(t, buyer, fmt.Sprintf("订 %d 100", id))
@@ -38,6 +39,7 @@ func TestOrder_ProposalReservesStockAndTellsBothSides(t *testing.T) {
 }
 
 func TestOrder_MoreThanRemainsIsAnsweredWithWhatRemains(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	id := b.offer(t, grower, "供 桂花 8公分 150株 600元")
 	b.text(t, buyer, fmt.Sprintf("订 %d 100", id))
@@ -64,6 +66,7 @@ func TestOrder_MoreThanRemainsIsAnsweredWithWhatRemains(t *testing.T) {
 }
 
 func TestOrder_WithoutQuantityTakesAllThatRemains(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	id := b.offer(t, grower, "供 桂花 8公分 80株 600元")
 	b.text(t, buyer, fmt.Sprintf("订 %d", id))
@@ -73,6 +76,7 @@ func TestOrder_WithoutQuantityTakesAllThatRemains(t *testing.T) {
 }
 
 func TestOrder_RefusesOwnOfferUnknownIDAndNegotiablePrice(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	id := b.offer(t, grower, "供 桂花 8公分 200株 600元")
 	nego := b.offer(t, grower, "供 香樟 12公分 50株 价格面议")
@@ -99,6 +103,7 @@ func TestOrder_RefusesOwnOfferUnknownIDAndNegotiablePrice(t *testing.T) {
 }
 
 func TestOrder_ReplayedTextMakesNoSecondOrder(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	id := b.offer(t, grower, "供 桂花 8公分 200株 600元")
 	b.text(t, buyer, fmt.Sprintf("订 %d 100", id))
@@ -130,6 +135,7 @@ func TestOrder_ReplayedTextMakesNoSecondOrder(t *testing.T) {
 // Whatever interleaving PostgreSQL chooses, reserved plus remaining is
 // exactly the offer and remaining never goes below zero.
 func TestOrder_ConcurrentOrdersNeverOverReserve(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	ctx := context.Background()
 	id := b.offer(t, grower, "供 桂花 8公分 500株 600元")
@@ -199,6 +205,7 @@ func TestOrder_ConcurrentOrdersNeverOverReserve(t *testing.T) {
 // delivered it again and it was taken for new) takes effect once: the buyer
 // is told the first one is pending; later, the same text is a new order.
 func TestOrder_TheSameOrderAgainWithinMinutesTakesEffectOnce(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	id := b.offer(t, grower, "供 桂花 8公分 200株 600元 万春镇")
 	b.text(t, buyer, fmt.Sprintf("订 %d 50", id))
@@ -224,6 +231,7 @@ func TestOrder_TheSameOrderAgainWithinMinutesTakesEffectOnce(t *testing.T) {
 // The same offer texted again within minutes is answered with the receipt
 // of the listing it already made, and posts nothing twice.
 func TestListing_TheSameOfferAgainWithinMinutesPostsOnce(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	first := b.offer(t, grower, "供 桂花 8公分 200株 600元 万春镇")
 	again := b.text(t, grower, "供 桂花 8公分 200株 600元 万春镇")

@@ -45,6 +45,7 @@ func subscriptions(t *testing.T, b *bench, phone string) []string {
 }
 
 func TestQueryPrice_AnswersFromDealsWithTheAsksAndKeepsOneDealPrivate(t *testing.T) {
+	t.Parallel()
 	b := withPrices(newBench(t))
 	b.deal(t, grower, "供 桂花 8公分 200株 600元", buyer, 50)
 	// One deal is nobody's business: the answer gives the asks instead.
@@ -76,6 +77,7 @@ func TestQueryPrice_AnswersFromDealsWithTheAsksAndKeepsOneDealPrivate(t *testing
 }
 
 func TestQueryPrice_WithoutThePriceServiceAnswersFromTheBook(t *testing.T) {
+	t.Parallel()
 	b := newBench(t)
 	b.offer(t, grower, "供 桂花 8公分 200株 600元")
 	if got := one(t, b.text(t, buyer, "行情 桂花"), buyer); !strings.Contains(got, "桂花货源1条") {
@@ -84,6 +86,7 @@ func TestQueryPrice_WithoutThePriceServiceAnswersFromTheBook(t *testing.T) {
 }
 
 func TestSubscribe_AtMostFiveSpeciesAndStopsOnlyWhatItSays(t *testing.T) {
+	t.Parallel()
 	b := withPrices(newBench(t))
 	got := one(t, b.text(t, buyer, "订阅 桂花 紫薇"), buyer)
 	if !strings.Contains(got, "已订阅桂花、紫薇行情") || !strings.Contains(got, "每周一") {
@@ -120,6 +123,7 @@ func TestSubscribe_AtMostFiveSpeciesAndStopsOnlyWhatItSays(t *testing.T) {
 }
 
 func TestUnsubscribe_EndsThePriceSubscriptionsForGood(t *testing.T) {
+	t.Parallel()
 	b := withPrices(newBench(t))
 	b.text(t, buyer, "订阅 桂花")
 	if got := one(t, b.text(t, buyer, "TD"), buyer); !strings.Contains(got, "已退订") || !strings.Contains(got, "行情") {

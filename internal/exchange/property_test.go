@@ -24,6 +24,7 @@ import (
 //     confirmed or delivered order, and each member's balance is what the
 //     orders and payments say it must be.
 func TestProperty_RandomTradingKeepsStockAndLedgerExact(t *testing.T) {
+	t.Parallel()
 	for seed := range uint64(2) {
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
 			runTrading(t, seed, 150)

@@ -38,6 +38,7 @@ func books(t *testing.T, st *store.Store) string {
 // its ledger entry and texts had gone out. Now each of a clerk's group-buy
 // actions and its audit row commit together or not at all.
 func TestAudit_AGroupBuyActionWhoseAuditFailsChangesNothing(t *testing.T) {
+	t.Parallel()
 	st, c, _ := setup(t)
 	ctx := context.Background()
 	svc := &groupbuy.Service{Store: st}
@@ -100,6 +101,7 @@ func TestAudit_AGroupBuyActionWhoseAuditFailsChangesNothing(t *testing.T) {
 }
 
 func TestCreate_AGroupBuyIsNotOpenedWithoutItsAuditRow(t *testing.T) {
+	t.Parallel()
 	st, _, _ := setup(t)
 	ctx := context.Background()
 	svc := &groupbuy.Service{Store: st}

@@ -33,13 +33,6 @@ type Service struct {
 	group startstop.Group
 }
 
-var shanghai = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
-
 func (s *Service) outbox() *outbound.Outbox {
 	if s.Outbox == nil {
 		return &outbound.Outbox{}
@@ -278,7 +271,7 @@ func (s *Service) Extend(ctx context.Context, id int64, deadline time.Time, user
 		if err := tx.ExtendGroupBuy(ctx, id, deadline); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, userID, "groupbuy.extend", object(id), deadline.In(shanghai).Format("2006-01-02 15:04"))
+		return tx.Audit(ctx, userID, "groupbuy.extend", object(id), deadline.In(matching.ChinaTime).Format("2006-01-02 15:04"))
 	})
 }
 

@@ -92,6 +92,7 @@ func outbox(t *testing.T, st *store.Store) []store.MT {
 }
 
 func TestJoin_RepliesWithWhereTheGroupStandsAndChangesInPlace(t *testing.T) {
+	t.Parallel()
 	st, _, _ := setup(t)
 	svc := &groupbuy.Service{Store: st}
 	g := newGroupBuy(t, st, nil)
@@ -121,6 +122,7 @@ func TestJoin_RepliesWithWhereTheGroupStandsAndChangesInPlace(t *testing.T) {
 }
 
 func TestJoin_ReachingTheCapClosesAtOnceAndTellsEveryone(t *testing.T) {
+	t.Parallel()
 	st, _, _ := setup(t)
 	svc := &groupbuy.Service{Store: st}
 	g := newGroupBuy(t, st, nil)
@@ -147,6 +149,7 @@ func TestJoin_ReachingTheCapClosesAtOnceAndTellsEveryone(t *testing.T) {
 }
 
 func TestFireDue_DeadlineFiresOnceAcrossProcesses(t *testing.T) {
+	t.Parallel()
 	st, c, url := setup(t)
 	svc := &groupbuy.Service{Store: st}
 	tipped := newGroupBuy(t, st, nil)
@@ -198,6 +201,7 @@ func TestFireDue_DeadlineFiresOnceAcrossProcesses(t *testing.T) {
 }
 
 func TestStart_DeadlinePassedWhileDownFiresOnStart(t *testing.T) {
+	t.Parallel()
 	st, c, _ := setup(t)
 	g := newGroupBuy(t, st, nil)
 	c.add(72 * time.Hour) // the system was down over the deadline
@@ -265,6 +269,7 @@ func settle(t *testing.T, st *store.Store, id int64, yes ...int64) {
 }
 
 func TestPurchaseAndAllocate_GrowersConfirmThenParticipantsShareWhatCame(t *testing.T) {
+	t.Parallel()
 	st, c, _ := setup(t)
 	ctx := context.Background()
 	svc := &groupbuy.Service{Store: st}
@@ -364,6 +369,7 @@ func TestPurchaseAndAllocate_GrowersConfirmThenParticipantsShareWhatCame(t *test
 }
 
 func TestDeliveredAndPayments_SettleTheGroupBuyInTheLedger(t *testing.T) {
+	t.Parallel()
 	st, c, _ := setup(t)
 	ctx := context.Background()
 	svc := &groupbuy.Service{Store: st}
@@ -490,6 +496,7 @@ func purchasing(t *testing.T) (*store.Store, *groupbuy.Service, matching.GroupBu
 // The review's case: every grower declined, so there is nothing to
 // allocate, and the group-buy could not be cancelled either.
 func TestCancel_AGroupBuyWhoseGrowersAllDeclinedCanBeCalledOff(t *testing.T) {
+	t.Parallel()
 	st, svc, g, offers := purchasing(t)
 	ctx := context.Background()
 	decline(t, st, g.ID)
@@ -522,6 +529,7 @@ func TestCancel_AGroupBuyWhoseGrowersAllDeclinedCanBeCalledOff(t *testing.T) {
 }
 
 func TestCancel_APurchasingGroupBuyCancelsThePurchasesStillWaiting(t *testing.T) {
+	t.Parallel()
 	st, svc, g, offers := purchasing(t)
 	ctx := context.Background()
 	decline(t, st, g.ID, offers[1]) // the second grower has not answered
@@ -550,6 +558,7 @@ func TestCancel_APurchasingGroupBuyCancelsThePurchasesStillWaiting(t *testing.T)
 }
 
 func TestCancel_APurchasingGroupBuyWithAConfirmedPurchaseIsAllocatedNotCancelled(t *testing.T) {
+	t.Parallel()
 	st, svc, g, offers := purchasing(t)
 	ctx := context.Background()
 	settle(t, st, g.ID, offers[0])

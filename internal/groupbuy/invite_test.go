@@ -33,6 +33,7 @@ func demand(t *testing.T, st *store.Store, phone string, dia float64, bid string
 }
 
 func TestInvite_FittingDemandsOnceStoppedNumbersNever(t *testing.T) {
+	t.Parallel()
 	st, _, _ := setup(t)
 	ctx := context.Background()
 	svc := &groupbuy.Service{Store: st}

@@ -11,6 +11,7 @@ import (
 )
 
 func TestDrain_RefusedMOsWaitAtTheSMSCForTheNextProcess(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	sim, old := startGateway(t, &intake.Inbox{Store: st})
 	old.Drain() // shutting down: take no more MOs

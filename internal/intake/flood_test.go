@@ -16,6 +16,7 @@ import (
 // A number that floods keeps every text stored, but the ones past the limit
 // are held for a clerk (no worker answers them); other numbers go on as usual.
 func TestDeliver_FloodingSenderIsHeldForAClerkOthersAreNot(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	rc, err := redisx.Open(context.Background(), redistest.URL(), redistest.Prefix(t), nil)
 	if err != nil {
@@ -68,6 +69,7 @@ func TestDeliver_FloodingSenderIsHeldForAClerkOthersAreNot(t *testing.T) {
 // part 2 of 2 sent with a fresh reference each time, which never makes a
 // whole text, is limited like any other text.
 func TestDeliver_PartsThatNeverCompleteCountAgainstTheFloodLimit(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	rc, err := redisx.Open(context.Background(), redistest.URL(), redistest.Prefix(t), nil)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 // A long MO arrives whole whatever form the handset and SMSC carry it in,
 // including characters outside the BMP that a part boundary may cut.
 func TestDeliver_LongMOInEveryFormIsJoinedWhole(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	sim, _ := startGateway(t, &intake.Inbox{Store: st})
 	text := strings.Repeat("出售紫薇🌸地径5公分𠮷高杆300株", 8)
@@ -55,6 +56,7 @@ func deliverBody(esm, dc byte, sm []byte, smLen int) []byte {
 // bind, and the SMSC redelivered it after every rebind for ever. Now each
 // is acknowledged once and kept for a clerk, and texts behind it flow.
 func TestDeliver_MalformedPDUsAreKeptForAClerkNotLooped(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	sim, _ := startGateway(t, &intake.Inbox{Store: st})
 	badUDH := sim.InjectRaw("13800000021", deliverBody(0x40, 0x08, []byte{0x05, 0x00, 0x03, 0x01}, 4))
@@ -127,6 +129,7 @@ func startGatewayWithSessions(t *testing.T, st *store.Store, wrap func(*smsc.Ser
 // link dropped between our commit and our answer): the second copy is
 // stored as a duplicate of the first, shown as such, and not handled again.
 func TestDeliver_ATextDeliveredAgainAfterALostAckIsStoredAsADuplicate(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	sim := startGatewayWithSessions(t, st, func(sim *smsc.Server, sessions *intake.Sessions) smsgw.Inbox {
 		return &losingAck{Inbox: &intake.Inbox{Store: st, Sessions: sessions}, sim: sim}
@@ -159,6 +162,7 @@ func TestDeliver_ATextDeliveredAgainAfterALostAckIsStoredAsADuplicate(t *testing
 // A person sending the same text twice (确认 for two orders, 帮助 twice) is
 // answered twice: on a link that stayed up, the second is a new text.
 func TestDeliver_ThePersonSendingTheSameTextAgainIsANewText(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	sim := startGatewayWithSessions(t, st, func(_ *smsc.Server, sessions *intake.Sessions) smsgw.Inbox {
 		return &intake.Inbox{Store: st, Sessions: sessions}
@@ -180,6 +184,7 @@ func TestDeliver_ThePersonSendingTheSameTextAgainIsANewText(t *testing.T) {
 // again and again, and only minutes later become fragments. Now it is kept
 // whole as its bytes for a clerk, and each part acknowledged once.
 func TestDeliver_LongTextInAnUnknownAlphabetIsKeptAndAckedAtOnce(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	sim, _ := startGateway(t, &intake.Inbox{Store: st})
 	part := func(seq byte, data []byte) []byte {

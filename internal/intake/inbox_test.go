@@ -52,6 +52,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func TestDeliver_AcknowledgedOnlyAfterCommit(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	// Every insert into inbound fails: the commit cannot happen.
@@ -82,6 +83,7 @@ func TestDeliver_AcknowledgedOnlyAfterCommit(t *testing.T) {
 }
 
 func TestDeliver_LongTextInPartsIsJoinedOnce(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	sim, _ := startGateway(t, &intake.Inbox{Store: st})
 	text := "出售紫薇 地径5公分 高杆 分枝点1.5米 300株 150元 和盛镇 另有银杏 米径10公分 80棵 价格可谈 🌳 需要的联系13800001001 有效期半个月"

@@ -3,6 +3,8 @@ package intake
 import (
 	"context"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -91,10 +93,7 @@ func (s *Sessions) Start(ctx context.Context) {
 				s.flush(ctx)
 			case <-beat.C:
 				s.mu.Lock()
-				ids := make([]string, 0, len(s.live))
-				for id := range s.live {
-					ids = append(ids, id)
-				}
+				ids := slices.Collect(maps.Keys(s.live))
 				s.mu.Unlock()
 				if err := s.Store.SessionsAlive(ctx, ids); err != nil {
 					s.Log.Warn("sessions alive", slog.Any("err", err))

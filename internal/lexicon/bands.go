@@ -23,23 +23,14 @@ func BandSettings(eff grammar.LexiconData, species string) matching.BandSettings
 // ParseEdges reads band edges as a clerk types them: numbers separated by
 // spaces or commas (full-width ones too), "4 6 8 10 12 15". Empty is nil.
 func ParseEdges(s string) ([]float64, error) {
-	fields := strings.FieldsFunc(s, func(r rune) bool {
-		return r == ' ' || r == ',' || r == '，' || r == '、' || r == '　' || r == ';' || r == '；'
+	fields := strings.FieldsFunc(matching.Narrow(s), func(r rune) bool {
+		return r == ' ' || r == ',' || r == '、' || r == ';'
 	})
 	if len(fields) > matching.MaxBandEdges {
 		return nil, matching.Errorf(matching.CodeInvalid, "分档界限最多%d个", matching.MaxBandEdges)
 	}
 	var out []float64
 	for _, f := range fields {
-		f = strings.Map(func(r rune) rune {
-			if r >= '０' && r <= '９' {
-				return r - '０' + '0'
-			}
-			if r == '．' {
-				return '.'
-			}
-			return r
-		}, f)
 		v, err := strconv.ParseFloat(f, 64)
 		if err != nil || len(f) > 12 {
 			return nil, matching.Errorf(matching.CodeInvalid, "分档界限“%s”不是数字", outbound.Cut(f, 12))

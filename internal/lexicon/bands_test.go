@@ -12,6 +12,7 @@ import (
 )
 
 func TestSetPriceBands_AClerksBandsReachTheIndexAndCanBeUndone(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := pgtest.Store(t, nil)
 	p := newProvider(t, st, nil)

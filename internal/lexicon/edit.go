@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -54,7 +55,7 @@ func CheckWord(what, w string) (string, error) {
 			return "", matching.Errorf(matching.CodeInvalid, "%s只能是汉字或字母，不能有空格和标点", what)
 		}
 	}
-	if strings.Trim(w, "0123456789０１２３４５６７８９") == "" {
+	if strings.Trim(matching.Narrow(w), "0123456789") == "" {
 		return "", matching.Errorf(matching.CodeInvalid, "%s不能全是数字", what)
 	}
 	return w, nil
@@ -66,7 +67,7 @@ func SpeciesOf(eff grammar.LexiconData, word string) string {
 	if _, ok := eff.Species[word]; ok {
 		return word
 	}
-	for _, sp := range sortedKeys(eff.Species) {
+	for _, sp := range slices.Sorted(maps.Keys(eff.Species)) {
 		if slices.Contains(eff.Species[sp].Aliases, word) || slices.Contains(eff.ExtraAliases[sp], word) {
 			return sp
 		}
@@ -171,27 +172,6 @@ func AddVillage(d *grammar.LexiconData, eff grammar.LexiconData, town, village s
 	return nil
 }
 
-// AddTownAlias adds another way of writing one of 温江's towns.
-func AddTownAlias(d *grammar.LexiconData, eff grammar.LexiconData, town, alias string) error {
-	alias, err := CheckWord("别名", alias)
-	if err != nil {
-		return err
-	}
-	if _, ok := eff.WenjiangTowns[town]; !ok {
-		return matching.Errorf(matching.CodeNotFound, "没有“%s”这个镇（街道）", town)
-	}
-	for t, as := range eff.WenjiangTowns {
-		if t == alias || slices.Contains(as, alias) {
-			return matching.Errorf(matching.CodeConflict, "“%s”已是“%s”的写法", alias, t)
-		}
-	}
-	if d.WenjiangTowns == nil {
-		d.WenjiangTowns = map[string][]string{}
-	}
-	d.WenjiangTowns[town] = append(d.WenjiangTowns[town], alias)
-	return nil
-}
-
 // Effective returns the lexicon the grammar uses for saved data, for pages
 // that list it.
 func Effective(data json.RawMessage) (grammar.LexiconData, error) {
@@ -208,13 +188,4 @@ func cloneSpecies(m map[string]grammar.SpeciesData) map[string]grammar.SpeciesDa
 		out[k] = v
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }

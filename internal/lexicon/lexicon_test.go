@@ -51,6 +51,7 @@ func parseJSON(t *testing.T, g *grammar.Grammar, text string) string {
 }
 
 func TestMigratedLexicon_ParsesThePublicExamplesLikeTheEmbeddedGrammar(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	v, err := st.LatestLexicon(context.Background())
 	if err != nil {
@@ -108,6 +109,7 @@ func clerk(t *testing.T, st *store.Store) store.User {
 const unknownText = "供 花木通树 8公分 200株 万春镇"
 
 func TestAlias_AnUnknownWordTextedInParsesAfterAClerkAddsIt(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := pgtest.Store(t, nil)
 	p := newProvider(t, st, nil)
@@ -156,6 +158,7 @@ func TestAlias_AnUnknownWordTextedInParsesAfterAClerkAddsIt(t *testing.T) {
 }
 
 func TestEdit_AnotherProcessPicksUpTheNewVersionWithoutARestart(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := pgtest.Store(t, nil)
 	prefix := redistest.Prefix(t)
@@ -192,7 +195,43 @@ func TestEdit_AnotherProcessPicksUpTheNewVersionWithoutARestart(t *testing.T) {
 	}
 }
 
+// Stop ends the watching for good: a wake-up after it loads nothing, and
+// Stop again, or on a provider never started, returns at once.
+func TestProvider_StopEndsTheWatchingAndIsIdempotent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := pgtest.Store(t, nil)
+	never := &lexicon.Provider{Store: st}
+	never.Stop()
+
+	a := &lexicon.Provider{Store: st}
+	if err := a.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wake := make(chan struct{}, 1)
+	b := &lexicon.Provider{Store: st, Wakeups: wake, Interval: time.Hour}
+	if err := b.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b.Start(ctx)
+	b.Stop()
+	b.Stop()
+	before := b.Version()
+	v, err := a.Edit(ctx, clerk(t, st).ID, "新品种 蓝莓", func(d *grammar.LexiconData, eff grammar.LexiconData) error {
+		return lexicon.AddSpecies(d, eff, "蓝莓", "果树", []string{"蓝莓苗"})
+	})
+	if err != nil || v <= before {
+		t.Fatalf("edit = version %d, %v; want a version after %d", v, err, before)
+	}
+	wake <- struct{}{}
+	time.Sleep(200 * time.Millisecond)
+	if got := b.Version(); got != before {
+		t.Fatalf("a stopped provider loaded version %d (had %d)", got, before)
+	}
+}
+
 func TestEdit_RefusesAWordAnotherSpeciesOwnsAndSavesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := pgtest.Store(t, nil)
 	p := newProvider(t, st, nil)

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"huamu/internal/startstop"
 	"huamu/internal/store"
 	"huamu/smsgw/grammar"
 )
@@ -32,11 +33,9 @@ type Provider struct {
 	// Interval is the fallback check; default 10 s.
 	Interval time.Duration
 
-	cur    atomic.Pointer[loaded]
-	mu     sync.Mutex // one reload at a time
-	cancel context.CancelFunc
-	done   chan struct{}
-	stop   sync.Once
+	cur   atomic.Pointer[loaded]
+	mu    sync.Mutex // one reload at a time
+	group startstop.Group
 }
 
 type loaded struct {
@@ -105,10 +104,6 @@ func (p *Provider) Version() int64 {
 	return 0
 }
 
-// Reload loads the newest version when it is newer than the loaded one and
-// reports whether it swapped.
-func (p *Provider) Reload(ctx context.Context) (bool, error) { return p.reload(ctx) }
-
 func (p *Provider) reload(ctx context.Context) (bool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -157,10 +152,7 @@ func (p *Provider) Start(ctx context.Context) {
 	if every <= 0 {
 		every = 10 * time.Second
 	}
-	ctx, p.cancel = context.WithCancel(ctx)
-	p.done = make(chan struct{})
-	go func() {
-		defer close(p.done)
+	p.group.Start(ctx, func(ctx context.Context) {
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
@@ -174,15 +166,8 @@ func (p *Provider) Start(ctx context.Context) {
 				p.Log.Error("lexicon reload", slog.Any("err", err))
 			}
 		}
-	}()
-}
-
-// Stop ends the watching and waits for it. Idempotent; safe without Start.
-func (p *Provider) Stop() {
-	p.stop.Do(func() {
-		if p.cancel != nil {
-			p.cancel()
-			<-p.done
-		}
 	})
 }
+
+// Stop ends the watching and waits for it. It is idempotent.
+func (p *Provider) Stop() { p.group.Stop() }

@@ -2,16 +2,12 @@ package outbound
 
 import (
 	"fmt"
-	"time"
 
 	"huamu/matching"
 )
 
 // Group-buy texts (团购): to its participants, its growers and the buyers
 // invited to it.
-
-// china is the clock members live by (UTC+8, no daylight saving).
-var china = time.FixedZone("CST", 8*60*60)
 
 // GroupBuyTitle names a group-buy's product: 桂花(金桂)8cm.
 func GroupBuyTitle(g matching.GroupBuy) string {
@@ -22,14 +18,14 @@ func GroupBuyTitle(g matching.GroupBuy) string {
 // 团购12 桂花8cm 已有380/500株 截止12月20日18点.
 func GroupBuyStatus(g matching.GroupBuy, total int64) string {
 	return fmt.Sprintf("团购%d %s 已有%d/%d%s 截止%s", g.ID, GroupBuyTitle(g), total, g.MinTotal, g.Unit,
-		g.Deadline.In(china).Format("1月2日15点"))
+		g.Deadline.In(matching.ChinaTime).Format("1月2日15点"))
 }
 
 // GroupBuyInvite invites a buyer whose demand the group-buy could serve
 // (an unsolicited text: KindInvite).
 func GroupBuyInvite(g matching.GroupBuy) string {
 	return fmt.Sprintf("协会团购%d %s %s元/%s %d%s起,截止%s,参加回\"参团 %d 数量\"", g.ID, GroupBuyTitle(g), matching.Yuan(g.Price),
-		g.Unit, g.MinEach, g.Unit, g.Deadline.In(china).Format("1月2日"), g.ID)
+		g.Unit, g.MinEach, g.Unit, g.Deadline.In(matching.ChinaTime).Format("1月2日"), g.ID)
 }
 
 // GroupBuyNotJoined answers 参团 12 0 from a number that was not in it.

@@ -12,7 +12,7 @@ import (
 func TestOrderTexts(t *testing.T) {
 	t.Parallel()
 	o := matching.Order{ID: 77, Species: "桂花", Qty: 100, Unit: "株", UnitPrice: decimal.RequireFromString("600"),
-		CreatedAt: time.Date(2025, 3, 1, 9, 0, 0, 0, china)}
+		CreatedAt: time.Date(2025, 3, 1, 9, 0, 0, 0, matching.ChinaTime)}
 	if got, want := OrderProposal(o, "张三", "13900000002"), []string{
 		`买家张三13900000002订桂花100株 600.00元/株 共60000.00元 回"确认 77"接受 "拒绝 77"拒绝`,
 		`买家13900000002订桂花100株 600.00元/株 共60000.00元 回"确认 77"接受 "拒绝 77"拒绝`,

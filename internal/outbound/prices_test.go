@@ -10,7 +10,7 @@ import (
 	"huamu/matching"
 )
 
-var chinaTime = time.FixedZone("CST", 8*60*60)
+var chinaTime = matching.ChinaTime
 
 var (
 	pNow  = time.Date(2025, 3, 12, 10, 0, 0, 0, chinaTime)

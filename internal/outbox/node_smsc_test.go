@@ -151,6 +151,7 @@ func (n *nodeSMSC) submits() []nodeSubmit {
 // node-smpp reads as one concatenated message, and node's receipts for
 // every part make it delivered.
 func TestNodeSMPP_LongTextsBothWaysAndReceipts(t *testing.T) {
+	t.Parallel()
 	node := startNodeSMSC(t)
 	st := pgtest.Store(t, nil)
 	rec := &outbox.Receipts{Store: st}

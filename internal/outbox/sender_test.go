@@ -99,6 +99,7 @@ func (r *rig) states(t *testing.T) map[string]int {
 // shows it whole with the signature, and a receipt for every part makes it
 // delivered.
 func TestSend_LongMTInPartsWithReceiptsForEveryPart(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, 4, 0)
 	body := strings.Repeat("桂花8公分200株600元万春镇🌸𠮷", 12)
 	r.enqueue(t, "13800000001", body)
@@ -126,6 +127,7 @@ func TestSend_LongMTInPartsWithReceiptsForEveryPart(t *testing.T) {
 // Throttling is answered by pausing the bind with a growing backoff, not
 // by spinning, and the text still goes out once.
 func TestSend_ThrottlingIsAnsweredWithBackoff(t *testing.T) {
+	// Not parallel: it measures the gaps between retries at the simulator.
 	r := newRig(t, 4, 0)
 	r.sim.Throttle(4)
 	r.enqueue(t, "13800000001", "帮助: 供 桂花 8公分 200株 600元")
@@ -152,6 +154,7 @@ func TestSend_ThrottlingIsAnsweredWithBackoff(t *testing.T) {
 // flight, twice: every MT still reaches its handset whole, and no part the
 // SMSC accepted is submitted again.
 func TestSend_DroppedConnectionMidWindowLosesNothingAndSendsNothingTwice(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, 10, 0)
 	const n = 40
 	for i := range n {
@@ -191,6 +194,8 @@ func TestSend_DroppedConnectionMidWindowLosesNothingAndSendsNothingTwice(t *test
 // second (a bucket of 4) take at least 2.8 s, and no second sees more than
 // 24 of them, however many the window would let through.
 func TestSend_BindRateHoldsUnderThePipeline(t *testing.T) {
+	// Not parallel: it measures when parts reach the simulator, which other
+	// tests' load would bunch up.
 	r := newRig(t, 10, 20)
 	const n = 60
 	for i := range n {
@@ -216,6 +221,7 @@ func TestSend_BindRateHoldsUnderThePipeline(t *testing.T) {
 // tried again every second, for ever. It spends an attempt and backs off,
 // and the texts behind it are not held up.
 func TestSend_ASystemErrorBacksOffWithoutStallingOthers(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, 4, 0)
 	r.sim.Refuse(1, data.ESME_RSYSERR)
 	r.enqueue(t, "13800000001", "第一条")

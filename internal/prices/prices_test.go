@@ -14,6 +14,7 @@ import (
 	"huamu/internal/pgtest"
 	"huamu/internal/prices"
 	"huamu/internal/store"
+	"huamu/matching"
 	"huamu/smsgw/grammar"
 )
 
@@ -28,7 +29,7 @@ func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return 
 func (c *clock) set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-var china = time.FixedZone("CST", 8*3600)
+var china = matching.ChinaTime
 
 // lastWeek is a Tuesday 10:00; monday is the Monday after it.
 var (
@@ -144,6 +145,7 @@ func lastWeeksTrade(t *testing.T, d *desk) {
 }
 
 func TestFireDue_MondayBulletinGoesOutOnceAcrossProcessesAndRestarts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := newDesk(t)
 	lastWeeksTrade(t, d)
@@ -220,6 +222,7 @@ func TestFireDue_MondayBulletinGoesOutOnceAcrossProcessesAndRestarts(t *testing.
 }
 
 func TestStart_ABulletinDueWhileDownGoesOutOnStartButNotDaysLate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := newDesk(t)
 	lastWeeksTrade(t, d)

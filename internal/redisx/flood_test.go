@@ -10,6 +10,7 @@ import (
 )
 
 func TestFlood_SenderOverTheLimitIsFlaggedOthersAreNot(t *testing.T) {
+	t.Parallel()
 	f := open(t, redistest.Prefix(t)).Flood()
 	f.Limit = 10
 	ctx := context.Background()
@@ -37,6 +38,7 @@ func TestFlood_SenderOverTheLimitIsFlaggedOthersAreNot(t *testing.T) {
 }
 
 func TestFlood_FlagStaysForTheCooldownThenLifts(t *testing.T) {
+	// Not parallel: its sleeps must not stretch past the cooldown under load.
 	f := open(t, redistest.Prefix(t)).Flood()
 	f.Limit, f.Window, f.Cooldown = 2, 200*time.Millisecond, 600*time.Millisecond
 	ctx := context.Background()
@@ -57,6 +59,7 @@ func TestFlood_FlagStaysForTheCooldownThenLifts(t *testing.T) {
 
 // Many numbers at once are counted apart, in one round trip each.
 func TestFlood_ManySendersCountedApart(t *testing.T) {
+	t.Parallel()
 	f := open(t, redistest.Prefix(t)).Flood()
 	f.Limit = 3
 	ctx := context.Background()
@@ -73,6 +76,7 @@ func TestFlood_ManySendersCountedApart(t *testing.T) {
 // A batch is counted in one call, in order: a sender twice in it counts
 // twice, and only the text that goes over the limit is flagged.
 func TestFlood_HitManyCountsABatchInOrder(t *testing.T) {
+	t.Parallel()
 	f := open(t, redistest.Prefix(t)).Flood()
 	f.Limit = 2
 	flags, err := f.HitMany(context.Background(),

@@ -78,14 +78,3 @@ func (l *Limiter) Take(ctx context.Context, bind string, tps, n int) (int, time.
 	}
 	return int(res[0]), time.Duration(res[1]) * time.Microsecond, nil
 }
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}

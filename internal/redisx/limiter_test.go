@@ -45,6 +45,7 @@ func wait(ctx context.Context, l *redisx.Limiter, bind string, tps, parts int) e
 // Two processes on one bind share its rate: together they take at least as
 // long as one process alone sending all their parts would.
 func TestLimiter_TwoProcessesShareOneBindRate(t *testing.T) {
+	t.Parallel()
 	prefix := redistest.Prefix(t)
 	a, b := open(t, prefix).Limiter(), open(t, prefix).Limiter()
 	const tps, each = 50, 50
@@ -79,6 +80,7 @@ func TestLimiter_TwoProcessesShareOneBindRate(t *testing.T) {
 // A long text counts as many parts as it has: 30 parts at 20 TPS, with a
 // bucket of 4, take at least (30-4)/20 s.
 func TestLimiter_CountsPartsNotMessages(t *testing.T) {
+	t.Parallel()
 	l := open(t, redistest.Prefix(t)).Limiter()
 	ctx := context.Background()
 	start := time.Now()
@@ -93,6 +95,7 @@ func TestLimiter_CountsPartsNotMessages(t *testing.T) {
 // Each bind has its own bucket: a drained mobile bind does not hold back a
 // unicom one.
 func TestLimiter_BindsHaveTheirOwnBuckets(t *testing.T) {
+	t.Parallel()
 	l := open(t, redistest.Prefix(t)).Limiter()
 	ctx := context.Background()
 	if g, _, err := l.Take(ctx, "mobile-1", 1, 1); err != nil || g != 1 {
@@ -109,6 +112,7 @@ func TestLimiter_BindsHaveTheirOwnBuckets(t *testing.T) {
 // Take grants what the bucket holds, never more, and when it holds less
 // than a part says how long until it does.
 func TestLimiter_TakeGrantsWhatTheBucketHoldsAndSaysHowLongToWait(t *testing.T) {
+	t.Parallel()
 	l := open(t, redistest.Prefix(t)).Limiter()
 	ctx := context.Background()
 	g, w, err := l.Take(ctx, "telecom-1", 10, 5) // a bucket of 2 at 10 TPS

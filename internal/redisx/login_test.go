@@ -9,6 +9,7 @@ import (
 )
 
 func TestLoginGuard_SimultaneousAttemptsNeverPassTheLimit(t *testing.T) {
+	t.Parallel()
 	prefix := redistest.Prefix(t)
 	ctx := context.Background()
 	// Two processes share the counters.
@@ -47,6 +48,7 @@ func TestLoginGuard_SimultaneousAttemptsNeverPassTheLimit(t *testing.T) {
 }
 
 func TestLoginGuard_ARightPasswordGivesItsAttemptBack(t *testing.T) {
+	t.Parallel()
 	g := open(t, redistest.Prefix(t)).LoginGuard()
 	ctx := context.Background()
 	// 19 failures from one address, then a success, then more: the success

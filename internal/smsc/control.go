@@ -1,11 +1,12 @@
 package smsc
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"html/template"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,7 +48,7 @@ func (s *Server) Messages() []Message {
 		groups[k] = append(groups[k], sb)
 		if len(groups[k]) == sb.Total {
 			parts := groups[k]
-			sort.Slice(parts, func(a, b int) bool { return parts[a].Seq < parts[b].Seq })
+			slices.SortFunc(parts, func(a, b Submit) int { return cmp.Compare(a.Seq, b.Seq) })
 			var b strings.Builder
 			for _, p := range parts {
 				b.WriteString(p.Text)
@@ -144,8 +145,8 @@ func (s *Server) Handler() http.Handler {
 		msgs := s.Messages()
 		mos := s.MOs()
 		// newest first, at most 100 of each
-		reverse(msgs)
-		reverse(mos)
+		slices.Reverse(msgs)
+		slices.Reverse(mos)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_ = page.Execute(w, map[string]any{"MT": head(msgs, 100), "MO": head(mos, 100), "Bound": s.Bound()})
 	})
@@ -155,12 +156,6 @@ func (s *Server) Handler() http.Handler {
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-func reverse[T any](xs []T) {
-	for i, j := 0, len(xs)-1; i < j; i, j = i+1, j-1 {
-		xs[i], xs[j] = xs[j], xs[i]
-	}
 }
 
 func head[T any](xs []T, n int) []T {

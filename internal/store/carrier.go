@@ -3,9 +3,10 @@ package store
 import (
 	"context"
 	"errors"
-	"regexp"
 
 	"github.com/jackc/pgx/v5"
+
+	"huamu/smsgw"
 )
 
 // LearnAfter is how many undeliverable receipts in a row on one carrier
@@ -16,8 +17,6 @@ const LearnAfter = 3
 // learnOrder is the order in which other carriers are tried for a number
 // that fails on its own.
 var learnOrder = []string{"mobile", "unicom", "telecom", "broadnet"}
-
-var mobileNumber = regexp.MustCompile(`^1[0-9]{10}$`)
 
 // noteCarrier records one final receipt for phone on carrier: a delivery
 // clears the count of failures in a row, an undeliverable adds one.
@@ -44,7 +43,7 @@ func (tx *Tx) noteCarrier(ctx context.Context, phone, carrier string, delivered 
 // carrier tried is the first in learnOrder that has not failed it as often.
 // It returns the carrier learned, or "".
 func (tx *Tx) learnCarrier(ctx context.Context, phone, failing string) (string, error) {
-	if failing == "" || !mobileNumber.MatchString(phone) {
+	if failing == "" || !smsgw.IsMobile(phone) {
 		return "", nil
 	}
 	rows, err := tx.tx.Query(ctx, `SELECT carrier, undeliverable FROM carrier_evidence WHERE phone = $1`, phone)

@@ -116,12 +116,3 @@ func (s *Store) Reparse(ctx context.Context, userID, inboundID int64, alias stri
 		return tx.Audit(ctx, userID, "inbound.reparse", fmt.Sprintf("inbound:%d", inboundID), alias)
 	})
 }
-
-// Correction is one clerk correction, for a text's or listing's history.
-type Correction struct {
-	Action string
-	Alias  string
-	User   string
-	After  json.RawMessage
-	At     string
-}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
+
+	"huamu/matching"
 )
 
 // Figures are the dashboard's counts for one period.
@@ -66,10 +68,10 @@ type Day struct {
 	In, Out int64
 }
 
-// DailyTexts counts texts in and out per day (in loc) for the days days
+// DailyTexts counts texts in and out per China day for the days days
 // ending with the day of now, oldest first, days without texts included.
-func (s *Store) DailyTexts(ctx context.Context, now time.Time, days int, loc *time.Location) ([]Day, error) {
-	end := time.Date(now.In(loc).Year(), now.In(loc).Month(), now.In(loc).Day(), 0, 0, 0, 0, loc).AddDate(0, 0, 1)
+func (s *Store) DailyTexts(ctx context.Context, now time.Time, days int) ([]Day, error) {
+	end := matching.DayStart(now).AddDate(0, 0, 1)
 	start := end.AddDate(0, 0, -days)
 	rows, err := s.pool.Query(ctx, `
 		SELECT d, (SELECT count(*) FROM inbound WHERE received_at >= d AND received_at < d + interval '1 day'),

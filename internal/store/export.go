@@ -26,19 +26,22 @@ type OrderRow struct {
 }
 
 // ListOrders returns orders created in [from, to) (zero for open ends),
-// newest first, at most limit.
-func (s *Store) ListOrders(ctx context.Context, from, to time.Time, state string, limit int) ([]OrderRow, error) {
-	if limit <= 0 || limit > 10000 {
-		limit = 200
+// newest first, at most n.
+func (s *Store) ListOrders(ctx context.Context, from, to time.Time, state string, n int) ([]OrderRow, error) {
+	var w where
+	if !from.IsZero() {
+		w.and("o.created_at >= " + w.arg(from))
 	}
-	f := SMSFilter{From: from, To: to}
-	lo, hi := f.bounds()
+	if !to.IsZero() {
+		w.and("o.created_at < " + w.arg(to))
+	}
+	if state != "" {
+		w.and("o.state = " + w.arg(state))
+	}
 	rows, err := s.pool.Query(ctx, `SELECT o.id, o.listing_id, b.phone, g.phone, o.species, o.variety, o.qty, o.unit,
 		o.unit_price, o.total, o.state, o.created_at, o.updated_at
-		FROM orders o JOIN members b ON b.id = o.buyer_id JOIN members g ON g.id = o.seller_id
-		WHERE ($1::timestamptz IS NULL OR o.created_at >= $1) AND ($2::timestamptz IS NULL OR o.created_at < $2)
-		  AND ($3 = '' OR o.state = $3)
-		ORDER BY o.id DESC LIMIT $4`, lo, hi, state, limit)
+		FROM orders o JOIN members b ON b.id = o.buyer_id JOIN members g ON g.id = o.seller_id`+w.sql()+`
+		ORDER BY o.id DESC LIMIT `+w.arg(limit(n, 200, 10000)), w.args...)
 	if err != nil {
 		return nil, interpret(err, "订单")
 	}

@@ -51,6 +51,7 @@ func effects(t *testing.T, st *store.Store) int {
 }
 
 func TestOnce_ARepeatRunsNothingAndGetsTheFirstAnswer(t *testing.T) {
+	t.Parallel()
 	st, _, user, _ := onceSetup(t)
 	ctx := context.Background()
 	k := store.OnceKey{UserID: user, Key: "k1", Hash: []byte("POST /bulletins body=a")}
@@ -75,6 +76,7 @@ func TestOnce_ARepeatRunsNothingAndGetsTheFirstAnswer(t *testing.T) {
 }
 
 func TestOnce_AKeyForADifferentRequestIsRefused(t *testing.T) {
+	t.Parallel()
 	st, _, user, client := onceSetup(t)
 	ctx := context.Background()
 	var runs atomic.Int64
@@ -96,6 +98,7 @@ func TestOnce_AKeyForADifferentRequestIsRefused(t *testing.T) {
 }
 
 func TestOnce_AFailedRequestKeepsNoKey(t *testing.T) {
+	t.Parallel()
 	st, _, user, _ := onceSetup(t)
 	ctx := context.Background()
 	k := store.OnceKey{UserID: user, Key: "k", Hash: []byte("h")}
@@ -116,6 +119,7 @@ func TestOnce_AFailedRequestKeepsNoKey(t *testing.T) {
 }
 
 func TestOnce_ConcurrentRepeatsTakeEffectOnce(t *testing.T) {
+	t.Parallel()
 	st, _, user, client := onceSetup(t)
 	ctx := context.Background()
 	k := store.OnceKey{APIClientID: client, Key: "double-click", Hash: []byte("h")}
@@ -146,6 +150,7 @@ func TestOnce_ConcurrentRepeatsTakeEffectOnce(t *testing.T) {
 }
 
 func TestOnce_KeysOfDifferentOwnersNeverMeet(t *testing.T) {
+	t.Parallel()
 	st, _, user, client := onceSetup(t)
 	ctx := context.Background()
 	var runs atomic.Int64
@@ -163,6 +168,7 @@ func TestOnce_KeysOfDifferentOwnersNeverMeet(t *testing.T) {
 }
 
 func TestOnce_AKeyExpiresAfterADayAndIsSweptAsOthersAreUsed(t *testing.T) {
+	t.Parallel()
 	st, advance, user, _ := onceSetup(t)
 	ctx := context.Background()
 	var runs atomic.Int64
@@ -193,6 +199,7 @@ func TestOnce_AKeyExpiresAfterADayAndIsSweptAsOthersAreUsed(t *testing.T) {
 }
 
 func TestOnce_RefusesAKeyWithoutAnOwnerOrTooLong(t *testing.T) {
+	t.Parallel()
 	st, _, user, _ := onceSetup(t)
 	ctx := context.Background()
 	never := func(*store.Tx) (store.Answer, error) { t.Fatal("ran"); return store.Answer{}, nil }

@@ -17,6 +17,7 @@ import (
 // redelivery: stored as a duplicate of the first, and not handed to a
 // worker again; after the window it is a new text.
 func TestInsertInbound_ARedeliveryIsStoredAsADuplicate(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	st := pgtest.Store(t, func() time.Time { return now })
 	ctx := context.Background()
@@ -49,6 +50,7 @@ func TestInsertInbound_ARedeliveryIsStoredAsADuplicate(t *testing.T) {
 // killed is a redelivery at once: the dead process's lease key is free,
 // long before its silence would tell.
 func TestInsertInbound_ACopyAfterItsProcessDiedIsARedelivery(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	key, err := st.HoldLeaseKey(ctx)
@@ -81,6 +83,7 @@ func TestInsertInbound_ACopyAfterItsProcessDiedIsARedelivery(t *testing.T) {
 // text when the session dropped just after the first copy was stored, or
 // the process died, is the SMSC delivering it again.
 func TestInsertInbound_APersonsRepeatIsANewTextARedeliveryIsNot(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	st := pgtest.Store(t, func() time.Time { return now })
 	ctx := context.Background()
@@ -117,6 +120,7 @@ func TestInsertInbound_APersonsRepeatIsANewTextARedeliveryIsNot(t *testing.T) {
 }
 
 func TestAddPart_JoinsOnceWhenPartsArriveTogether(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	join := func(ps []store.Part) (string, error) {
@@ -157,6 +161,7 @@ func TestAddPart_JoinsOnceWhenPartsArriveTogether(t *testing.T) {
 }
 
 func TestHandOnStaleParts_IncompleteTextBecomesFragment(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	st := pgtest.Store(t, func() time.Time { return now })
 	ctx := context.Background()
@@ -179,6 +184,7 @@ func TestHandOnStaleParts_IncompleteTextBecomesFragment(t *testing.T) {
 }
 
 func TestInsertInbound_StoresTextsPostgreSQLCannotHoldAsIs(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	body := "供 桂花\x00 8公分 \xff\xfe200株"
@@ -195,6 +201,7 @@ func TestInsertInbound_StoresTextsPostgreSQLCannotHoldAsIs(t *testing.T) {
 // One batch with a redelivery inside it (the same key twice, and a copy
 // across the dedup window's boundary) stores each text once.
 func TestReceive_RedeliveriesInsideOneBatchAreStoredOnce(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	a := store.MO{DedupKey: "h:a", Session: "g/b/1", Bind: "b", Sender: "13800000001", Body: "帮助"}
@@ -220,6 +227,7 @@ func TestReceive_RedeliveriesInsideOneBatchAreStoredOnce(t *testing.T) {
 // In a batch, a text whose handling fails has its own work undone and goes
 // to a clerk; the texts before and after it commit.
 func TestProcessInbound_AFailingTextGoesToAClerkTheOthersCommit(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	var texts []store.MO
@@ -266,6 +274,7 @@ func TestProcessInbound_AFailingTextGoesToAClerkTheOthersCommit(t *testing.T) {
 // A batch undone as a whole (the worker's process died before it
 // committed) leaves every text waiting for the next worker.
 func TestProcessInbound_ABatchThatNeverCommitsLeavesItsTextsWaiting(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	if _, err := st.Receive(ctx, []store.MO{{DedupKey: "x", Bind: "b", Sender: "13800000001", Body: "帮助"}}, nil, nil); err != nil {
@@ -328,6 +337,7 @@ func TestProcessInbound_LeavesTheWakeToTheWorker(t *testing.T) {
 // leased to that sender in the batch's own transaction: no other sender
 // leases them, and a text whose handling failed leaves nothing leased.
 func TestProcessInbound_RepliesAreLeasedToTheOfferingSender(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	var texts []store.MO
@@ -372,6 +382,7 @@ func TestProcessInbound_RepliesAreLeasedToTheOfferingSender(t *testing.T) {
 // from the queue and then missed (a claim must read the texts it takes in
 // the snapshot it takes them in).
 func TestProcessInbound_TextsCommittedWhileClaimingAreNeverLost(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	const batches, per = 60, 10
@@ -424,6 +435,7 @@ func TestProcessInbound_TextsCommittedWhileClaimingAreNeverLost(t *testing.T) {
 // cannot pile up: past MaxWaitingParts waiting for one number, the next
 // part goes to a clerk at once, held, not answered.
 func TestAddPart_ANumberWithTooManyPartsWaitingHasTheNextHeldForAClerk(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	join := func(ps []store.Part) (string, error) { return string(ps[0].Body) + "…", nil }

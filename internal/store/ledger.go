@@ -48,14 +48,6 @@ func (tx *Tx) PostEntry(ctx context.Context, e matching.Entry, meta EntryMeta) (
 	return e, interpret(err, "账目")
 }
 
-// EntryExists reports whether an entry of kind and ref was posted.
-func (tx *Tx) EntryExists(ctx context.Context, kind matching.EntryKind, ref string) (bool, error) {
-	var ok bool
-	err := tx.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ledger_entries WHERE kind = $1 AND ref = $2)`,
-		string(kind), ref).Scan(&ok)
-	return ok, interpret(err, "账目")
-}
-
 // EntryByRef returns the entry of kind and ref with its postings.
 func (s *Store) EntryByRef(ctx context.Context, kind matching.EntryKind, ref string) (matching.Entry, error) {
 	es, err := s.entries(ctx, `WHERE e.kind = $1 AND e.ref = $2`, string(kind), ref)

@@ -16,6 +16,7 @@ import (
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 func TestLedger_DatabaseRefusesAnEntryWhosePostingsDoNotSumToZero(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	// Straight SQL, past the Go validation: the deferred trigger refuses
@@ -53,6 +54,7 @@ func TestLedger_DatabaseRefusesAnEntryWhosePostingsDoNotSumToZero(t *testing.T) 
 }
 
 func TestLedger_IsAppendOnly(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	var e matching.Entry
@@ -85,6 +87,7 @@ func TestLedger_IsAppendOnly(t *testing.T) {
 }
 
 func TestLedger_SameEventIsPostedOnceAndInvalidEntriesNever(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	post := func(e matching.Entry) error {
@@ -112,6 +115,7 @@ func TestLedger_SameEventIsPostedOnceAndInvalidEntriesNever(t *testing.T) {
 }
 
 func TestOrders_DatabaseKeepsTotalsExactAndStockNonNegative(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	var buyer, seller, listing int64
@@ -159,6 +163,7 @@ func TestOrders_DatabaseKeepsTotalsExactAndStockNonNegative(t *testing.T) {
 }
 
 func TestOrders_ATotalALedgerPostingCannotHoldIsRefusedAtProposal(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	err := st.InTx(ctx, func(tx *store.Tx) error {

@@ -78,30 +78,6 @@ func (tx *Tx) OpenListings(ctx context.Context, side matching.Side, species stri
 	return pgx.CollectRows(rows, scanListing)
 }
 
-// ListingFilter narrows ListListings.
-type ListingFilter struct {
-	Side    string
-	Species string
-	State   string
-	Phone   string
-	Limit   int
-}
-
-// ListListings returns listings for the back office, newest first.
-func (s *Store) ListListings(ctx context.Context, f ListingFilter) ([]matching.Listing, error) {
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+listingCols+listingFrom+`
-		WHERE ($1 = '' OR l.side = $1) AND ($2 = '' OR l.species = $2)
-		  AND ($3 = '' OR l.state = $3) AND ($4 = '' OR m.phone = $4)
-		ORDER BY l.id DESC LIMIT $5`, f.Side, f.Species, f.State, f.Phone, f.Limit)
-	if err != nil {
-		return nil, interpret(err, "信息")
-	}
-	return pgx.CollectRows(rows, scanListing)
-}
-
 // Listing returns one listing by id.
 func (s *Store) Listing(ctx context.Context, id int64) (matching.Listing, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+listingCols+listingFrom+` WHERE l.id = $1`, id)

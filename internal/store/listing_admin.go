@@ -22,20 +22,56 @@ type ListingSearch struct {
 	Limit    int
 }
 
+// ListingFilter narrows ListListings.
+type ListingFilter struct {
+	Side    string
+	Species string
+	State   string
+	Phone   string
+	Limit   int
+}
+
+// listingWhere is the one filter of the back office's listings, for their
+// list and search.
+func listingWhere(f ListingSearch) *where {
+	var w where
+	for _, c := range []struct{ col, v string }{
+		{"l.side", f.Side}, {"l.species", f.Species}, {"l.state", f.State}, {"l.town", f.Town}, {"m.phone", f.Phone},
+	} {
+		if c.v != "" {
+			w.and(c.col + " = " + w.arg(c.v))
+		}
+	}
+	if f.MemberID != 0 {
+		w.and("l.member_id = " + w.arg(f.MemberID))
+	}
+	if f.SpecKey != "" {
+		key := w.arg(f.SpecKey)
+		w.and("l.spec ? " + key)
+		if f.SpecMin != nil {
+			w.and("coalesce((l.spec -> " + key + " ->> 'max')::float8, 'Infinity') >= " + w.arg(*f.SpecMin))
+		}
+		if f.SpecMax != nil {
+			w.and("coalesce((l.spec -> " + key + " ->> 'min')::float8, 0) <= " + w.arg(*f.SpecMax))
+		}
+	}
+	return &w
+}
+
 // SearchListings returns listings newest first.
 func (s *Store) SearchListings(ctx context.Context, f ListingSearch) ([]matching.Listing, error) {
-	if f.Limit <= 0 || f.Limit > 5000 {
-		f.Limit = 200
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+listingCols+listingFrom+`
-		WHERE ($1 = '' OR l.side = $1) AND ($2 = '' OR l.species = $2)
-		  AND ($3 = '' OR l.state = $3) AND ($4 = '' OR l.town = $4) AND ($5 = '' OR m.phone = $5)
-		  AND ($6 = 0 OR l.member_id = $6)
-		  AND ($7 = '' OR (l.spec ? $7
-		       AND ($8::float8 IS NULL OR coalesce((l.spec -> $7 ->> 'max')::float8, 'Infinity') >= $8)
-		       AND ($9::float8 IS NULL OR coalesce((l.spec -> $7 ->> 'min')::float8, 0) <= $9)))
-		ORDER BY l.id DESC LIMIT $10`,
-		f.Side, f.Species, f.State, f.Town, f.Phone, f.MemberID, f.SpecKey, f.SpecMin, f.SpecMax, f.Limit)
+	return s.listings(ctx, f, limit(f.Limit, 200, 5000))
+}
+
+// ListListings returns listings for the back office, newest first.
+func (s *Store) ListListings(ctx context.Context, f ListingFilter) ([]matching.Listing, error) {
+	return s.listings(ctx, ListingSearch{Side: f.Side, Species: f.Species, State: f.State, Phone: f.Phone},
+		limit(f.Limit, 100, 500))
+}
+
+func (s *Store) listings(ctx context.Context, f ListingSearch, n int) ([]matching.Listing, error) {
+	w := listingWhere(f)
+	rows, err := s.pool.Query(ctx, `SELECT `+listingCols+listingFrom+w.sql()+` ORDER BY l.id DESC LIMIT `+w.arg(n), w.args...)
 	if err != nil {
 		return nil, interpret(err, "信息")
 	}

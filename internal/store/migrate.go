@@ -1,12 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -57,7 +58,7 @@ func LoadMigrations(fsys fs.FS) ([]Migration, error) {
 		}
 		out = append(out, Migration{Version: v, Name: e.Name(), SQL: string(body)})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	slices.SortFunc(out, func(a, b Migration) int { return cmp.Compare(a.Version, b.Version) })
 	return out, nil
 }
 

@@ -12,6 +12,7 @@ import (
 )
 
 func TestLoadMigrations_OrdersByNumberAndRejectsBadNames(t *testing.T) {
+	t.Parallel()
 	fs := fstest.MapFS{
 		"0010_later.sql":  {Data: []byte("SELECT 1")},
 		"0002_second.sql": {Data: []byte("SELECT 1")},
@@ -44,6 +45,7 @@ func TestLoadMigrations_OrdersByNumberAndRejectsBadNames(t *testing.T) {
 }
 
 func TestMigrate_AppliesInOrderOnceEachUnderTheLock(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool, err := store.Open(ctx, pgtest.EmptyURL(t))
 	if err != nil {
@@ -86,6 +88,7 @@ func TestMigrate_AppliesInOrderOnceEachUnderTheLock(t *testing.T) {
 }
 
 func TestMigrate_FailedMigrationLeavesNothingHalfDone(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool, err := store.Open(ctx, pgtest.EmptyURL(t))
 	if err != nil {
@@ -110,6 +113,7 @@ func TestMigrate_FailedMigrationLeavesNothingHalfDone(t *testing.T) {
 }
 
 func TestMigrations_ShippedSetAppliesToAnEmptyDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool, err := store.Open(ctx, pgtest.EmptyURL(t))
 	if err != nil {

@@ -46,40 +46,6 @@ func (tx *Tx) resend(ctx context.Context, id int64, m MT, unsolicited bool, plan
 	return retry, interpret(err, "短信")
 }
 
-// OutboxFilter narrows ListOutbox.
-type OutboxFilter struct {
-	Recipient string
-	State     string
-	Limit     int
-}
-
-// ListOutbox returns recent outbound texts, newest first.
-func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]MT, error) {
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
-	}
-	rows, err := s.pool.Query(ctx, `SELECT id, inbound_id, recipient, body, kind, state, attempts, bind,
-		parts, last_error, created_at FROM outbox
-		WHERE ($1 = '' OR recipient = $1) AND ($2 = '' OR state = $2)
-		ORDER BY id DESC LIMIT $3`, f.Recipient, f.State, f.Limit)
-	if err != nil {
-		return nil, interpret(err, "短信")
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (MT, error) {
-		var m MT
-		err := r.Scan(&m.ID, &m.InboundID, &m.Recipient, &m.Body, &m.Kind, &m.State, &m.Attempts,
-			&m.Bind, &m.Parts, &m.LastError, &m.CreatedAt)
-		return m, err
-	})
-}
-
-// CountOutbox counts outbound texts in a state ("" for all).
-func (s *Store) CountOutbox(ctx context.Context, state string) (int64, error) {
-	var n int64
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE $1 = '' OR state = $1`, state).Scan(&n)
-	return n, interpret(err, "短信")
-}
-
 // QueueDepth counts the texts waiting for an intake worker and the MTs
 // waiting to be submitted (leased ones included), from the queue tables.
 func (s *Store) QueueDepth(ctx context.Context) (inbound, outbound int64, err error) {

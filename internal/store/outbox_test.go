@@ -48,6 +48,7 @@ func sendDue(t *testing.T, st *store.Store, attempt func(store.MT) store.SendOut
 }
 
 func TestLeaseDue_FourSendersNeverLeaseOneRowTwice(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	enqueue(t, st, 60)
 	var mu sync.Mutex
@@ -86,6 +87,7 @@ func TestLeaseDue_FourSendersNeverLeaseOneRowTwice(t *testing.T) {
 }
 
 func TestRecordSends_ErrorsRetryWithBackoffOrFail(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	st := pgtest.Store(t, clock)
@@ -117,6 +119,7 @@ func TestRecordSends_ErrorsRetryWithBackoffOrFail(t *testing.T) {
 }
 
 func TestRecordSends_RetrySoonSpendsNoAttempt(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	st := pgtest.Store(t, func() time.Time { return now })
 	enqueue(t, st, 1)
@@ -131,6 +134,7 @@ func TestRecordSends_RetrySoonSpendsNoAttempt(t *testing.T) {
 }
 
 func TestRecordSends_PartialSendKeepsAcceptedPartsAndSkipsThemNextTime(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	st := pgtest.Store(t, func() time.Time { return now })
 	enqueue(t, st, 1)
@@ -167,6 +171,7 @@ func TestRecordSends_PartialSendKeepsAcceptedPartsAndSkipsThemNextTime(t *testin
 // back, the parts the SMSC accepted from it are kept, but the MT's state is
 // the new holder's to record.
 func TestRecordSends_ALeaseTakenOverIsNotRecordedByTheOldHolder(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	st := pgtest.Store(t, func() time.Time { return now })
 	enqueue(t, st, 1)
@@ -205,6 +210,7 @@ func TestRecordSends_ALeaseTakenOverIsNotRecordedByTheOldHolder(t *testing.T) {
 // (its lease key's connection closes), another takes its MTs over at once,
 // long before the leases would run out, and sees them as retaken.
 func TestExpireDeadLeases_AnotherSenderTakesOverAtOnceWhenOneDies(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	enqueue(t, st, 3)
 	ctx := context.Background()

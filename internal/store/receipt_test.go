@@ -41,6 +41,7 @@ func outboxRows(t *testing.T, st *store.Store) []store.MT {
 }
 
 func TestReceipt_ExpiredMTIsResentOnceOnly(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	enqueue(t, st, 1)
 	first := sendAll(t, st, "mobile", "a")
@@ -63,6 +64,7 @@ func TestReceipt_ExpiredMTIsResentOnceOnly(t *testing.T) {
 }
 
 func TestReceipt_RepeatedUndeliverableOnOneCarrierLearnsAnother(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	override := func() string {
@@ -100,6 +102,7 @@ func TestReceipt_RepeatedUndeliverableOnOneCarrierLearnsAnother(t *testing.T) {
 }
 
 func TestReceipt_LearnsTheThirdCarrierWhenTheSecondFailsToo(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	for _, carrier := range []string{"mobile", "unicom"} {
@@ -119,6 +122,7 @@ func TestReceipt_LearnsTheThirdCarrierWhenTheSecondFailsToo(t *testing.T) {
 // submit and reports the delivery before the sender's batch commits): it
 // waits, and the part gets it when it is recorded.
 func TestReceipt_BeforeItsPartIsRecordedIsKeptAndApplied(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	enqueue(t, st, 1)
 	ctx := context.Background()
@@ -137,6 +141,7 @@ func TestReceipt_BeforeItsPartIsRecordedIsKeptAndApplied(t *testing.T) {
 // The same, when the receipt and the part are recorded at the same moment
 // by transactions that cannot see each other: the sweep applies it.
 func TestApplyEarlyReceipts_MatchesAReceiptThatMissedItsPart(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	enqueue(t, st, 1)
 	ctx := context.Background()
@@ -160,6 +165,7 @@ func TestApplyEarlyReceipts_MatchesAReceiptThatMissedItsPart(t *testing.T) {
 // recorded (an earlier attempt's) is never sent again; the others are sent
 // and counted as ambiguous, since the dead sender may have sent them.
 func TestLeaseDue_PartsOfAKilledAttemptAreSkippedOrResentAsAmbiguous(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	st := pgtest.Store(t, func() time.Time { return now })
 	enqueue(t, st, 1)
@@ -198,6 +204,7 @@ func TestLeaseDue_PartsOfAKilledAttemptAreSkippedOrResentAsAmbiguous(t *testing.
 // Two SMSCs may hand out the same message id: a receipt settles only the
 // part sent on a bind of the SMSC account it came from.
 func TestReceipt_MatchesOnlyPartsSentOnItsAccountsBinds(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	enqueue(t, st, 2)
 	ctx := context.Background()
@@ -225,6 +232,7 @@ func TestReceipt_MatchesOnlyPartsSentOnItsAccountsBinds(t *testing.T) {
 // A receipt's id in the form its part was recorded under wins over a
 // reading of it in another base: "a" is the part "a", not the part "10".
 func TestReceipt_PrefersTheExactFormOfItsID(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	enqueue(t, st, 2)
 	ctx := context.Background()

@@ -72,11 +72,6 @@ func (s *Store) HoldLeaseKey(ctx context.Context) (*LeaseKey, error) {
 	}
 }
 
-// Alive reports whether the key's lock is still held (its connection up).
-func (k *LeaseKey) Alive(ctx context.Context) bool {
-	return k.conn.Ping(ctx) == nil
-}
-
 // Release lets the key's lock go.
 func (k *LeaseKey) Release() {
 	// Closing the connection, not handing it back to the pool, lets the

@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"huamu/smsgw"
 )
 
 // Tx is one transaction with the time captured when it began.
@@ -267,7 +269,7 @@ type NewMT struct {
 // is not a mobile number is not written; queued reports whether the text
 // was. Use internal/outbound's Enqueue, which applies the kind's rules.
 func (tx *Tx) Enqueue(ctx context.Context, m NewMT) (queued bool, err error) {
-	if !mobileNumber.MatchString(m.Recipient) {
+	if !smsgw.IsMobile(m.Recipient) {
 		return false, nil // the association itself, or a service number: nobody to text
 	}
 	tx.wb.outbox.rows = append(tx.wb.outbox.rows, outboxRow{inboundID: m.InboundID, recipient: m.Recipient, body: m.Body,
@@ -451,6 +453,6 @@ type errBatch struct{ err error }
 
 func (b errBatch) Exec() (pgconn.CommandTag, error) { return pgconn.CommandTag{}, b.err }
 func (b errBatch) Query() (pgx.Rows, error)         { return nil, b.err }
-func (b errBatch) QueryRow() pgx.Row                { return errRow{b.err} }
+func (b errBatch) QueryRow() pgx.Row                { return errRow(b) }
 func (b errBatch) Close() error                     { return b.err }
 func (b errBatch) Tx() pgx.Tx                       { return nil }

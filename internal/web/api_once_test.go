@@ -31,6 +31,7 @@ func apiPost(t *testing.T, s *site, token, key, body string) (int, string, http.
 const apiGood = `{"phone":"13900000002","side":"supply","species":"桂花","spec_key":"dbh_cm","spec_min":8,"qty":100,"price":"55.5"}`
 
 func TestAPI_ARetryWithTheSameIdempotencyKeyCreatesOneListing(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	boss := s.as(t, "boss", store.RoleAdmin)
@@ -75,6 +76,7 @@ func TestAPI_ARetryWithTheSameIdempotencyKeyCreatesOneListing(t *testing.T) {
 }
 
 func TestAPI_TheSameIdempotencyKeyWithAnotherBodyIsRefused(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	boss := s.as(t, "boss", store.RoleAdmin)

@@ -77,7 +77,7 @@ func (s *Server) apiPriceList(w http.ResponseWriter, r *http.Request) {
 	}
 	weeks := make([]string, len(ix.Weeks))
 	for i, wk := range ix.Weeks {
-		weeks[i] = wk.In(shanghai).Format(time.DateOnly)
+		weeks[i] = wk.In(matching.ChinaTime).Format(time.DateOnly)
 	}
 	out := make([]apiPriceSeries, 0, len(ix.Series))
 	for _, ps := range ix.Series {

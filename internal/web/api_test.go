@@ -29,6 +29,7 @@ func apiCall(t *testing.T, s *site, method, path, token, body string) (int, stri
 }
 
 func TestAPI_TokensScopesAndBadBodies(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	boss := s.as(t, "boss", store.RoleAdmin)
@@ -98,6 +99,7 @@ func TestAPI_TokensScopesAndBadBodies(t *testing.T) {
 }
 
 func TestAPI_GroupBuysWithTheirProgress(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	boss := s.as(t, "boss", store.RoleAdmin)

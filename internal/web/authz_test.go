@@ -102,6 +102,7 @@ func seed(t *testing.T, st *store.Store) {
 }
 
 func TestRoutes_EveryRouteAllowsExactlyTheRolesItShould(t *testing.T) {
+	t.Parallel()
 	st := pgtest.Store(t, nil)
 	srv, err := web.New(siteOptions(t, st))
 	if err != nil {
@@ -160,6 +161,7 @@ func TestRoutes_EveryRouteAllowsExactlyTheRolesItShould(t *testing.T) {
 }
 
 func TestRoutes_ReadonlyChangesNothingEvenWithAValidToken(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ro := s.as(t, "zhao", store.RoleReadonly)
 	id := needsClerk(t, s.store, "k1", "13800000001", "你好", "chitchat")

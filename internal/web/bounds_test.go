@@ -11,6 +11,7 @@ import (
 )
 
 func TestListings_FormsAnswerAQuantityOrPriceBeyondTheBoundsWithTheLimit(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	li := s.as(t, "li", store.RoleClerk)
 	for _, c := range []struct {
@@ -35,6 +36,7 @@ func TestListings_FormsAnswerAQuantityOrPriceBeyondTheBoundsWithTheLimit(t *test
 }
 
 func TestAPI_AQuantityOrPriceBeyondTheBoundsIsAnsweredWithTheLimit(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	boss := s.as(t, "boss", store.RoleAdmin)
 	token, _, err := s.store.CreateAPIClient(context.Background(), boss.id(t), "合作社系统", true)
@@ -58,6 +60,7 @@ func TestAPI_AQuantityOrPriceBeyondTheBoundsIsAnsweredWithTheLimit(t *testing.T)
 // nothing stale it could write back. This pins that down: a route added
 // later must go through exchange.EditListing, which takes what its caller saw.
 func TestAPI_HasNoRouteThatChangesAListing(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	boss := s.as(t, "boss", store.RoleAdmin)
 	token, _, err := s.store.CreateAPIClient(context.Background(), boss.id(t), "合作社系统", true)
@@ -77,6 +80,7 @@ func TestAPI_HasNoRouteThatChangesAListing(t *testing.T) {
 }
 
 func TestGroupBuyCreate_AnswersAValueBeyondTheBoundsWithTheLimit(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	clerk := s.as(t, "zhang", store.RoleClerk)
 	for _, c := range []struct {

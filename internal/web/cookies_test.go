@@ -14,6 +14,7 @@ import (
 // Every cookie the back office sets is HttpOnly and SameSite, and Secure
 // when it is served over HTTPS (HUAMU_PUBLIC_URL=https://…).
 func TestCookies_AreHttpOnlySameSiteAlwaysAndSecureOverHTTPS(t *testing.T) {
+	t.Parallel()
 	for _, secure := range []bool{false, true} {
 		st := pgtest.Store(t, nil)
 		o := siteOptions(t, st)

@@ -3,9 +3,9 @@ package web
 import (
 	"huamu/internal/outbound"
 	"net/http"
-	"time"
 
 	"huamu/internal/store"
+	"huamu/matching"
 )
 
 // bar is one bar of a server-drawn SVG chart.
@@ -45,10 +45,10 @@ func dayChart(days []store.Day) chart {
 		x := float64(i) * slot
 		w := slot*0.4 - 1
 		hi, ho := scale(d.In), scale(d.Out)
-		c.In = append(c.In, bar{X: x + 1, Y: chartTop + plot - hi, W: w, H: hi, Title: d.Date.In(shanghai).Format("01-02") + " 收"})
-		c.Out = append(c.Out, bar{X: x + 1 + w, Y: chartTop + plot - ho, W: w, H: ho, Title: d.Date.In(shanghai).Format("01-02") + " 发"})
+		c.In = append(c.In, bar{X: x + 1, Y: chartTop + plot - hi, W: w, H: hi, Title: d.Date.In(matching.ChinaTime).Format("01-02") + " 收"})
+		c.Out = append(c.Out, bar{X: x + 1 + w, Y: chartTop + plot - ho, W: w, H: ho, Title: d.Date.In(matching.ChinaTime).Format("01-02") + " 发"})
 		if i%5 == 0 || i == len(days)-1 {
-			c.Labels = append(c.Labels, bar{X: x, Y: chartH - 5, Label: d.Date.In(shanghai).Format("01-02")})
+			c.Labels = append(c.Labels, bar{X: x, Y: chartH - 5, Label: d.Date.In(matching.ChinaTime).Format("01-02")})
 		}
 		c.In[i].Label, c.Out[i].Label = itoa(d.In), itoa(d.Out)
 	}
@@ -57,9 +57,8 @@ func dayChart(days []store.Day) chart {
 
 func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	now := s.store.Now().In(shanghai)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, shanghai)
-	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, shanghai)
+	now := s.store.Now().In(matching.ChinaTime)
+	today, month := matching.DayStart(now), matching.MonthStart(now)
 	day, err := s.store.DashboardFigures(ctx, today, today.AddDate(0, 0, 1), matchKinds)
 	if err != nil {
 		s.fail(w, r, err)
@@ -70,7 +69,7 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	days, err := s.store.DailyTexts(ctx, now, 30, shanghai)
+	days, err := s.store.DailyTexts(ctx, now, 30)
 	if err != nil {
 		s.fail(w, r, err)
 		return

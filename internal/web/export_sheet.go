@@ -69,7 +69,7 @@ func (s *Server) writeXLSX(w http.ResponseWriter, r *http.Request, file string, 
 	}
 }
 
-func stamp(s *Server) string { return s.store.Now().In(shanghai).Format("20060102-1504") }
+func stamp(s *Server) string { return s.store.Now().In(matching.ChinaTime).Format("20060102-1504") }
 
 // exportListings is the listings page's search as a workbook.
 func (s *Server) exportListings(w http.ResponseWriter, r *http.Request) {
@@ -102,8 +102,8 @@ func (s *Server) exportListings(w http.ResponseWriter, r *http.Request) {
 			town, village = l.Location.Town, l.Location.Village
 		}
 		sh.Rows = append(sh.Rows, []any{l.ID, side, l.Species, l.Variety, strings.Join(spec, " "), l.Qty.Amount(), l.Remaining,
-			l.Qty.Unit, pmin, pmax, boolText(l.Negotiable), town, village, l.Phone, stateName(string(l.State)),
-			l.CreatedAt.In(shanghai).Format("2006-01-02 15:04"), l.ExpiresAt.In(shanghai).Format("2006-01-02")})
+			l.Qty.Unit, pmin, pmax, boolText(l.Negotiable), town, village, l.Phone, l.State.Chinese(),
+			l.CreatedAt.In(matching.ChinaTime).Format("2006-01-02 15:04"), l.ExpiresAt.In(matching.ChinaTime).Format("2006-01-02")})
 	}
 	s.writeXLSX(w, r, "listings-"+stamp(s)+".xlsx", sh)
 }
@@ -125,12 +125,12 @@ func (s *Server) exportSMS(w http.ResponseWriter, r *http.Request) {
 	}
 	a := sheet{Name: "收到的短信", Header: []string{"编号", "时间", "发信人", "运营商", "内容", "状态", "原因", "结果"}}
 	for _, m := range in {
-		a.Rows = append(a.Rows, []any{m.ID, m.ReceivedAt.In(shanghai).Format("2006-01-02 15:04:05"), m.Sender, m.Carrier,
+		a.Rows = append(a.Rows, []any{m.ID, m.ReceivedAt.In(matching.ChinaTime).Format("2006-01-02 15:04:05"), m.Sender, m.Carrier,
 			m.Body, stateName(m.State), reasonName(m.Reason), m.Outcome})
 	}
 	b := sheet{Name: "发出的短信", Header: []string{"编号", "时间", "收信人", "类别", "内容", "条数", "状态", "通道", "错误"}}
 	for _, m := range out {
-		b.Rows = append(b.Rows, []any{m.ID, m.CreatedAt.In(shanghai).Format("2006-01-02 15:04:05"), m.Recipient, m.Kind,
+		b.Rows = append(b.Rows, []any{m.ID, m.CreatedAt.In(matching.ChinaTime).Format("2006-01-02 15:04:05"), m.Recipient, m.Kind,
 			m.Body, m.Parts, stateName(m.State), m.Bind, m.LastError})
 	}
 	s.writeXLSX(w, r, "sms-"+stamp(s)+".xlsx", a, b)
@@ -150,7 +150,7 @@ func (s *Server) exportOrders(w http.ResponseWriter, r *http.Request) {
 	sh := sheet{Name: "订单", Header: []string{"编号", "信息编号", "买方", "卖方", "品种", "品种名", "数量", "单位", "单价(元)", "金额(元)", "状态", "下单时间"}}
 	for _, o := range os {
 		sh.Rows = append(sh.Rows, []any{o.ID, o.ListingID, o.Buyer, o.Seller, o.Species, o.Variety, o.Qty, o.Unit,
-			o.UnitPrice.StringFixed(2), o.Total.StringFixed(2), o.State, o.CreatedAt.In(shanghai).Format("2006-01-02 15:04")})
+			o.UnitPrice.StringFixed(2), o.Total.StringFixed(2), o.State, o.CreatedAt.In(matching.ChinaTime).Format("2006-01-02 15:04")})
 	}
 	s.writeXLSX(w, r, "orders-"+stamp(s)+".xlsx", sh)
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/shopspring/decimal"
-	"golang.org/x/text/width"
 
 	"huamu/matching"
 	"huamu/smsgw/grammar"
@@ -41,7 +40,7 @@ func text(v url.Values, name, what string, max int, required bool) (string, erro
 }
 
 // narrow turns full-width digits and punctuation into ASCII, as growers type them.
-func narrow(s string) string { return width.Narrow.String(strings.TrimSpace(s)) }
+func narrow(s string) string { return matching.Narrow(strings.TrimSpace(s)) }
 
 // moneyField reads a yuan amount: not negative, at most two decimals, at
 // most matching's bound for an amount (a unit price is checked against its

@@ -71,7 +71,7 @@ func (s *Server) groupBuyExtend(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, err := time.ParseInLocation("2006-01-02", narrow(r.PostForm.Get("deadline")), shanghai)
+	d, err := time.ParseInLocation("2006-01-02", narrow(r.PostForm.Get("deadline")), matching.ChinaTime)
 	if err != nil {
 		s.fail(w, r, matching.Errorf(matching.CodeInvalid, "截止日期要写成 2026-12-20 这样"))
 		return

@@ -32,7 +32,7 @@ func (s *Server) groupBuyList(w http.ResponseWriter, r *http.Request) {
 // groupBuyNew is the form a clerk opens a group-buy with.
 func (s *Server) groupBuyNew(w http.ResponseWriter, r *http.Request) {
 	form := url.Values{"unit": {"株"}, "step": {"10"}, "min_each": {"10"},
-		"deadline": {s.store.Now().In(shanghai).Add(7 * 24 * time.Hour).Format("2006-01-02")}}
+		"deadline": {s.store.Now().In(matching.ChinaTime).Add(7 * 24 * time.Hour).Format("2006-01-02")}}
 	// A suggestion's link fills in what the demands share.
 	for _, k := range []string{"species", "unit", "min_total", "dia_cm_min", "dia_cm_max", "price"} {
 		if v := wordParam(r, k, 20); v != "" {
@@ -123,7 +123,7 @@ func (s *Server) decodeGroupBuy(v url.Values) (matching.GroupBuy, error) {
 	if g.Step, err = count(v, "step", "每次加", true); err != nil {
 		return g, err
 	}
-	g.Deadline, err = time.ParseInLocation("2006-01-02", narrow(v.Get("deadline")), shanghai)
+	g.Deadline, err = time.ParseInLocation("2006-01-02", narrow(v.Get("deadline")), matching.ChinaTime)
 	if err != nil {
 		return g, matching.Errorf(matching.CodeInvalid, "截止日期要写成 2026-12-20 这样")
 	}

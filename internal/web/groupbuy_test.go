@@ -25,6 +25,7 @@ func groupBuyForm(mut func(url.Values)) url.Values {
 }
 
 func TestGroupBuyCreate_RefusesBadInputWithAChineseMessage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	clerk := s.as(t, "zhang", store.RoleClerk)
 	cases := map[string]func(url.Values){
@@ -51,6 +52,7 @@ func TestGroupBuyCreate_RefusesBadInputWithAChineseMessage(t *testing.T) {
 }
 
 func TestGroupBuyPages_CreateFillAllocatePrintAndExport(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	clerk := s.as(t, "zhang", store.RoleClerk)
@@ -154,6 +156,7 @@ func TestGroupBuyPages_CreateFillAllocatePrintAndExport(t *testing.T) {
 }
 
 func TestGroupBuyPayment_RefusesHostileFields(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	clerk := s.as(t, "zhang", store.RoleClerk)
 	r := clerk.post(t, "/groupbuys", groupBuyForm(nil))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -22,7 +23,7 @@ func (s *Server) lexiconShow(w http.ResponseWriter, r *http.Request) {
 	eff := s.lexicon.Data()
 	q := wordParam(r, "q", 12)
 	var rows []speciesRow
-	for _, name := range sortedKeys(eff.Species) {
+	for _, name := range slices.Sorted(maps.Keys(eff.Species)) {
 		e := eff.Species[name]
 		aliases := append(slices.Clone(e.Aliases), eff.ExtraAliases[name]...)
 		if q != "" && !strings.Contains(name, q) && !slices.ContainsFunc(aliases, func(a string) bool { return strings.Contains(a, q) }) &&
@@ -38,7 +39,7 @@ func (s *Server) lexiconShow(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "lexicon", page{Title: "词库", Nav: "lexicon", Data: map[string]any{
 		"Q": q, "Species": rows, "Total": len(eff.Species), "Towns": townRows(eff), "History": history,
-		"Version": s.lexicon.Version(), "Names": sortedKeys(eff.Species),
+		"Version": s.lexicon.Version(), "Names": slices.Sorted(maps.Keys(eff.Species)),
 		"Bands": bandRows(eff), "Bases": basisOptions(),
 	}})
 }
@@ -51,7 +52,7 @@ type bandRow struct {
 
 func bandRows(eff grammar.LexiconData) []bandRow {
 	var out []bandRow
-	for _, sp := range sortedKeys(eff.PriceBands) {
+	for _, sp := range slices.Sorted(maps.Keys(eff.PriceBands)) {
 		b := eff.PriceBands[sp]
 		row := bandRow{Species: sp, Basis: "按多数报价", Edges: "默认", ByVariety: b.ByVariety}
 		if b.Basis != "" {
@@ -82,17 +83,8 @@ type townRow struct {
 
 func townRows(eff grammar.LexiconData) []townRow {
 	var out []townRow
-	for _, t := range sortedKeys(eff.WenjiangTowns) {
+	for _, t := range slices.Sorted(maps.Keys(eff.WenjiangTowns)) {
 		out = append(out, townRow{Name: t, Aliases: eff.WenjiangTowns[t], Villages: eff.Villages[t]})
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }

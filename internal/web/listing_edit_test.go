@@ -26,6 +26,7 @@ func seenRemaining(t *testing.T, page string) string {
 // by SMS, the clerk saves a price fix from the page. Before, the page's 200
 // were written back and 200 were on offer again with 150 reserved.
 func TestListings_AnEditFromAPageOpenedBeforeAnOrderNeverPutsTheOrderedStockBack(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	li := s.as(t, "li", store.RoleClerk)

@@ -7,6 +7,7 @@ import (
 
 	"huamu/internal/store"
 	"huamu/matching"
+	"huamu/smsgw"
 )
 
 // listingNew is the 代发布 form: a clerk posts a listing for a member who
@@ -61,13 +62,8 @@ func (s *Server) listingCreate(w http.ResponseWriter, r *http.Request) {
 // phoneField reads a mainland mobile number (11 digits starting with 1).
 func phoneField(v url.Values) (string, error) {
 	p := narrow(v.Get("phone"))
-	if len(p) != 11 || p[0] != '1' {
+	if !smsgw.IsMobile(p) {
 		return "", matching.Errorf(matching.CodeInvalid, "手机号要填11位数字")
-	}
-	for _, c := range p {
-		if c < '0' || c > '9' {
-			return "", matching.Errorf(matching.CodeInvalid, "手机号要填11位数字")
-		}
 	}
 	return p, nil
 }

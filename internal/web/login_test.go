@@ -53,6 +53,7 @@ func siteWithProxies(t *testing.T, proxies ...string) *site {
 // The review's case: a client that rotates X-Forwarded-For got unlimited
 // attempts, because the header was believed from anyone.
 func TestLogin_ForwardedHeadersAreBelievedOnlyFromTrustedProxies(t *testing.T) {
+	t.Parallel()
 	s := newSite(t) // no proxy configured: the test client talks to it directly
 	for i := range 20 {
 		loginFrom(t, s, nil, "203.0.113."+itoa(int64(i)), "guess"+itoa(int64(i)), "x")
@@ -82,6 +83,7 @@ func TestLogin_ForwardedHeadersAreBelievedOnlyFromTrustedProxies(t *testing.T) {
 // The review's case: five wrong guesses from anywhere locked any account,
 // again and again.
 func TestLogin_GuessesFromElsewhereNeverLockTheRealUserOutOfTheirBrowser(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	wang := s.as(t, "wang", store.RoleClerk) // wang's browser has logged in before
 	if r := wang.post(t, "/logout", url.Values{}); r.code != http.StatusSeeOther {
@@ -111,6 +113,7 @@ func TestLogin_GuessesFromElsewhereNeverLockTheRealUserOutOfTheirBrowser(t *test
 // The review's case: the count was read, the password checked, the count
 // raised; guesses sent at once all got through before any was counted.
 func TestLogin_GuessesSentAtOnceAreCheckedNoMoreThanTheLimit(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	var wg sync.WaitGroup
 	codes := make([]int, 30)

@@ -2,7 +2,9 @@ package web
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 
 	"huamu/internal/store"
 )
@@ -20,7 +22,9 @@ func (s *Server) memberList(w http.ResponseWriter, r *http.Request) {
 }
 
 // townNames lists 温江's towns from the lexicon.
-func (s *Server) townNames() []string { return sortedKeys(s.lexicon.Data().WenjiangTowns) }
+func (s *Server) townNames() []string {
+	return slices.Sorted(maps.Keys(s.lexicon.Data().WenjiangTowns))
+}
 
 // memberCreate registers a number a clerk enters.
 func (s *Server) memberCreate(w http.ResponseWriter, r *http.Request) {

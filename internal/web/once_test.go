@@ -62,6 +62,7 @@ func bulletinConfirm(t *testing.T, s *site, li *user) url.Values {
 }
 
 func TestBulletins_ADoubleSubmitSendsOneBulletin(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	li := s.as(t, "li", store.RoleClerk)
 	form := bulletinConfirm(t, s, li)
@@ -100,6 +101,7 @@ func bulletinConfirm2(t *testing.T, li *user) url.Values {
 }
 
 func TestBulletins_TwoSubmitsAtOnceSendOneBulletin(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	li := s.as(t, "li", store.RoleClerk)
 	form := bulletinConfirm(t, s, li)
@@ -121,6 +123,7 @@ func TestBulletins_TwoSubmitsAtOnceSendOneBulletin(t *testing.T) {
 }
 
 func TestBulletins_ASubmitWithChangedFieldsUnderAUsedTokenIsRefused(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	li := s.as(t, "li", store.RoleClerk)
 	form := bulletinConfirm(t, s, li)
@@ -138,6 +141,7 @@ func TestBulletins_ASubmitWithChangedFieldsUnderAUsedTokenIsRefused(t *testing.T
 }
 
 func TestListings_ADoubleSubmitOfPostOnBehalfCreatesOneListing(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	li := s.as(t, "li", store.RoleClerk)
 	page := li.get(t, "/listings/new")
@@ -174,6 +178,7 @@ func TestListings_ADoubleSubmitOfPostOnBehalfCreatesOneListing(t *testing.T) {
 }
 
 func TestGroupBuys_ADoubleSubmitOpensOneGroupBuy(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	clerk := s.as(t, "zhang", store.RoleClerk)
 	form := groupBuyForm(nil)
@@ -192,6 +197,7 @@ func TestGroupBuys_ADoubleSubmitOpensOneGroupBuy(t *testing.T) {
 }
 
 func TestForms_ThatCreateRefuseASubmitWithoutAOneTimeToken(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	li := s.as(t, "li", store.RoleClerk)
 	form := bulletinConfirm(t, s, li)

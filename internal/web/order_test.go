@@ -44,6 +44,7 @@ func seedOrder(t *testing.T, st *store.Store) store.OrderInfo {
 }
 
 func TestOrders_ClerkConfirmsOnTheGrowersBehalfAndRecordsPayment(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	o := seedOrder(t, s.store)
 	clerk := s.as(t, "wang", store.RoleClerk)
@@ -82,6 +83,7 @@ func TestOrders_ClerkConfirmsOnTheGrowersBehalfAndRecordsPayment(t *testing.T) {
 }
 
 func TestOrders_BadFormsAreRefusedAndChangeNothing(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	o := seedOrder(t, s.store)
 	clerk := s.as(t, "wang", store.RoleClerk)
@@ -138,6 +140,7 @@ func TestOrders_BadFormsAreRefusedAndChangeNothing(t *testing.T) {
 }
 
 func TestOrders_ReadonlyMaySeeButNotAct(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	o := seedOrder(t, s.store)
 	ro := s.as(t, "zhao", store.RoleReadonly)

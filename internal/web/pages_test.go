@@ -16,6 +16,7 @@ import (
 )
 
 func TestListings_EditTellsTheMemberAndRefusesANegativeQuantity(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	li := s.as(t, "li", store.RoleClerk)
@@ -47,6 +48,7 @@ func TestListings_EditTellsTheMemberAndRefusesANegativeQuantity(t *testing.T) {
 }
 
 func TestListings_PostOnBehalfCreatesTheMemberAndTheListing(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	li := s.as(t, "li", store.RoleClerk)
@@ -74,6 +76,7 @@ func TestListings_PostOnBehalfCreatesTheMemberAndTheListing(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestMembers_VerifyNotesStoplistAndCarrier(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	li := s.as(t, "li", store.RoleClerk)
@@ -103,6 +106,7 @@ func TestMembers_VerifyNotesStoplistAndCarrier(t *testing.T) {
 }
 
 func TestBulletins_PreviewCountsAndSendingSkipsStoppedNumbers(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	li := s.as(t, "li", store.RoleClerk)
@@ -148,6 +152,7 @@ func TestBulletins_PreviewCountsAndSendingSkipsStoppedNumbers(t *testing.T) {
 }
 
 func TestExports_AreWorkbooksWithTheSearchedRows(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ro := s.as(t, "zhao", store.RoleReadonly)
 	openListing(t, s.store, "13800000001")
@@ -176,6 +181,7 @@ func TestExports_AreWorkbooksWithTheSearchedRows(t *testing.T) {
 }
 
 func TestLexiconPage_AClerkAddsAWordThatCountsAtOnce(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	li := s.as(t, "li", store.RoleClerk)
 	if r := li.post(t, "/lexicon/species", url.Values{"name": {"蓝莓"}, "group": {"果树"}, "aliases": {"蓝莓苗，越橘"}}); r.code != http.StatusSeeOther {
@@ -202,6 +208,7 @@ func TestLexiconPage_AClerkAddsAWordThatCountsAtOnce(t *testing.T) {
 }
 
 func TestListings_PostOnBehalfIsMatchedAtOnce(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	li := s.as(t, "li", store.RoleClerk)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"huamu/matching"
 )
 
 // wordParam is a short free-text query parameter (a species, a town), or ""
@@ -21,7 +23,7 @@ func wordParam(r *http.Request, name string, max int) string {
 // dateParam is a YYYY-MM-DD query parameter as the start of that day in
 // Shanghai; zero when absent or malformed.
 func dateParam(r *http.Request, name string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02", r.URL.Query().Get(name), shanghai)
+	t, err := time.ParseInLocation("2006-01-02", r.URL.Query().Get(name), matching.ChinaTime)
 	if err != nil {
 		return time.Time{}
 	}

@@ -144,7 +144,7 @@ func drawPriceChart(ix matching.PriceIndex) priceChart {
 	x := func(w int) float64 { return pcLeft + slot*(float64(w)+0.5) }
 	for w, start := range ix.Weeks {
 		if w%4 == 0 && w <= n-3 || w == n-1 {
-			c.XTicks = append(c.XTicks, chartTick{X: x(w), Y: pcH - 8, Label: start.In(shanghai).Format("1/2")})
+			c.XTicks = append(c.XTicks, chartTick{X: x(w), Y: pcH - 8, Label: start.In(matching.ChinaTime).Format("1/2")})
 		}
 	}
 	for k, s := range shown {
@@ -152,7 +152,7 @@ func drawPriceChart(ix matching.PriceIndex) priceChart {
 		key := chartKey{Color: color, Label: s.Label(), AsksOnly: true}
 		var line *chartLine
 		for w, cell := range s.Cells {
-			week := ix.Weeks[w].In(shanghai).Format("1月2日") + "周 " + s.Label()
+			week := ix.Weeks[w].In(matching.ChinaTime).Format("1月2日") + "周 " + s.Label()
 			if a := cell.Asks; a.N > 0 {
 				top, bot := y(a.High.InexactFloat64()), y(a.Low.InexactFloat64())
 				c.Bars = append(c.Bars, chartRect{X: x(w) - slot*0.35, Y: top, W: slot * 0.7, H: max(bot-top, 1.5), Fill: color,

@@ -43,7 +43,7 @@ func (s *Server) priceExport(w http.ResponseWriter, r *http.Request) {
 	}
 	weekly := sheet{Name: "每周中位价", Header: []string{"规格档"}}
 	for _, start := range ix.Weeks {
-		weekly.Header = append(weekly.Header, start.In(shanghai).Format(time.DateOnly))
+		weekly.Header = append(weekly.Header, start.In(matching.ChinaTime).Format(time.DateOnly))
 	}
 	for _, ps := range ix.Series {
 		out := []any{ps.Label()}
@@ -52,7 +52,7 @@ func (s *Server) priceExport(w http.ResponseWriter, r *http.Request) {
 		}
 		weekly.Rows = append(weekly.Rows, out)
 	}
-	s.writeXLSX(w, r, "prices-"+ix.Weeks[wk].In(shanghai).Format("20060102")+".xlsx", week, weekly)
+	s.writeXLSX(w, r, "prices-"+ix.Weeks[wk].In(matching.ChinaTime).Format("20060102")+".xlsx", week, weekly)
 }
 
 // figureCell is a public median as an amount, else "".

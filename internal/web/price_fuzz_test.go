@@ -42,13 +42,14 @@ func FuzzDecodePriceQuery(f *testing.F) {
 		if p.Weeks < 1 || p.Weeks > maxPriceWeeks {
 			t.Fatalf("accepted %d weeks", p.Weeks)
 		}
-		if !p.Week.IsZero() && (p.Week.In(shanghai).Weekday() != time.Monday || !p.Week.Equal(matching.WeekStart(p.Week))) {
+		if !p.Week.IsZero() && (p.Week.In(matching.ChinaTime).Weekday() != time.Monday || !p.Week.Equal(matching.WeekStart(p.Week))) {
 			t.Fatalf("accepted week %v", p.Week)
 		}
 	})
 }
 
 func TestDecodePriceQuery(t *testing.T) {
+	t.Parallel()
 	canonical := func(s string) string {
 		if s == "桂花" || s == "桂花树" {
 			return "桂花"
@@ -81,7 +82,7 @@ func TestDecodePriceQuery(t *testing.T) {
 		}
 	}
 	v, _ := url.ParseQuery("week=2026-03-11")
-	if p, _ := decodePriceQuery(v, canonical); !p.Week.Equal(time.Date(2026, 3, 9, 0, 0, 0, 0, shanghai)) {
+	if p, _ := decodePriceQuery(v, canonical); !p.Week.Equal(time.Date(2026, 3, 9, 0, 0, 0, 0, matching.ChinaTime)) {
 		t.Errorf("a Wednesday names its week's Monday: %v", p.Week)
 	}
 }

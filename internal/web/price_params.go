@@ -47,7 +47,7 @@ func decodePriceQuery(v url.Values, canonical func(string) string) (priceParams,
 		p.Weeks = n
 	}
 	if d := strings.TrimSpace(v.Get("week")); d != "" {
-		t, err := time.ParseInLocation(time.DateOnly, d, shanghai)
+		t, err := time.ParseInLocation(time.DateOnly, d, matching.ChinaTime)
 		if err != nil || t.Year() < 2000 || t.Year() > 2200 {
 			return p, matching.Errorf(matching.CodeInvalid, "week 要写成2026-03-09这样的日期")
 		}

@@ -40,7 +40,7 @@ func (s *Server) priceSheet(w http.ResponseWriter, r *http.Request) {
 		}
 		partial = week.Equal(matching.WeekStart(tx.Now))
 		if week.Before(matching.WeekStart(tx.Now).AddDate(0, 0, -7)) {
-			next = week.AddDate(0, 0, 7).In(shanghai).Format(time.DateOnly)
+			next = week.AddDate(0, 0, 7).In(matching.ChinaTime).Format(time.DateOnly)
 		}
 		species, err := tx.PricedSpecies(ctx, week.AddDate(0, 0, -35))
 		if err != nil {
@@ -71,8 +71,8 @@ func (s *Server) priceSheet(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "price_sheet", page{Title: "行情单 " + matching.WeekLabel(week), Nav: "prices", Data: map[string]any{
 		"Week": week, "WeekLabel": matching.WeekLabel(week), "Species": list,
-		"Printed": s.store.Now().In(shanghai).Format("2006年1月2日"),
-		"Prev":    week.AddDate(0, 0, -7).In(shanghai).Format(time.DateOnly),
+		"Printed": s.store.Now().In(matching.ChinaTime).Format("2006年1月2日"),
+		"Prev":    week.AddDate(0, 0, -7).In(matching.ChinaTime).Format(time.DateOnly),
 		"Next":    next, "Partial": partial,
 		"MinDeals": matching.MinPublicDeals, "MinSellers": matching.MinPublicSellers,
 	}})

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -97,7 +99,7 @@ func (s *Server) priceShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	data := map[string]any{"P": p, "Species": species, "Names": sortedKeys(s.lexicon.Data().Species),
+	data := map[string]any{"P": p, "Species": species, "Names": slices.Sorted(maps.Keys(s.lexicon.Data().Species)),
 		"MinDeals": matching.MinPublicDeals, "MinSellers": matching.MinPublicSellers}
 	if p.Species != "" {
 		wk := weekIndex(ix, p.Week)
@@ -109,10 +111,10 @@ func (s *Server) priceShow(w http.ResponseWriter, r *http.Request) {
 		data["Current"] = wk == ix.Current()
 		data["Deals"] = ix.Deals[wk]
 		if wk > 0 {
-			data["PrevWeek"] = ix.Weeks[wk-1].In(shanghai).Format(time.DateOnly)
+			data["PrevWeek"] = ix.Weeks[wk-1].In(matching.ChinaTime).Format(time.DateOnly)
 		}
 		if wk < ix.Current() {
-			data["NextWeek"] = ix.Weeks[wk+1].In(shanghai).Format(time.DateOnly)
+			data["NextWeek"] = ix.Weeks[wk+1].In(matching.ChinaTime).Format(time.DateOnly)
 		}
 		data["Bands"] = bandsText(lexicon.BandSettings(s.lexicon.Data(), p.Species))
 		subs, err := s.store.CountPriceSubscribers(r.Context(), p.Species)

@@ -19,6 +19,7 @@ import (
 	"huamu/internal/prices"
 	"huamu/internal/store"
 	"huamu/internal/web"
+	"huamu/matching"
 	"huamu/smsgw/grammar"
 )
 
@@ -57,6 +58,7 @@ func seedDeals(t *testing.T, st *store.Store) {
 }
 
 func TestPrices_PageShowsTheChartTheWeekAndHoldsBackASingleDeal(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	seedDeals(t, s.store)
 	ro := s.as(t, "zhao", store.RoleReadonly)
@@ -102,6 +104,7 @@ func TestPrices_PageShowsTheChartTheWeekAndHoldsBackASingleDeal(t *testing.T) {
 }
 
 func TestPrices_APIFollowsThePrivacyRuleAndRefusesBadQueries(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	seedDeals(t, s.store)
 	boss := s.as(t, "boss", store.RoleAdmin)
@@ -154,6 +157,7 @@ func TestPrices_APIFollowsThePrivacyRuleAndRefusesBadQueries(t *testing.T) {
 }
 
 func TestLexicon_AClerkSetsASpeciesPriceBands(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	seedDeals(t, s.store)
 	li := s.as(t, "li", store.RoleClerk)
@@ -189,7 +193,8 @@ func TestLexicon_AClerkSetsASpeciesPriceBands(t *testing.T) {
 }
 
 func TestBulletins_TheWeeklyPriceBulletinIsListedLikeAnyOther(t *testing.T) {
-	monday := time.Date(2026, 3, 9, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	t.Parallel()
+	monday := time.Date(2026, 3, 9, 9, 0, 0, 0, matching.ChinaTime)
 	st := pgtest.Store(t, func() time.Time { return monday })
 	srv, err := web.New(siteOptions(t, st))
 	if err != nil {

@@ -1,9 +1,10 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 )
 
 // queueShow is one text waiting for a clerk: the sender's recent thread and
@@ -40,11 +41,5 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, status int, f
 
 // speciesNames lists the lexicon's species for the form's choices.
 func (s *Server) speciesNames() []string {
-	eff := s.lexicon.Data()
-	out := make([]string, 0, len(eff.Species))
-	for k := range eff.Species {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(s.lexicon.Data().Species))
 }

@@ -20,6 +20,7 @@ func listingForm(kv ...string) url.Values {
 }
 
 func TestQueue_ShowsTheTextTheThreadAndAGuess(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	li := s.as(t, "li", store.RoleClerk)
 	id := needsClerk(t, s.store, "k1", "13800000001", "桂花 8公分 200株 12元 万春镇", "no_side")
@@ -45,6 +46,7 @@ func TestQueue_ShowsTheTextTheThreadAndAGuess(t *testing.T) {
 }
 
 func TestQueue_AClerksListingIsStoredTheSenderToldAndTheWordLearned(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	li := s.as(t, "li", store.RoleClerk)
@@ -76,6 +78,7 @@ func TestQueue_AClerksListingIsStoredTheSenderToldAndTheWordLearned(t *testing.T
 }
 
 func TestQueue_BadFormsAreRefusedInChineseAndChangeNothing(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	li := s.as(t, "li", store.RoleClerk)
@@ -116,6 +119,7 @@ func TestQueue_BadFormsAreRefusedInChineseAndChangeNothing(t *testing.T) {
 }
 
 func TestQueue_MarkHandledAndReparse(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	li := s.as(t, "li", store.RoleClerk)

@@ -14,6 +14,7 @@ import (
 // The review's case: a generated password or API token went through the
 // flash cookie, so it travelled in Set-Cookie and Cookie headers.
 func TestSecrets_AGeneratedPasswordOrTokenIsShownOnceInTheBodyNeverInACookie(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	boss := s.as(t, "boss", store.RoleAdmin)
 	for _, c := range []struct {

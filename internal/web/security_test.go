@@ -33,6 +33,7 @@ func openListing(t *testing.T, st *store.Store, phone string) int64 {
 }
 
 func TestCSRF_AForgedOrMissingTokenChangesNothing(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	li := s.as(t, "li", store.RoleClerk)
 	id := openListing(t, s.store, "13800000001")
@@ -49,6 +50,7 @@ func TestCSRF_AForgedOrMissingTokenChangesNothing(t *testing.T) {
 }
 
 func TestCSRF_AnotherClerksTokenDoesNotWorkWithMySession(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	li, wang := s.as(t, "li", store.RoleClerk), s.as(t, "wang", store.RoleClerk)
 	id := openListing(t, s.store, "13800000001")
@@ -67,6 +69,7 @@ func TestCSRF_AnotherClerksTokenDoesNotWorkWithMySession(t *testing.T) {
 }
 
 func TestCSRF_ACrossOriginPostIsRefused(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	li := s.as(t, "li", store.RoleClerk)
 	req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/members", strings.NewReader(url.Values{"csrf": {li.csrf}, "phone": {"13800000009"}}.Encode()))
@@ -86,6 +89,7 @@ func TestCSRF_ACrossOriginPostIsRefused(t *testing.T) {
 }
 
 func TestForms_AnOversizedBodyIsRefusedWith413(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	li := s.as(t, "li", store.RoleClerk)
 	big := strings.Repeat("花", 200<<10)
@@ -101,6 +105,7 @@ func TestForms_AnOversizedBodyIsRefusedWith413(t *testing.T) {
 }
 
 func TestLogin_ThrottledAfterFiveWrongPasswords(t *testing.T) {
+	t.Parallel()
 	s := newSite(t) // account li / correct horse
 	for i := 0; i < 5; i++ {
 		if resp := s.post(t, "/login", url.Values{"login": {"li"}, "password": {"wrong"}}); resp.StatusCode != http.StatusUnauthorized {
@@ -120,6 +125,7 @@ func TestLogin_ThrottledAfterFiveWrongPasswords(t *testing.T) {
 }
 
 func TestLogin_ThrottledPerAddressAcrossAccounts(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for i := 0; i < 20; i++ {
 		s.post(t, "/login", url.Values{"login": {"guess" + itoa(int64(i))}, "password": {"x"}})
@@ -130,6 +136,7 @@ func TestLogin_ThrottledPerAddressAcrossAccounts(t *testing.T) {
 }
 
 func TestUsers_OnlyAnAdminCreatesAccountsAndTheNewRoleHoldsAtOnce(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	boss := s.as(t, "boss", store.RoleAdmin)
 	li := s.as(t, "li", store.RoleClerk)

@@ -155,21 +155,13 @@ func New(o Options) (*Server, error) {
 	return s, nil
 }
 
-var shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}()
-
 var funcs = template.FuncMap{
-	"when": func(t time.Time) string { return t.In(shanghai).Format("01-02 15:04:05") },
+	"when": func(t time.Time) string { return t.In(matching.ChinaTime).Format("01-02 15:04:05") },
 	"whenp": func(t *time.Time) string {
 		if t == nil {
 			return ""
 		}
-		return t.In(shanghai).Format("01-02 15:04:05")
+		return t.In(matching.ChinaTime).Format("01-02 15:04:05")
 	},
 	"offer": outbound.OfferLine,
 	"money": func(d *decimal.Decimal) string {
@@ -190,8 +182,8 @@ var funcs = template.FuncMap{
 	"roleName":  roleName,
 	"specDims":  func() []matching.Dimension { return matching.Dimensions },
 	"audName":   audienceName,
-	"day":       func(t time.Time) string { return t.In(shanghai).Format("01-02") },
-	"date":      func(t time.Time) string { return t.In(shanghai).Format("2006-01-02") },
+	"day":       func(t time.Time) string { return t.In(matching.ChinaTime).Format("01-02") },
+	"date":      func(t time.Time) string { return t.In(matching.ChinaTime).Format("2006-01-02") },
 	"rangeText": rangeText,
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
@@ -215,13 +207,14 @@ var funcs = template.FuncMap{
 		}
 		return st.String()
 	},
-	"kindName":   kindName,
-	"list":       func(xs ...string) []string { return xs },
-	"stateName":  stateName,
-	"reasonName": reasonName,
-	"gbState":    func(s string) string { return matching.GroupBuyState(s).Chinese() },
-	"seq":        func(i int) int { return i + 1 },
-	"onceToken":  onceToken,
+	"kindName":     kindName,
+	"list":         func(xs ...string) []string { return xs },
+	"stateName":    stateName,
+	"reasonName":   reasonName,
+	"gbState":      func(s string) string { return matching.GroupBuyState(s).Chinese() },
+	"listingState": func(s string) string { return matching.ListingState(s).Chinese() },
+	"seq":          func(i int) int { return i + 1 },
+	"onceToken":    onceToken,
 	"sideName": func(s matching.Side) string {
 		if s == matching.Supply {
 			return "供"
@@ -271,6 +264,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	_, _ = buf.WriteTo(w)
 }
 
+// stateName names the state of a text in or out. Listings, orders and
+// group-buys are named by their matching state's Chinese method.
 func stateName(s string) string {
 	switch s {
 	case "new":
@@ -291,14 +286,6 @@ func stateName(s string) string {
 		return "已送达"
 	case "failed":
 		return "失败"
-	case "open":
-		return "有效"
-	case "filled":
-		return "已成交"
-	case "cancelled":
-		return "已撤销"
-	case "expired":
-		return "已过期"
 	}
 	return s
 }

@@ -76,6 +76,7 @@ func (s *site) login(t *testing.T) {
 }
 
 func TestPages_RequireLogin(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for _, p := range []string{"/", "/inbound", "/listings", "/outbound"} {
 		resp, _ := s.get(t, p)
@@ -86,6 +87,7 @@ func TestPages_RequireLogin(t *testing.T) {
 }
 
 func TestLogin_WrongPasswordIsRefusedInChinese(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	resp := s.post(t, "/login", url.Values{"login": {"li"}, "password": {"wrong"}})
 	if resp.StatusCode != http.StatusUnauthorized {
@@ -97,6 +99,7 @@ func TestLogin_WrongPasswordIsRefusedInChinese(t *testing.T) {
 }
 
 func TestPages_ShowTextsAndListingsAfterLogin(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	s.login(t)
 	ctx := context.Background()
@@ -118,6 +121,7 @@ func TestPages_ShowTextsAndListingsAfterLogin(t *testing.T) {
 }
 
 func TestLogout_RequiresTheSessionsCSRFToken(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	s.login(t)
 	if resp := s.post(t, "/logout", url.Values{"csrf": {"forged"}}); resp.StatusCode != http.StatusForbidden {

@@ -26,6 +26,7 @@ var caseFiles = []string{"testdata/cases.jsonl", "testdata/round2.jsonl", "testd
 
 // TestParse_Cases runs every table; junk must also give the expected reason.
 func TestParse_Cases(t *testing.T) {
+	t.Parallel()
 	for _, path := range caseFiles {
 		t.Run(path, func(t *testing.T) { runCases(t, path) })
 	}

@@ -389,16 +389,6 @@ func (p *parser) speciesList() []string {
 	return out
 }
 
-// isLocTok says whether token j was read as a place.
-func (p *parser) isLocTok(j int) bool {
-	for _, h := range p.locs {
-		if h.tok == j {
-			return true
-		}
-	}
-	return false
-}
-
 func (p *parser) hasPriceWord() bool {
 	for i := range p.toks {
 		if p.toks[i].has(rPriceWord) {

@@ -7,6 +7,7 @@ import "testing"
 // a side, urgency, an item or a place to a listing. They were found by
 // running a list of common Chinese words inside a listing through the parser.
 func TestCommonWordsAreNoValues(t *testing.T) {
+	t.Parallel()
 	g := Default()
 	for _, tail := range []string{
 		"价格可以便宜一点", "欢迎来看一下", "周六可以来看苗", "星期天来看", "两边都有", "一半带土球",

@@ -38,6 +38,7 @@ func loadJSONL(t testing.TB, path string) []example {
 // TestParse_PublicExamples requires every public example to parse exactly
 // as expected under the scorer's rules; junk must also give the right reason.
 func TestParse_PublicExamples(t *testing.T) {
+	t.Parallel()
 	g := Default()
 	for _, e := range loadExamples(t) {
 		t.Run(e.ID, func(t *testing.T) {
@@ -58,6 +59,7 @@ func TestParse_PublicExamples(t *testing.T) {
 //	PRED_OUT=/tmp/pred.jsonl go test -run TestWritePredictions ./smsgw/grammar/
 //	python3 smsgw/grammar/testdata/score.py smsgw/grammar/testdata/examples.jsonl /tmp/pred.jsonl
 func TestWritePredictions(t *testing.T) {
+	t.Parallel()
 	path := os.Getenv("PRED_OUT")
 	if path == "" {
 		t.Skip("PRED_OUT not set")

@@ -1,7 +1,8 @@
 package grammar
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 // common characters that sound the same (紫薇 → 紫微, 十大功劳 → 十打功劳)
 // and requires the plant to be recognised in a listing.
 func TestFuzzy_HomophoneTypos(t *testing.T) {
+	t.Parallel()
 	g := Default()
 	enc := simplifiedchinese.GBK.NewEncoder()
 	common := func(r rune) bool {
@@ -27,10 +29,10 @@ func TestFuzzy_HomophoneTypos(t *testing.T) {
 		}
 	}
 	for _, v := range bySyl {
-		sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
+		slices.Sort(v)
 	}
 	total, ok := 0, 0
-	for _, sp := range sortedKeys(EmbeddedLexiconData().Species) {
+	for _, sp := range slices.Sorted(maps.Keys(EmbeddedLexiconData().Species)) {
 		rs := []rune(sp)
 		if len(rs) < 2 {
 			continue
@@ -64,6 +66,7 @@ func TestFuzzy_HomophoneTypos(t *testing.T) {
 // TestFuzzy_CommonWordsAreNotPlants guards against reading everyday words
 // as the plants or places they sound like.
 func TestFuzzy_CommonWordsAreNotPlants(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"【工商银行】您尾号1234的账户支出1000元", "出售 樟子松 10公分 100棵", "出售 月桂 100棵", "干净 整齐 100棵 出售"} {
 		r := Default().Parse(s)
 		if r.Type == TypeListing {
@@ -75,9 +78,10 @@ func TestFuzzy_CommonWordsAreNotPlants(t *testing.T) {
 // TestTransliterate_EverySpecies types every species name in pinyin, run
 // together and spaced, and requires it to be recognised.
 func TestTransliterate_EverySpecies(t *testing.T) {
+	t.Parallel()
 	g := Default()
 	a := pinyin.NewArgs()
-	for _, sp := range sortedKeys(EmbeddedLexiconData().Species) {
+	for _, sp := range slices.Sorted(maps.Keys(EmbeddedLexiconData().Species)) {
 		syls := pinyin.LazyPinyin(sp, a)
 		for _, py := range []string{strings.Join(syls, ""), strings.Join(syls, " ")} {
 			r := g.Parse("chushou " + py + " 8gongfen 100ke")
@@ -92,13 +96,14 @@ func TestTransliterate_EverySpecies(t *testing.T) {
 // traditional characters (as Taiwan and Hong Kong handsets do) and
 // requires it to be recognised.
 func TestNormalize_EverySpeciesInTraditional(t *testing.T) {
+	t.Parallel()
 	g := Default()
 	for _, conv := range []string{"s2t", "s2tw", "s2hk"} {
 		cc, err := opencc.New(conv)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, sp := range sortedKeys(EmbeddedLexiconData().Species) {
+		for _, sp := range slices.Sorted(maps.Keys(EmbeddedLexiconData().Species)) {
 			text, _ := cc.Convert("求购" + sp + " 胸径8公分 100棵 价格面议 重庆")
 			r := g.Parse(text)
 			if r.Type != TypeListing || r.Items[0].Species != sp || !r.Items[0].Negotiable || r.Items[0].Spec.get("dbh_cm") == nil {

@@ -3,8 +3,8 @@ package grammar
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -70,7 +70,7 @@ func New(d LexiconData) (*Grammar, error) {
 	for _, b := range commandWords {
 		g.addWords(b.words, b.role)
 	}
-	for _, u := range sortedKeys(d.QtyUnits) {
+	for _, u := range slices.Sorted(maps.Keys(d.QtyUnits)) {
 		if !slices.Contains(qtyUnitNames, u) {
 			return nil, fmt.Errorf("qty unit %q is not one of %v", u, qtyUnitNames)
 		}
@@ -82,7 +82,7 @@ func New(d LexiconData) (*Grammar, error) {
 	if err := g.addSpecies(d); err != nil {
 		return nil, err
 	}
-	for _, k := range sortedKeys(d.SpecWords) {
+	for _, k := range slices.Sorted(maps.Keys(d.SpecWords)) {
 		if !matching.IsSpecKey(k) {
 			return nil, fmt.Errorf("spec words for unknown spec key %q", k)
 		}
@@ -90,10 +90,10 @@ func New(d LexiconData) (*Grammar, error) {
 			g.add(w, role{kind: rSpecKey, val: k})
 		}
 	}
-	for _, a := range sortedKeys(d.Attrs) {
+	for _, a := range slices.Sorted(maps.Keys(d.Attrs)) {
 		g.add(a, role{kind: rAttr, val: a})
 	}
-	for _, a := range sortedKeys(d.AttrAliases) {
+	for _, a := range slices.Sorted(maps.Keys(d.AttrAliases)) {
 		if _, ok := d.Attrs[a]; !ok {
 			return nil, fmt.Errorf("aliases for unknown attribute %q", a)
 		}
@@ -101,7 +101,7 @@ func New(d LexiconData) (*Grammar, error) {
 			g.add(w, role{kind: rAttr, val: a})
 		}
 	}
-	for _, t := range sortedKeys(d.WenjiangTowns) {
+	for _, t := range slices.Sorted(maps.Keys(d.WenjiangTowns)) {
 		g.add(t, role{kind: rTown, val: t})
 		for _, w := range d.WenjiangTowns[t] {
 			g.add(w, role{kind: rTown, val: t})
@@ -143,7 +143,7 @@ func (g *Grammar) addWords(words string, r role) {
 }
 
 func (g *Grammar) addSpecies(d LexiconData) error {
-	names := sortedKeys(d.Species)
+	names := slices.Sorted(maps.Keys(d.Species))
 	varietyOwners := map[string][]string{}
 	for _, sp := range names {
 		for _, v := range d.Species[sp].Varieties {
@@ -169,7 +169,7 @@ func (g *Grammar) addSpecies(d LexiconData) error {
 			g.add(a, r)
 		}
 	}
-	for _, sp := range sortedKeys(d.ExtraAliases) {
+	for _, sp := range slices.Sorted(maps.Keys(d.ExtraAliases)) {
 		if _, ok := d.Species[sp]; !ok {
 			return fmt.Errorf("extra aliases for unknown species %q", sp)
 		}
@@ -246,7 +246,7 @@ func samePinyin(a, b string) bool {
 }
 
 func (g *Grammar) addVillages(d LexiconData) error {
-	for _, t := range sortedKeys(d.Villages) {
+	for _, t := range slices.Sorted(maps.Keys(d.Villages)) {
 		if _, ok := d.WenjiangTowns[t]; !ok {
 			return fmt.Errorf("villages under unknown town %q", t)
 		}
@@ -340,19 +340,5 @@ func isFuzzyWorthy(roles []role) bool {
 var fuzzySides = map[string]bool{"求购": true, "出售": true, "供应": true, "收购": true, "采购": true}
 
 func hasKind(roles []role, k roleKind) bool {
-	for _, r := range roles {
-		if r.kind == k {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.ContainsFunc(roles, func(r role) bool { return r.kind == k })
 }

@@ -9,6 +9,7 @@ import (
 )
 
 func TestScanNumber_ChineseAndArabic(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in     string
 		lo, hi float64
@@ -36,6 +37,7 @@ func TestScanNumber_ChineseAndArabic(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	g := Default()
 	cases := map[string]string{
 		"８公分，Ｐ１００":    "8公分,p100",
@@ -53,6 +55,7 @@ func TestNormalize(t *testing.T) {
 }
 
 func TestTransliterate_PinyinInput(t *testing.T) {
+	t.Parallel()
 	g := Default()
 	cases := map[string]string{
 		"qiugou xiangzhang 10cm 200 ke": "求购香樟 10cm 200 棵",
@@ -67,6 +70,7 @@ func TestTransliterate_PinyinInput(t *testing.T) {
 }
 
 func TestNew_RejectsBadData(t *testing.T) {
+	t.Parallel()
 	d := EmbeddedLexiconData()
 	bad := []func(*LexiconData){
 		func(d *LexiconData) { d.Species = nil },
@@ -86,6 +90,7 @@ func TestNew_RejectsBadData(t *testing.T) {
 }
 
 func TestNew_ClerkAddsVillageAndSpecies(t *testing.T) {
+	t.Parallel()
 	d := EmbeddedLexiconData()
 	d.Merge(LexiconData{
 		Species:  map[string]SpeciesData{"北美海棠": {Aliases: []string{"海棠"}, Varieties: []string{"王族"}}},
@@ -110,6 +115,7 @@ func TestNew_ClerkAddsVillageAndSpecies(t *testing.T) {
 // TestParse_HostileInputs checks that long, binary and adversarial texts
 // give one quick answer.
 func TestParse_HostileInputs(t *testing.T) {
+	// Not parallel: it times each parse against a wall-clock bound.
 	inputs := []string{
 		strings.Repeat("供桂花8公分200株", 2000),
 		strings.Repeat("一", 5000),
@@ -134,6 +140,7 @@ func TestParse_HostileInputs(t *testing.T) {
 }
 
 func TestParse_Concurrent(t *testing.T) {
+	t.Parallel()
 	g := Default()
 	ex := loadExamples(t)
 	var wg sync.WaitGroup
@@ -153,6 +160,7 @@ func TestParse_Concurrent(t *testing.T) {
 }
 
 func TestResult_SubscribeJSON(t *testing.T) {
+	t.Parallel()
 	r := Default().Parse("订阅 桂花 紫薇")
 	b, err := json.Marshal(r)
 	if err != nil {
@@ -169,6 +177,7 @@ func TestResult_SubscribeJSON(t *testing.T) {
 }
 
 func TestResult_JSONRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, e := range loadExamples(t) {
 		r := Default().Parse(e.Text)
 		b, err := json.Marshal(r)

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/longbridgeapp/opencc"
+
+	"huamu/matching"
 )
 
 // maxRunes caps how much of a text is looked at: two concatenated SMS are
@@ -70,15 +72,17 @@ func traditionalTable() t2sMap {
 }
 
 // punct maps punctuation and symbols to the few ASCII forms the lexer knows.
+// Full-width forms are not listed: matching.NarrowRune has made them ASCII
+// before the lookup.
 var punct = map[rune]string{
-	'，': ",", '、': ",", '。': ",", '；': ",", ';': ",", '！': ",", '!': ",", '：': ":",
-	'？': "?", '（': "(", '）': ")", '【': "[", '】': "]", '〔': "[", '〕': "]", '［': "[", '］': "]",
-	'《': "[", '》': "]", '“': "\"", '”': "\"", '‘': "'", '’': "'", '～': "~", '〜': "~",
-	'—': "-", '–': "-", '－': "-", '‐': "-", '−': "-", '─': "-", '／': "/", '＃': "#", '．': ".",
-	'·': " ", '•': " ", '…': " ", '％': "%", '＊': "*", '×': "*", '＋': "+", '＠': "@",
+	'、': ",", '。': ",", ';': ",", '!': ",",
+	'【': "[", '】': "]", '〔': "[", '〕': "]", '《': "[", '》': "]",
+	'“': "\"", '”': "\"", '‘': "'", '’': "'", '〜': "~",
+	'—': "-", '–': "-", '‐': "-", '−': "-", '─': "-",
+	'·': " ", '•': " ", '…': " ", '×': "*",
 	'㎡': "平方米", '㎝': "cm", '㎜': "mm", '㎏': "kg", '㎞': "km", '℃': " ",
 	'Φ': "φ", 'Ø': "φ", 'ø': "φ", 'Ф': "φ", 'ф': "φ", '∅': "φ",
-	'〇': "零", '\u3000': " ", '\t': " ", '\n': ",", '\r': ",",
+	'〇': "零", '\t': " ", '\n': ",", '\r': ",",
 }
 
 // normalize folds a raw SMS into the form the lexer reads: half-width ASCII,
@@ -92,9 +96,7 @@ func normalize(s string, t2s t2sMap) string {
 		if n >= maxRunes {
 			break
 		}
-		if r >= 0xFF01 && r <= 0xFF5E {
-			r -= 0xFEE0
-		}
+		r = matching.NarrowRune(r)
 		if r >= 0x4E00 && r <= 0x9FFF { // the common case: a CJK ideograph
 			space = writeFolded(&b, t2s.fold(r), space)
 			n++

@@ -8,6 +8,7 @@ import (
 // TestScanNumber_SaturatesAbsurdNumbers checks that a number beyond
 // MaxNumber is read as MaxNumber, however it is written.
 func TestScanNumber_SaturatesAbsurdNumbers(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{
 		"99999999999999999999", "999999999999999", "999999999999999万", "999999999999999亿", "九千亿亿",
 		"99999万亿", "1-999999999999999亿", "九九九九九九九九九九亿",
@@ -30,6 +31,7 @@ func TestScanNumber_SaturatesAbsurdNumbers(t *testing.T) {
 // TestParse_AbsurdQuantityAndPriceSaturate checks what the exchange sees
 // for absurd figures: MaxNumber, never a wrapped or negative value.
 func TestParse_AbsurdQuantityAndPriceSaturate(t *testing.T) {
+	t.Parallel()
 	g := Default()
 	r := g.Parse("出售桂花 8公分 99999999999999999999株 999999999999999亿元一棵")
 	if r.Type != TypeListing {

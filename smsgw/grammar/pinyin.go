@@ -1,6 +1,7 @@
 package grammar
 
 import (
+	"slices"
 	"strings"
 	"sync"
 
@@ -54,7 +55,7 @@ func pinyinTables() {
 					continue
 				}
 				v := id(s)
-				if !containsSyl(ids, v) {
+				if !slices.Contains(ids, v) {
 					ids = append(ids, v)
 				}
 			}
@@ -83,15 +84,6 @@ func pinyinTables() {
 }
 
 func hasVowel(s string) bool { return strings.ContainsAny(s, "aeiouv") }
-
-func containsSyl(a []syl, v syl) bool {
-	for _, x := range a {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
 
 // looseForm merges the distinctions Sichuan speakers (and their typing) blur:
 // zh/z, ch/c, sh/s, n/l and the -n/-ng finals.

@@ -11,6 +11,7 @@ import (
 // stop:true (only the bulletin ends), while a bare 退订/TD/取消订阅 stays
 // unsubscribe (everything ends).
 func TestParse_PriceCommands(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ text, want string }{
 		{"行情 桂花", `{"type":"command","command":"query","args":{"species":"桂花","about":"price"}}`},
 		{"桂花好多钱", `{"type":"command","command":"query","args":{"species":"桂花","about":"price"}}`},

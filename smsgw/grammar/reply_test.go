@@ -39,6 +39,7 @@ func TestSummaryAt_KeepsTheForm(t *testing.T) {
 }
 
 func TestItemSummary(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"供 桂花 金桂 米径8-10公分 200株 上车价260 万春":   "桂花(金桂) 米径8-10cm 200株 上车价260元/株",
 		"低价处理 桂花 米径4公分 1000棵 每棵50 寿安":       "桂花 处理 米径4cm 1000株 50元/株",

@@ -1,6 +1,7 @@
 package grammar
 
 import (
+	"maps"
 	"slices"
 	"testing"
 )
@@ -10,8 +11,9 @@ import (
 // a delivered price, a clearance sale, a demand with a cap and a destination
 // outside 温江) and checks the plant and the fields those kinds add.
 func TestParse_EverySpeciesRoundTwo(t *testing.T) {
+	t.Parallel()
 	g := Default()
-	for _, sp := range sortedKeys(EmbeddedLexiconData().Species) {
+	for _, sp := range slices.Sorted(maps.Keys(EmbeddedLexiconData().Species)) {
 		advert := g.Parse("出售 " + sp + " 高3米 冠幅2米 分枝点1.5米 土球60公分 二次移栽 数量40棵 每棵到货价280 联系人陈13800001234")
 		if !oneItem(advert, SideSupply, sp) {
 			t.Errorf("advert %s: %+v", sp, advert)
