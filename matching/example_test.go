@@ -40,12 +40,13 @@ func ExampleRankOffers() {
 		offer(1027, 14, matching.Spec{matching.SpecD1M: matching.Exactly(9)}, 300, "500", "万春镇"), // 米径: another basis
 	}
 	for _, m := range matching.RankOffers(want, offers, now) {
-		fmt.Printf("%s 可供%d株\n", matching.OfferLine(m.Offer), m.Fill)
+		ask, _ := m.Offer.Ask()
+		fmt.Printf("%d号 %s元 %s 可供%d株\n", m.Offer.ID, matching.Yuan(ask), m.Offer.Location.Town, m.Fill)
 	}
 	// Output:
-	// 1024号桂花9cm 600.00元 寿安镇 13800000011 可供200株
-	// 1025号桂花9cm 600.00元 万春镇 13800000012 可供200株
-	// 1026号桂花8-10cm 650.00元 和盛镇 13800000013 可供100株
+	// 1024号 600.00元 寿安镇 可供200株
+	// 1025号 600.00元 万春镇 可供200株
+	// 1026号 650.00元 和盛镇 可供100株
 }
 
 func ExampleReserveListing() {
@@ -55,18 +56,4 @@ func ExampleReserveListing() {
 	_, err := matching.ReserveListing(l, 100, now) // 订 1024 100
 	fmt.Println(matching.ChineseMessage(err))
 	// Output: 仅剩50株，回"订 1024 50"
-}
-
-func ExampleDigest() {
-	text, took := matching.Digest("新货源", []string{
-		"1024号桂花8cm 600.00元 万春镇 13800001234",
-		"1031号桂花10cm 900.00元 寿安镇 13800005678",
-		"1040号桂花9cm 面议 和盛镇 13800009012",
-		"1052号桂花8-10cm 650.00元 永宁街道 13800003456",
-	}, 0)
-	fmt.Println(took, matching.SMSParts(text))
-	fmt.Println(text)
-	// Output:
-	// 3 2
-	// 新货源3条:1024号桂花8cm 600.00元 万春镇 13800001234;1031号桂花10cm 900.00元 寿安镇 13800005678;1040号桂花9cm 面议 和盛镇 13800009012…另1条
 }

@@ -1,10 +1,5 @@
 package matching
 
-import (
-	"strconv"
-	"strings"
-)
-
 // Notification policy, in one place:
 //   - A new demand is answered at once with its best BestN offers. That text
 //     answers the buyer's own message, so the daily cap does not apply.
@@ -12,11 +7,9 @@ import (
 //     once per number however many of its demands fit. A number that has
 //     already had DailyCap match texts today (China time, see DayStart) gets
 //     the offer held for its next digest instead.
-//   - A digest packs held offers into one text of at most DigestUnits UTF-16
-//     units (two UCS2 parts); what does not fit is counted in its tail and
-//     stays held for the next one.
-//
-// SMS cost is counted in parts with SMSParts.
+//   - A digest packs held offers into one text of at most two SMS parts
+//     (internal/outbound.Digest); what does not fit is counted in its tail
+//     and stays held for the next one.
 type NotifyPolicy struct {
 	BestN    int // offers texted to a new demand
 	DailyCap int // match texts per number per day before holding for the digest
@@ -97,172 +90,10 @@ func (p NotifyPolicy) PlanOffer(demands []Listing, sentToday map[string]int) []N
 	return out
 }
 
-// SMS sizes in UTF-16 units. Match texts are Chinese, so they go as UCS2:
-// 70 units in a single message, 67 in each part of a concatenated one.
-const (
-	UCS2Single  = 70
-	UCS2PerPart = 67
-	DigestUnits = 2 * UCS2PerPart // a digest costs at most two parts
-)
-
-// SMSParts is how many UCS2 parts text costs: 0 when empty, 1 up to 70
-// UTF-16 units, else parts of 67 units that never split a surrogate pair
-// (as the gateway cuts them). The gateway may send an all-Latin text in
-// GSM 7-bit more cheaply; for Chinese texts this is exact.
-func SMSParts(text string) int {
-	n := UTF16Len(text)
-	switch {
-	case n == 0:
-		return 0
-	case n <= UCS2Single:
-		return 1
-	}
-	parts, used := 1, 0
-	for _, r := range text {
-		w := runeUnits(r)
-		if used+w > UCS2PerPart {
-			parts++
-			used = 0
-		}
-		used += w
-	}
-	return parts
-}
-
-// UTF16Len is the number of UTF-16 units text takes: 2 for a character
-// outside the BMP (emoji), 1 for any other (an invalid byte is sent as
-// U+FFFD).
-func UTF16Len(text string) int {
-	n := 0
-	for _, r := range text {
-		n += runeUnits(r)
-	}
-	return n
-}
-
-func runeUnits(r rune) int {
-	if r >= 0x10000 {
-		return 2
-	}
-	return 1
-}
-
-// OfferLine is the short form of an offer in a notice or digest, e.g.
-// "1024号桂花8cm 600.00元 万春镇 13800001234": id (for 订), species and
-// variety, the main size, the price, the town and the number to call. Parts
-// the listing does not have are left out.
-func OfferLine(s Listing) string {
-	var b strings.Builder
-	if s.ID != 0 {
-		b.WriteString(strconv.FormatInt(s.ID, 10))
-		b.WriteString("号")
-	}
-	b.WriteString(s.Species)
-	if s.Variety != "" {
-		b.WriteString("(" + s.Variety + ")")
-	}
-	b.WriteString(mainSize(s.Spec))
-	if ask, ok := s.Ask(); ok {
-		b.WriteString(" " + Yuan(ask) + "元")
-	} else if total, ok := s.LumpSum(); ok {
-		b.WriteString(" 共" + Yuan(total) + "元")
-	} else if s.Negotiable {
-		b.WriteString(" 面议")
-	}
-	if s.Location != nil && s.Location.Town != "" {
-		b.WriteString(" " + s.Location.Town)
-	}
-	if phone := s.CallNumber(); phone != "" {
-		b.WriteString(" " + phone)
-	}
-	return b.String()
-}
-
 // CallNumber is the number a buyer should call: the one in the text, else the sender's.
 func (l Listing) CallNumber() string {
 	if l.Contact != "" {
 		return l.Contact
 	}
 	return l.Phone
-}
-
-// mainSize renders the first diameter (or else height) a spec states, as
-// "8cm" or "8-10cm".
-func mainSize(sp Spec) string {
-	for _, k := range [...]string{SpecDia, SpecD1M, SpecDBH, SpecGround, SpecHead, SpecHeight, SpecCrown} {
-		r, ok := sp[k]
-		if !ok || r.IsZero() {
-			continue
-		}
-		switch {
-		case r.Min != nil && r.Max != nil && *r.Min == *r.Max:
-			return num(*r.Min) + "cm"
-		case r.Min != nil && r.Max != nil:
-			return num(*r.Min) + "-" + num(*r.Max) + "cm"
-		case r.Min != nil:
-			return num(*r.Min) + "cm以上"
-		default:
-			return num(*r.Max) + "cm以下"
-		}
-	}
-	return ""
-}
-
-func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-
-// Digest packs lines into one text of at most maxUnits UTF-16 units
-// (DigestUnits when maxUnits ≤ 0): "<head>N条:" then as many lines as fit,
-// joined by ";", then "…另M条" for the lines left out. It returns the text
-// and how many lines it took, from the front; the caller keeps the rest for
-// the next digest. A first line too long on its own is cut with "…", so a
-// digest always makes progress while there are lines.
-func Digest(head string, lines []string, maxUnits int) (text string, took int) {
-	if len(lines) == 0 {
-		return "", 0
-	}
-	if maxUnits <= 0 {
-		maxUnits = DigestUnits
-	}
-	for k := len(lines); k >= 1; k-- {
-		if t := digestText(head, lines[:k], len(lines)-k); UTF16Len(t) <= maxUnits {
-			return t, k
-		}
-	}
-	room := maxUnits - UTF16Len(digestText(head, []string{""}, len(lines)-1))
-	return digestText(head, []string{CutUnits(lines[0], room)}, len(lines)-1), 1
-}
-
-func digestText(head string, lines []string, left int) string {
-	var b strings.Builder
-	b.WriteString(head)
-	b.WriteString(strconv.Itoa(len(lines)))
-	b.WriteString("条:")
-	b.WriteString(strings.Join(lines, ";"))
-	if left > 0 {
-		b.WriteString("…另")
-		b.WriteString(strconv.Itoa(left))
-		b.WriteString("条")
-	}
-	return b.String()
-}
-
-// CutUnits cuts s to at most room UTF-16 units, ending it with "…" when
-// it had to cut; a surrogate pair is never split. Every reply that must
-// fit an SMS is cut with it.
-func CutUnits(s string, room int) string {
-	if UTF16Len(s) <= room {
-		return s
-	}
-	if room <= 0 {
-		return ""
-	}
-	n := 0
-	for i, r := range s {
-		w := runeUnits(r)
-		if n+w > room-1 {
-			return s[:i] + "…"
-		}
-		n += w
-	}
-	return s
 }

@@ -3,7 +3,6 @@ package matching
 import (
 	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -329,27 +328,4 @@ func ResolvePending(pending []Order) (Order, error) {
 	}
 	return Order{}, Wrapf(&Ambiguity{IDs: ids}, CodeAmbiguous,
 		"您有%d笔待确认订单(%s)，请回\"确认 %d\"或\"拒绝 %d\"", len(ids), joinIDs(ids, "、"), ids[0], ids[0])
-}
-
-// ProposalText is the grower's SMS for a new order:
-// 买家张三订桂花100株 600.00元/株 共60000.00元 回"确认 77"接受 "拒绝 77"拒绝.
-func ProposalText(o Order, buyer string) string {
-	id := strconv.FormatInt(o.ID, 10)
-	var b strings.Builder
-	b.WriteString("买家" + buyer + "订" + o.Species)
-	if o.Variety != "" {
-		b.WriteString("(" + o.Variety + ")")
-	}
-	b.WriteString(strconv.FormatInt(o.Qty, 10) + o.Unit)
-	b.WriteString(" " + Yuan(o.UnitPrice) + "元/" + o.Unit)
-	b.WriteString(" 共" + Yuan(o.Total()) + "元")
-	b.WriteString(" 回\"确认 " + id + "\"接受 \"拒绝 " + id + "\"拒绝")
-	return b.String()
-}
-
-// PendingText is the buyer's SMS while the grower decides:
-// 订单77已发卖家:桂花100株 共60000.00元，待确认.
-func PendingText(o Order) string {
-	return "订单" + strconv.FormatInt(o.ID, 10) + "已发卖家:" + o.Species +
-		strconv.FormatInt(o.Qty, 10) + o.Unit + " 共" + Yuan(o.Total()) + "元，待确认"
 }

@@ -279,17 +279,3 @@ func TestResolvePending(t *testing.T) {
 		}
 	})
 }
-
-func TestOrderTexts(t *testing.T) {
-	t.Parallel()
-	o := proposed()
-	if got, want := ProposalText(o, "张三"), `买家张三订桂花100株 600.00元/株 共60000.00元 回"确认 77"接受 "拒绝 77"拒绝`; got != want {
-		t.Errorf("ProposalText = %q; want %q", got, want)
-	}
-	if got, want := PendingText(o), "订单77已发卖家:桂花100株 共60000.00元，待确认"; got != want {
-		t.Errorf("PendingText = %q; want %q", got, want)
-	}
-	if n := SMSParts(ProposalText(o, "138****0020")); n > 2 {
-		t.Errorf("a proposal costs %d parts", n)
-	}
-}

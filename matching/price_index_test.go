@@ -165,9 +165,6 @@ func TestBuildPriceIndex_TrendNeedsPublicReferences(t *testing.T) {
 	if c.Four.Public {
 		t.Errorf("four weeks from one seller are private: %+v", c.Four)
 	}
-	if got := trendText(c, false); got != "" {
-		t.Errorf("trend %q, want none", got)
-	}
 }
 
 func TestBuildPriceIndex_AsksStandInEveryWeekTheyStood(t *testing.T) {

@@ -11,8 +11,6 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/simplifiedchinese"
-
-	"huamu/matching"
 )
 
 // SMPP data_coding values we send.
@@ -245,8 +243,16 @@ func decodeUCS2(b []byte) (string, bool) {
 
 // UTF16Len is the number of UTF-16 code units s needs: characters outside
 // the BMP (emoji, CJK extension B and later) count 2. Invalid UTF-8 bytes
-// count 1 each, as they are sent as U+FFFD.
-func UTF16Len(s string) int { return matching.UTF16Len(s) }
+// count 1 each, as they are sent as U+FFFD. It is the one measure of an
+// SMS's length in the code base: the gateway cuts parts by it, and
+// internal/outbound fits every text to it.
+func UTF16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r) // -1 never: range yields U+FFFD for invalid bytes
+	}
+	return n
+}
 
 // encodeUCS2 encodes s as big-endian UTF-16.
 func encodeUCS2(dst []byte, s string) []byte {

@@ -3,17 +3,23 @@ package smsgw
 import (
 	"errors"
 	"fmt"
+	"unicode/utf16"
 )
 
 // Per-part capacities. GSM 7-bit counts septets and UCS2 counts UTF-16
 // units; a concatenation UDH of 6 octets (8-bit reference) or 7 octets
 // (16-bit reference) takes 7 or 8 septets once the SMSC packs the text.
+// The UCS2 sizes are exported because every Chinese text is budgeted in
+// them (internal/outbound); this is their one definition.
 const (
 	gsm7Single   = 160
 	gsm7PerRef8  = 153
 	gsm7PerRef16 = 152
-	ucs2Single   = 70
-	ucs2PerRef8  = 67
+	// UCS2Single is how many UTF-16 units one unconcatenated UCS2 SMS holds.
+	UCS2Single = 70
+	// UCS2PerPart is how many UTF-16 units each part of a concatenated
+	// UCS2 SMS holds with the 8-bit reference UDH the gateway uses by default.
+	UCS2PerPart  = 67
 	ucs2PerRef16 = 66
 )
 
@@ -91,9 +97,9 @@ func capacities(gsm, ref16 bool) (dataCoding byte, single, multi int) {
 	case gsm:
 		return CodingGSM7, gsm7Single, gsm7PerRef8
 	case ref16:
-		return CodingUCS2, ucs2Single, ucs2PerRef16
+		return CodingUCS2, UCS2Single, ucs2PerRef16
 	default:
-		return CodingUCS2, ucs2Single, ucs2PerRef8
+		return CodingUCS2, UCS2Single, UCS2PerPart
 	}
 }
 
@@ -102,13 +108,13 @@ func runeUnits(r rune, gsm bool) int {
 	if gsm {
 		return len(gsm7Encode[r])
 	}
-	if r >= 0x10000 {
-		return 2
-	}
-	return 1
+	return utf16.RuneLen(r)
 }
 
 func units(text string, gsm bool) int {
+	if !gsm {
+		return UTF16Len(text)
+	}
 	n := 0
 	for _, r := range text {
 		n += runeUnits(r, gsm)

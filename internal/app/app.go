@@ -25,6 +25,7 @@ import (
 	"huamu/internal/groupbuy"
 	"huamu/internal/intake"
 	"huamu/internal/lexicon"
+	"huamu/internal/outbound"
 	"huamu/internal/outbox"
 	"huamu/internal/prices"
 	"huamu/internal/redisx"
@@ -124,15 +125,20 @@ func Start(ctx context.Context, cfg config.Config, opts Options, log *slog.Logge
 		cancel()
 		return nil, err
 	}
-	a.GroupBuys = &groupbuy.Service{Store: a.Store, Log: log, OrderTTL: cfg.OrderTTL}
+	// Every text goes out through one outbox: the configured signature
+	// counts in its length, and the senders are woken after each commit
+	// that wrote one.
+	out := &outbound.Outbox{Budget: outbound.Budget{Signature: cfg.Signature},
+		Wake: func(ctx context.Context) { a.Redis.Wake(ctx, "outbox") }}
+	a.GroupBuys = &groupbuy.Service{Store: a.Store, Log: log, OrderTTL: cfg.OrderTTL, Outbox: out}
 	flood := a.Redis.Flood()
-	a.Prices = &prices.Service{Store: a.Store, Log: log, Signature: cfg.Signature,
+	a.Prices = &prices.Service{Store: a.Store, Log: log, Outbox: out,
 		Settings: func(species string) matching.BandSettings { return lexicon.BandSettings(a.lexicon.Data(), species) },
 		Flooding: func(ctx context.Context, phones []string) ([]bool, error) {
 			return flood.HitMany(ctx, phones, make([]int, len(phones))) // 0: only ask
-		},
-		Wake: func(ctx context.Context) { a.Redis.Wake(ctx, "outbox") }}
+		}}
 	ex := exchange.New(a.Store, a.lexicon.Grammar, cfg.Signature, log)
+	ex.Outbox = out
 	ex.OrderTTL = cfg.OrderTTL
 	ex.GroupBuys = a.GroupBuys
 	ex.Prices = a.Prices

@@ -102,7 +102,7 @@ func TestGroupBuyBySMS_FromInvitationToAllocation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := x.app.GroupBuys.Invite(ctx, g.ID, config.DefaultSignature, 0)
+	res, err := x.app.GroupBuys.Invite(ctx, g.ID, 0)
 	if err != nil || res.Invited != 3 {
 		t.Fatalf("invited %d (%v), want the 3 buyers", res.Invited, err)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"huamu/matching"
+	"huamu/internal/outbound"
 )
 
 // Deals struck by SMS through real binds become the answer to 行情 桂花:
@@ -56,7 +56,7 @@ func TestPrices_DealsConfirmedBySMSAnswerTheQuestion(t *testing.T) {
 			t.Errorf("行情 桂花 = %q, lacks %q", got, want)
 		}
 	}
-	if n := matching.UTF16Len(got); n > 70 {
+	if n := outbound.Len(got); n > 70 {
 		t.Errorf("the answer is %d units: one SMS where it fits", n)
 	}
 	if same := x.text(t, asker, "桂花啥子价"); same[0].Text != got {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"huamu/internal/outbound"
 	"huamu/matching"
 )
 
@@ -75,7 +76,7 @@ func TestTrade_OfferDemandOrderConfirmByTextPostsTheLedger(t *testing.T) {
 		t.Errorf("buyer's confirmation %q", toBuyer)
 	}
 	for _, msg := range append(x.inbox(grower), x.inbox(buyer)...) {
-		if n := matching.UTF16Len(msg.Text); n > 134 {
+		if n := outbound.Len(msg.Text); n > outbound.TwoSMS {
 			t.Errorf("text of %d units: %s", n, msg.Text)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
 	"huamu/smsgw/grammar"
@@ -88,17 +89,7 @@ func (s *Service) withdraw(ctx context.Context, tx *store.Tx, in *store.Inbound,
 		return err
 	}
 	if in == nil {
-		text := fmt.Sprintf("您的%d号信息(%s)已由工作人员撤销", l.ID, l.Species)
-		_, err := tx.Enqueue(ctx, nil, l.Phone, text, "notice")
-		return err
+		return s.reply(ctx, tx, 0, l.Phone, s.Outbox.Fit(outbound.WithdrawnByClerk(l)...), outbound.KindNotice)
 	}
-	text := fmt.Sprintf("已撤销%d号信息:%s", l.ID, matching.OfferLine(withoutID(l)))
-	return s.reply(ctx, tx, in.ID, in.Sender, s.fit(text, fmt.Sprintf("已撤销%d号信息", l.ID)), kindReply)
-}
-
-// withoutID is l for OfferLine without its id, phone and price: what the
-// owner needs to recognise their own listing.
-func withoutID(l matching.Listing) matching.Listing {
-	l.ID, l.Phone, l.Contact, l.Price, l.Negotiable, l.Location = 0, "", "", nil, false, nil
-	return l
+	return s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(outbound.Withdrawn(l)...), outbound.KindReply)
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
 )
@@ -15,11 +15,6 @@ import (
 // rules, the rows, the texts they cause, the new listing matched against
 // the book as if the member had texted it, and an audit row naming the
 // clerk, all committed together.
-
-// receiptText is the SMS a member gets for a listing a clerk entered.
-func receiptText(l matching.Listing) string {
-	return "工作人员已为您登记:" + matching.OfferLine(l) + ` 发"取消 ` + strconv.FormatInt(l.ID, 10) + `"可撤销`
-}
 
 // listingRef names listing id in the audit log.
 func listingRef(id int64) string { return fmt.Sprintf("listing:%d", id) }
@@ -36,7 +31,7 @@ func (s *Service) post(ctx context.Context, tx *store.Tx, inboundID int64, phone
 	if l, err = tx.InsertListing(ctx, cause(inboundID), l); err != nil {
 		return l, err
 	}
-	if _, err := tx.Enqueue(ctx, cause(inboundID), m.Phone, receiptText(l), "receipt"); err != nil {
+	if err := s.reply(ctx, tx, inboundID, m.Phone, s.Outbox.Fit(outbound.OnBehalfReceipt(l)...), outbound.KindReceipt); err != nil {
 		return l, err
 	}
 	_, _, err = s.match(ctx, tx, inboundID, l)
@@ -56,7 +51,7 @@ func (s *Service) PostOnBehalf(ctx context.Context, tx *store.Tx, by store.Actor
 	if err := tx.AddCorrection(ctx, store.CorrectionRow{By: by, ListingID: &l.ID, Action: "on_behalf", After: l}); err != nil {
 		return l, err
 	}
-	detail := matching.OfferLine(l)
+	detail := outbound.OfferLine(l)
 	if by.APIClientID != 0 {
 		detail = fmt.Sprintf("接口客户#%d %s", by.APIClientID, detail)
 	}
@@ -118,11 +113,10 @@ func (s *Service) EditListing(ctx context.Context, userID, id int64, e matching.
 			Before: before, After: after}); err != nil {
 			return err
 		}
-		text := fmt.Sprintf("您的%d号信息已由工作人员更正为:%s", id, matching.OfferLine(after))
-		if _, err := tx.Enqueue(ctx, nil, before.Phone, text, "notice"); err != nil {
+		if err := s.reply(ctx, tx, 0, before.Phone, s.Outbox.Fit(outbound.EditedByClerk(after)...), outbound.KindNotice); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, userID, "listing.edit", listingRef(id), matching.OfferLine(after))
+		return tx.Audit(ctx, userID, "listing.edit", listingRef(id), outbound.OfferLine(after))
 	})
 	return after, err
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"huamu/internal/outbound"
 	"huamu/internal/pgtest"
 	"huamu/internal/store"
 	"huamu/matching"
@@ -88,6 +89,34 @@ func TestPostOnBehalf_TheListingItsTextsAndItsAuditCommitTogether(t *testing.T) 
 	}
 	if rows := b.audited(t, "listing.on_behalf"); len(rows) != 1 || rows[0].User != "li" || rows[0].Object != fmt.Sprintf("listing:%d", l.ID) {
 		t.Fatalf("audit %+v", rows)
+	}
+}
+
+// The receipt of a listing a clerk entered with a long variety and place
+// fits the SMS budget with the signature, and still says how to undo it.
+func TestPostOnBehalf_TheReceiptFitsTheBudget(t *testing.T) {
+	b := newBench(t)
+	ctx := context.Background()
+	l := phonedIn(b)
+	l.Variety = strings.Repeat("金", 60)
+	l.Location = &matching.Location{Town: strings.Repeat("镇", 40)}
+	clerk, err := b.st.UpsertUser(ctx, "li", "李", store.RoleClerk, "correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.st.InTx(ctx, func(tx *store.Tx) (err error) {
+		l, err = b.ex.PostOnBehalf(ctx, tx, store.Actor{UserID: clerk.ID}, grower, l)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := b.textsTo(t, grower)
+	if len(got) != 1 {
+		t.Fatalf("texts to the grower: %q", got)
+	}
+	if n := outbound.Len(sig + got[0]); n > outbound.OneSMS || !strings.HasSuffix(got[0], fmt.Sprintf(`发"取消 %d"可撤销`, l.ID)) {
+		t.Errorf("a receipt of %d units with the signature: %s", n, got[0])
 	}
 }
 

@@ -3,6 +3,7 @@ package exchange
 import (
 	"context"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
 	"huamu/smsgw/grammar"
@@ -18,14 +19,14 @@ func (s *Service) command(ctx context.Context, tx *store.Tx, in store.Inbound, r
 	var run commandFunc
 	switch r.Command {
 	case grammar.CmdHelp:
-		if err := s.reply(ctx, tx, in.ID, in.Sender, grammar.HelpText(r.Args.Topic, s.sigLen()), "help"); err != nil {
+		if err := s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(grammar.HelpTexts(r.Args.Topic)...), outbound.KindHelp); err != nil {
 			return err
 		}
 		return tx.FinishInbound(ctx, in.ID, stateDone, "回复帮助", "", r)
 	case grammar.CmdJoin:
 		if s.GroupBuys == nil {
-			text := s.fit("团购由协会工作人员办理，已转人工，会尽快联系您")
-			if err := s.reply(ctx, tx, in.ID, in.Sender, text, kindReply); err != nil {
+			text := s.Outbox.Fit(outbound.GroupBuyByClerk)
+			if err := s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindReply); err != nil {
 				return err
 			}
 			return tx.FinishInbound(ctx, in.ID, stateNeedsClerk, "团购指令转人工", "command_join", r)
@@ -48,8 +49,7 @@ func (s *Service) command(ctx context.Context, tx *store.Tx, in store.Inbound, r
 	case grammar.CmdSubscribe:
 		run = s.subscribe
 	default:
-		text := "已收到，工作人员会尽快处理。发\"帮助\"查看用法"
-		if err := s.reply(ctx, tx, in.ID, in.Sender, text, kindReply); err != nil {
+		if err := s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(outbound.ForAClerk), outbound.KindReply); err != nil {
 			return err
 		}
 		return tx.FinishInbound(ctx, in.ID, stateNeedsClerk, "指令转人工: "+r.Command, "command_"+r.Command, r)
@@ -65,7 +65,7 @@ func (s *Service) command(ctx context.Context, tx *store.Tx, in store.Inbound, r
 	})
 	if code := matching.ErrorCodeOf(err); code != "" && code != matching.CodeInternal {
 		msg := matching.ChineseMessage(err)
-		if err := s.reply(ctx, tx, in.ID, in.Sender, s.fit(msg), kindReply); err != nil {
+		if err := s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(msg), outbound.KindReply); err != nil {
 			return err
 		}
 		return tx.FinishInbound(ctx, in.ID, stateDone, "未办理: "+msg, "", r)

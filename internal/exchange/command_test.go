@@ -255,7 +255,7 @@ func TestNotify_DailyCapHoldsOffersForTheNextDaysDigest(t *testing.T) {
 	if rep, _ := x.RunOnce(context.Background()); rep.Digests.Texts != 0 {
 		t.Errorf("the digest went out twice")
 	}
-	costs, err := b.st.SMSPartsSince(context.Background(), t0, smsgw.UTF16Len(sig))
+	costs, err := b.st.SMSPartsSince(context.Background(), t0)
 	if err != nil {
 		t.Fatal(err)
 	}

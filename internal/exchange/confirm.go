@@ -3,11 +3,10 @@ package exchange
 import (
 	"context"
 	"fmt"
-	"strconv"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
-	"huamu/smsgw"
 	"huamu/smsgw/grammar"
 )
 
@@ -102,57 +101,10 @@ func (s *Service) Transition(ctx context.Context, tx *store.Tx, inboundID *int64
 			return next, fmt.Errorf("post order %d: %w", next.ID, err)
 		}
 	}
-	for _, t := range s.orderTexts(o, next, via) {
-		if _, err := tx.Enqueue(ctx, inboundID, t.to, s.fit(t.text), kindOrder); err != nil {
+	for _, t := range outbound.OrderNews(o, next, via.ClerkID != 0) {
+		if err := s.reply(ctx, tx, orZero(inboundID), t.To, s.Outbox.Fit(t.Body), outbound.KindOrder); err != nil {
 			return next, err
 		}
 	}
 	return next, nil
-}
-
-type text struct{ to, text string }
-
-// deliverTo tells the grower whom to deliver to: the buyer's number, or for
-// a group-buy purchase (the association is the buyer, with no number of
-// its own) the association.
-func deliverTo(o store.OrderInfo) string {
-	if !smsgw.IsMobile(o.BuyerPhone) {
-		return "，请按协会通知交货"
-	}
-	return "，请联系买家" + o.BuyerPhone + "发货"
-}
-
-// orderTexts are the texts an order's change sends to its parties.
-func (s *Service) orderTexts(o store.OrderInfo, next matching.Order, via Via) []text {
-	id := "订单" + strconv.FormatInt(next.ID, 10)
-	line := orderLine(next)
-	byClerk := via.ClerkID != 0
-	switch next.State {
-	case matching.OrderConfirmed:
-		grower := "已确认" + id + ":" + line + deliverTo(o)
-		if byClerk {
-			grower = "协会已代您确认" + id + ":" + line + deliverTo(o)
-		}
-		return []text{
-			{o.SellerPhone, grower},
-			{o.BuyerPhone, id + "卖家已确认:" + line + "，卖家电话" + o.SellerPhone},
-		}
-	case matching.OrderDeclined:
-		return []text{
-			{o.SellerPhone, "已拒绝" + id + "，库存已恢复"},
-			{o.BuyerPhone, id + "卖家未接受，已取消。可发\"求购 品种\"另找货源"},
-		}
-	case matching.OrderCancelled:
-		buyer, grower := id+"已取消", id+"买家已取消，库存已恢复"
-		if byClerk {
-			buyer, grower = id+"已由协会取消", id+"已由协会取消，库存已恢复"
-		}
-		return []text{{o.BuyerPhone, buyer}, {o.SellerPhone, grower}}
-	case matching.OrderExpired:
-		return []text{
-			{o.BuyerPhone, id + "卖家未在时限内确认，已失效"},
-			{o.SellerPhone, id + "超时未确认，已失效，库存已恢复"},
-		}
-	}
-	return nil // delivered: the clerk tells them in person
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"huamu/internal/groupbuy"
+	"huamu/internal/outbound"
 	"huamu/internal/prices"
 	"huamu/internal/store"
 	"huamu/matching"
@@ -30,10 +31,14 @@ type Service struct {
 	// caller's transaction; the others open their own on Store.
 	Store *store.Store
 
-	grammar   func() *grammar.Grammar // the current lexicon's grammar; clerks may change it
-	policy    matching.NotifyPolicy
-	signature string
-	log       *slog.Logger
+	// Outbox writes every text, counting the carrier signature in its
+	// length. New sets one that does not wake the senders; set one that
+	// does before use.
+	Outbox *outbound.Outbox
+
+	grammar func() *grammar.Grammar // the current lexicon's grammar; clerks may change it
+	policy  matching.NotifyPolicy
+	log     *slog.Logger
 
 	// OrderTTL is how long a proposal waits for the grower
 	// (matching.DefaultOrderTTL when zero). Set before use.
@@ -55,10 +60,9 @@ func New(st *store.Store, g func() *grammar.Grammar, signature string, log *slog
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{Store: st, grammar: g, policy: matching.DefaultNotifyPolicy(), signature: signature, log: log}
+	return &Service{Store: st, grammar: g, policy: matching.DefaultNotifyPolicy(), log: log,
+		Outbox: &outbound.Outbox{Budget: outbound.Budget{Signature: signature}}}
 }
-
-func (s *Service) sigLen() int { return smsgw.UTF16Len(s.signature) }
 
 // Inbound states, as stored.
 const (
@@ -81,14 +85,14 @@ func (s *Service) HandleInbound(ctx context.Context, tx *store.Tx, in store.Inbo
 		// together. The sender is told once in a while, not once per
 		// fragment: parts sent with a fresh reference each time would
 		// otherwise each buy a reply.
-		told, err := tx.SentSince(ctx, in.Sender, kindFragment, tx.Now.Add(-fragmentReplyEvery))
+		told, err := tx.SentSince(ctx, in.Sender, string(outbound.KindFragment), tx.Now.Add(-fragmentReplyEvery))
 		if err != nil {
 			return err
 		}
 		if told {
 			return tx.FinishInbound(ctx, id, stateNeedsClerk, "长短信不完整，转人工（近期已提示过，未再回复）", grammar.ReasonFragment, nil)
 		}
-		if err := s.reply(ctx, tx, id, in.Sender, grammar.JunkReply(grammar.ReasonFragment, s.sigLen()), kindFragment); err != nil {
+		if err := s.reply(ctx, tx, id, in.Sender, s.Outbox.Fit(grammar.JunkReplies(grammar.ReasonFragment)...), outbound.KindFragment); err != nil {
 			return err
 		}
 		return tx.FinishInbound(ctx, id, stateNeedsClerk, "长短信不完整，转人工", grammar.ReasonFragment, nil)
@@ -125,7 +129,7 @@ func (s *Service) listing(ctx context.Context, tx *store.Tx, in store.Inbound, r
 			// Beyond what the exchange takes (a typo, or a hostile text):
 			// say what the limit is and let a clerk see it.
 			msg := matching.ChineseMessage(err)
-			if err := s.reply(ctx, tx, in.ID, in.Sender, s.fit(msg+"，请核对后重发"), kindReply); err != nil {
+			if err := s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(outbound.OutOfBounds(msg)), outbound.KindReply); err != nil {
 				return err
 			}
 			return tx.FinishInbound(ctx, in.ID, stateNeedsClerk, "未登记: "+msg, reasonOutOfBounds, r)
@@ -137,7 +141,7 @@ func (s *Service) listing(ctx context.Context, tx *store.Tx, in store.Inbound, r
 	if same, err := tx.OpenListingsFromText(ctx, m.ID, in.ID, in.Body, tx.Now.Add(-store.DefaultRedelivery)); err != nil {
 		return err
 	} else if len(same) > 0 {
-		if err := s.reply(ctx, tx, in.ID, in.Sender, grammar.ReceiptText(same, r, s.sigLen()), "receipt"); err != nil {
+		if err := s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(grammar.ReceiptTexts(same, r)...), outbound.KindReceipt); err != nil {
 			return err
 		}
 		return tx.FinishInbound(ctx, in.ID, stateDone, "与已登记"+idList(same)+"相同（短时间内重发），未重复登记", "", r)
@@ -149,7 +153,7 @@ func (s *Service) listing(ctx context.Context, tx *store.Tx, in store.Inbound, r
 		}
 		ids = append(ids, ls[i].ID)
 	}
-	if err := s.reply(ctx, tx, in.ID, in.Sender, grammar.ReceiptText(ids, r, s.sigLen()), "receipt"); err != nil {
+	if err := s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(grammar.ReceiptTexts(ids, r)...), outbound.KindReceipt); err != nil {
 		return err
 	}
 	matched := 0
@@ -186,25 +190,15 @@ func (s *Service) match(ctx context.Context, tx *store.Tx, inboundID int64, l ma
 	if l.Side == matching.Demand {
 		best := s.policy.Best(matching.RankOffers(l, others, tx.Now))
 		if len(best) == 0 {
-			return 0, "", s.reply(ctx, tx, inboundID, l.Phone, noOfferText(l), kindMatchReply)
+			return 0, "", s.reply(ctx, tx, inboundID, l.Phone, outbound.NoOffer(l), outbound.KindMatchReply)
 		}
 		lines := make([]string, len(best))
 		for i, m := range best {
-			lines[i] = matching.OfferLine(m.Offer)
+			lines[i] = outbound.OfferLine(m.Offer)
 		}
-		hint := orderHint(best[0].Offer)
-		text, _ := matching.Digest("找到货源", lines, 134-s.sigLen()-smsgw.UTF16Len(hint))
-		return len(best), "", s.reply(ctx, tx, inboundID, l.Phone, text+hint, kindMatchReply)
+		return len(best), "", s.reply(ctx, tx, inboundID, l.Phone, outbound.BestOffers(lines, best[0].Offer, s.Outbox.Room(2)), outbound.KindMatchReply)
 	}
 	return s.announce(ctx, tx, inboundID, l, others)
-}
-
-func orderHint(offer matching.Listing) string {
-	return fmt.Sprintf(` 回"订 %d 数量"下单`, offer.ID)
-}
-
-func noOfferText(l matching.Listing) string {
-	return "暂无合适的" + l.Species + "货源，有新货会短信通知您"
 }
 
 // silentReasons get no reply: answering spam or a system broadcast only
@@ -215,24 +209,17 @@ func (s *Service) junk(ctx context.Context, tx *store.Tx, in store.Inbound, r gr
 	outcome := "未能识别，已回复用法"
 	if silentReasons[r.Reason] {
 		outcome = "未能识别，未回复"
-	} else if err := s.reply(ctx, tx, in.ID, in.Sender, grammar.JunkReply(r.Reason, s.sigLen()), "reply"); err != nil {
+	} else if err := s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(grammar.JunkReplies(r.Reason)...), outbound.KindReply); err != nil {
 		return err
 	}
 	return tx.FinishInbound(ctx, in.ID, stateNeedsClerk, outcome, r.Reason, r)
 }
 
-func (s *Service) reply(ctx context.Context, tx *store.Tx, inboundID int64, to, text, kind string) error {
-	_, err := tx.Enqueue(ctx, cause(inboundID), to, text, kind)
+// reply writes text of kind to to; inboundID is the text it answers, 0
+// (a clerk's or a program's action) for none.
+func (s *Service) reply(ctx context.Context, tx *store.Tx, inboundID int64, to, text string, kind outbound.Kind) error {
+	_, err := s.Outbox.Enqueue(ctx, tx, outbound.Msg{To: to, Body: text, Kind: kind, InboundID: inboundID})
 	return err
-}
-
-// cause is the inbound row an outbound text answers; 0 (a clerk's or a
-// program's action) is none.
-func cause(inboundID int64) *int64 {
-	if inboundID == 0 {
-		return nil
-	}
-	return &inboundID
 }
 
 func idList(ids []int64) string {

@@ -3,6 +3,7 @@ package exchange
 import (
 	"context"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
 	"huamu/smsgw/grammar"
@@ -29,7 +30,7 @@ func (s *Service) join(ctx context.Context, tx *store.Tx, in store.Inbound, m st
 	if err != nil {
 		return "", err
 	}
-	if err := s.reply(ctx, tx, in.ID, in.Sender, s.fit(reply), kindReply); err != nil {
+	if err := s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(reply), outbound.KindReply); err != nil {
 		return "", err
 	}
 	return reply, nil

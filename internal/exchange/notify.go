@@ -5,23 +5,14 @@ import (
 	"fmt"
 	"time"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
 	"huamu/smsgw"
 )
 
-// Outbound kinds this package writes. Match and digest texts are
-// unsolicited (store.Enqueue skips them for a stopped number) and count
-// against the daily cap; the others answer the number's own text or carry
-// an order it is party to.
-const (
-	kindMatch      = "match"       // a new offer, to a buyer whose demand it fits
-	kindDigest     = "digest"      // offers held back by the daily cap
-	kindMatchReply = "match_reply" // the best offers, answering a new demand
-	kindOrder      = "order"       // an order's news, to a party of it
-	kindReply      = "reply"       // any other answer to the sender
-	kindFragment   = "fragment"    // the answer to a long text that never came whole
-)
+// capped are the kinds a number's daily cap counts.
+var capped = outbound.Strings(outbound.DailyCapped)
 
 // fragmentReplyEvery is how often at most a number is told that its long
 // text came incomplete.
@@ -53,11 +44,11 @@ func (s *Service) announce(ctx context.Context, tx *store.Tx, inboundID int64, l
 	if err := tx.LockNotify(ctx, phones); err != nil {
 		return 0, "", err
 	}
-	sent, err := tx.MatchTextsSince(ctx, phones, matching.DayStart(tx.Now))
+	sent, err := tx.TextsSince(ctx, phones, capped, matching.DayStart(tx.Now))
 	if err != nil {
 		return 0, "", err
 	}
-	text := s.fit("新货源:"+matching.OfferLine(l)+orderHint(l), "新货源:"+matching.OfferLine(l))
+	text := s.Outbox.Fit(outbound.MatchNotice(l)...)
 	var now, held, parts int
 	for _, n := range s.policy.PlanOffer(others, sent) {
 		if n.Delivery == matching.HoldForDigest {
@@ -67,13 +58,13 @@ func (s *Service) announce(ctx context.Context, tx *store.Tx, inboundID int64, l
 			held++
 			continue
 		}
-		queued, err := tx.Enqueue(ctx, cause(inboundID), n.Phone, text, kindMatch)
+		queued, err := s.Outbox.Enqueue(ctx, tx, outbound.Msg{To: n.Phone, Body: text, Kind: outbound.KindMatch, InboundID: inboundID})
 		if err != nil {
 			return 0, "", err
 		}
 		if queued { // not for a number on the stoplist
 			now++
-			parts += matching.SMSParts(s.signature + text)
+			parts += s.Outbox.Parts(text)
 		}
 	}
 	note := fmt.Sprintf("通知%d人(%d条短信)", now, parts)
@@ -110,7 +101,7 @@ func (s *Service) SendDigests(ctx context.Context) (DigestReport, error) {
 			if err := tx.LockNotify(ctx, []string{phone}); err != nil {
 				return err
 			}
-			sent, err := tx.MatchTextsSince(ctx, []string{phone}, matching.DayStart(tx.Now))
+			sent, err := tx.TextsSince(ctx, []string{phone}, capped, matching.DayStart(tx.Now))
 			if err != nil {
 				return err
 			}
@@ -129,19 +120,19 @@ func (s *Service) SendDigests(ctx context.Context) (DigestReport, error) {
 					done = append(done, h.ID) // sold or closed meanwhile: drop it
 					continue
 				}
-				lines = append(lines, matching.OfferLine(h.Offer))
+				lines = append(lines, outbound.OfferLine(h.Offer))
 				carried = append(carried, h.ID)
 			}
 			if len(lines) > 0 {
-				text, took := matching.Digest("新货源汇总", lines, s.room(2))
-				queued, err := tx.Enqueue(ctx, nil, phone, text, kindDigest)
+				text, took := outbound.Digest(outbound.HeldOffersHead, lines, s.Outbox.Room(2))
+				queued, err := s.Outbox.Enqueue(ctx, tx, outbound.Msg{To: phone, Body: text, Kind: outbound.KindDigest})
 				if err != nil {
 					return err
 				}
 				if queued {
 					rep.Texts++
 					rep.Items += took
-					rep.Parts += matching.SMSParts(s.signature + text)
+					rep.Parts += s.Outbox.Parts(text)
 				}
 				if !queued {
 					took = len(carried) // a stopped number: drop them all

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
 	"huamu/smsgw/grammar"
@@ -64,7 +65,7 @@ func (s *Service) order(ctx context.Context, tx *store.Tx, in store.Inbound, buy
 			// The same order again within minutes: a text sent again for
 			// want of an answer, or delivered again. It takes effect once;
 			// the buyer is told where it stands.
-			if err := s.reply(ctx, tx, in.ID, buyer.Phone, s.fit(matching.PendingText(p)), kindReply); err != nil {
+			if err := s.reply(ctx, tx, in.ID, buyer.Phone, s.Outbox.Fit(outbound.OrderPending(p)), outbound.KindReply); err != nil {
 				return "", err
 			}
 			return fmt.Sprintf("与订单%d相同（短时间内重复下单），未重复下单", p.ID), nil
@@ -80,11 +81,11 @@ func (s *Service) order(ctx context.Context, tx *store.Tx, in store.Inbound, buy
 	if o, err = tx.InsertOrder(ctx, &in.ID, o); err != nil {
 		return "", err
 	}
-	proposal := s.fit(matching.ProposalText(o, party(buyer.Name, buyer.Phone)), matching.ProposalText(o, buyer.Phone))
-	if _, err := tx.Enqueue(ctx, &in.ID, l.Phone, proposal, kindOrder); err != nil {
+	proposal := s.Outbox.Fit(outbound.OrderProposal(o, buyer.Name, buyer.Phone)...)
+	if err := s.reply(ctx, tx, in.ID, l.Phone, proposal, outbound.KindOrder); err != nil {
 		return "", err
 	}
-	if err := s.reply(ctx, tx, in.ID, buyer.Phone, s.fit(matching.PendingText(o)), kindReply); err != nil {
+	if err := s.reply(ctx, tx, in.ID, buyer.Phone, s.Outbox.Fit(outbound.OrderPending(o)), outbound.KindReply); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("订单%d: 订%d号%d%s，待卖家确认", o.ID, l.ID, o.Qty, o.Unit), nil

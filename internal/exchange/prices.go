@@ -3,9 +3,9 @@ package exchange
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 
+	"huamu/internal/outbound"
 	"huamu/internal/prices"
 	"huamu/internal/store"
 	"huamu/matching"
@@ -22,8 +22,8 @@ import (
 // than two. 行情 alone gets the command's usage.
 func (s *Service) queryPrice(ctx context.Context, tx *store.Tx, in store.Inbound, a grammar.Args) (string, error) {
 	if a.Species == "" {
-		text := s.fit(`查价格发"行情 品种",如"行情 桂花";每周一收行情发"订阅 桂花"`, `查价格发"行情 桂花"`)
-		return "回复行情用法", s.reply(ctx, tx, in.ID, in.Sender, text, "help")
+		text := s.Outbox.Fit(outbound.PricesUsage...)
+		return "回复行情用法", s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindHelp)
 	}
 	if s.Prices == nil {
 		return s.queryBook(ctx, tx, in, a)
@@ -32,11 +32,11 @@ func (s *Service) queryPrice(ctx context.Context, tx *store.Tx, in store.Inbound
 	if a.Spec != nil {
 		spec = a.Spec.Listing()
 	}
-	text, err := s.Prices.Answer(ctx, tx, a.Species, spec, s.room(2))
+	text, err := s.Prices.Answer(ctx, tx, a.Species, spec, s.Outbox.Room(2))
 	if err != nil {
 		return "", err
 	}
-	return "行情" + a.Species, s.reply(ctx, tx, in.ID, in.Sender, s.fit(text), kindReply)
+	return "行情" + a.Species, s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(text), outbound.KindReply)
 }
 
 // subscribe carries out 订阅 桂花 紫薇 (at most prices.MaxSubscriptions
@@ -52,23 +52,12 @@ func (s *Service) subscribe(ctx context.Context, tx *store.Tx, in store.Inbound,
 		if err != nil {
 			return "", err
 		}
-		var text string
-		switch {
-		case n == 0:
-			text = s.fit("您没有订阅这些行情", "未订阅")
-		case len(want) == 0 || int(n) == len(have):
-			text = s.fit(`已退订行情,不再发价格周报。想再订发"订阅 品种"`, "已退订行情")
-		default:
-			text = s.fit("已退订"+strings.Join(want, "、")+"行情,仍订"+strings.Join(without(have, want), "、"), "已退订"+strings.Join(want, "、")+"行情")
-		}
-		return "退订行情", s.reply(ctx, tx, in.ID, in.Sender, text, kindReply)
+		text := s.Outbox.Fit(outbound.PricesStopped(n, len(want) == 0 || int(n) == len(have), want, without(have, want))...)
+		return "退订行情", s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindReply)
 	}
 	if len(want) == 0 {
-		text := s.fit(`订阅价格周报请发"订阅 品种",如"订阅 桂花 紫薇",最多5种,每周一早8点发送`, `订阅行情发"订阅 桂花"`)
-		if len(have) > 0 {
-			text = s.fit("您已订阅"+strings.Join(have, "、")+"行情,每周一早8点发送。退订发\"退订行情\"", "您已订阅"+strings.Join(have, "、")+"行情")
-		}
-		return "回复订阅用法", s.reply(ctx, tx, in.ID, in.Sender, text, "help")
+		text := s.Outbox.Fit(outbound.Subscribing(have)...)
+		return "回复订阅用法", s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindHelp)
 	}
 	var add, over []string
 	for _, sp := range want {
@@ -84,17 +73,11 @@ func (s *Service) subscribe(ctx context.Context, tx *store.Tx, in store.Inbound,
 		return "", err
 	}
 	all := append(slices.Clone(have), add...)
-	text := "已订阅" + strings.Join(all, "、") + "行情,每周一早8点发送。退订发\"退订行情\""
-	short := "已订阅" + strings.Join(all, "、") + "行情"
-	if len(over) > 0 {
-		limit := "最多订" + strconv.Itoa(prices.MaxSubscriptions) + "种,未订" + strings.Join(over, "、")
-		text, short = short+";"+limit+"。改订先发\"退订行情\"", short+";"+limit
-	}
 	outcome := "订阅行情: " + strings.Join(add, "、")
 	if len(add) == 0 {
 		outcome = "订阅行情: 无新增"
 	}
-	return outcome, s.reply(ctx, tx, in.ID, in.Sender, s.fit(text, short), kindReply)
+	return outcome, s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(outbound.Subscribed(all, over, prices.MaxSubscriptions)...), outbound.KindReply)
 }
 
 // without returns xs less the ones in drop, in order.

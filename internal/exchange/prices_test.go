@@ -12,7 +12,7 @@ import (
 )
 
 func withPrices(b *bench) *bench {
-	b.ex.Prices = &prices.Service{Store: b.st, Signature: sig}
+	b.ex.Prices = &prices.Service{Store: b.st, Outbox: b.ex.Outbox}
 	return b
 }
 

@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/shopspring/decimal"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
 	"huamu/smsgw/grammar"
@@ -42,10 +41,10 @@ func (s *Service) query(ctx context.Context, tx *store.Tx, in store.Inbound, m s
 		if err != nil {
 			return "", err
 		}
-		text := listingLine(l) + " " + stateText(l, tx)
-		return fmt.Sprintf("查%d号", id), s.reply(ctx, tx, in.ID, in.Sender, s.fit(text), kindReply)
+		text := outbound.ListingState(l, stateText(l, tx))
+		return fmt.Sprintf("查%d号", id), s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(text), outbound.KindReply)
 	}
-	return "回复查询用法", s.reply(ctx, tx, in.ID, in.Sender, grammar.HelpText(grammar.CmdQuery, s.sigLen()), "help")
+	return "回复查询用法", s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(grammar.HelpTexts(grammar.CmdQuery)...), outbound.KindHelp)
 }
 
 func (s *Service) queryMine(ctx context.Context, tx *store.Tx, in store.Inbound, m store.Member) (string, error) {
@@ -54,16 +53,16 @@ func (s *Service) queryMine(ctx context.Context, tx *store.Tx, in store.Inbound,
 		return "", err
 	}
 	if len(open) == 0 {
-		text := s.fit(`您没有有效的信息。卖发"供 品种 规格 数量 价格"，买发"求购 品种 规格 数量"`, "您没有有效的信息")
-		return "查自己的信息: 无", s.reply(ctx, tx, in.ID, in.Sender, text, kindReply)
+		text := s.Outbox.Fit(outbound.NoOwnListings...)
+		return "查自己的信息: 无", s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindReply)
 	}
 	lines := make([]string, len(open))
 	for i, l := range open {
 		l.Phone, l.Contact = "", "" // their own number: no need to text it back
-		lines[i] = listingLine(l)
+		lines[i] = outbound.ListingLine(l)
 	}
-	text, took := matching.Digest("您的有效信息", lines, s.room(2))
-	return fmt.Sprintf("查自己的信息: %d条，回复%d条", len(open), took), s.reply(ctx, tx, in.ID, in.Sender, text, kindReply)
+	text, took := outbound.Digest(outbound.OwnListingHead, lines, s.Outbox.Room(2))
+	return fmt.Sprintf("查自己的信息: %d条，回复%d条", len(open), took), s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindReply)
 }
 
 // queryBook answers 查 桂花 8公分: the open listings of that species on the
@@ -95,31 +94,19 @@ func (s *Service) queryBook(ctx context.Context, tx *store.Tx, in store.Inbound,
 			fit = append(fit, l)
 		}
 	}
-	what := "货源"
-	if side == matching.Demand {
-		what = "求购"
-	}
 	if len(fit) == 0 {
-		text := s.fit("暂无"+a.Species+"的有效"+what+"信息", "暂无有效信息")
-		return "查" + a.Species + ": 无", s.reply(ctx, tx, in.ID, in.Sender, text, kindReply)
+		text := s.Outbox.Fit(outbound.NoneInBook(a.Species, side)...)
+		return "查" + a.Species + ": 无", s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindReply)
 	}
 	lo, hi, priced := priceRange(fit, side)
 	slices.SortFunc(fit, func(x, y matching.Listing) int { return -x.CreatedAt.Compare(y.CreatedAt) })
-	head := a.Species + what + strconv.Itoa(len(fit)) + "条"
-	if priced {
-		if lo.Equal(hi) {
-			head += ",价" + matching.Yuan(lo) + "元"
-		} else {
-			head += ",价" + matching.Yuan(lo) + "-" + matching.Yuan(hi) + "元"
-		}
-	}
-	head += ",最新"
+	head := outbound.BookHead(a.Species, side, len(fit), lo, hi, priced)
 	lines := make([]string, 0, queryLines)
 	for _, l := range fit[:min(queryLines, len(fit))] {
-		lines = append(lines, listingLine(l))
+		lines = append(lines, outbound.ListingLine(l))
 	}
-	text, _ := matching.Digest(head, lines, s.room(2))
-	return fmt.Sprintf("查%s: %d条", a.Species, len(fit)), s.reply(ctx, tx, in.ID, in.Sender, text, kindReply)
+	text, _ := outbound.Digest(head, lines, s.Outbox.Room(2))
+	return fmt.Sprintf("查%s: %d条", a.Species, len(fit)), s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindReply)
 }
 
 // priceRange is the lowest and highest per-unit price among ls: asks for
@@ -142,28 +129,6 @@ func priceRange(ls []matching.Listing, side matching.Side) (lo, hi decimal.Decim
 		ok = true
 	}
 	return lo, hi, ok
-}
-
-// listingLine is an offer's OfferLine, or for a demand
-// "1025号求桂花8cm 100株 13900000002".
-func listingLine(l matching.Listing) string {
-	if l.Side == matching.Supply {
-		line := matching.OfferLine(l)
-		if l.QtyKnown() {
-			line += " 剩" + strconv.FormatInt(l.Remaining, 10) + l.Unit()
-		}
-		return line
-	}
-	var b strings.Builder
-	b.WriteString(strconv.FormatInt(l.ID, 10) + "号求")
-	b.WriteString(matching.OfferLine(withoutID(l)))
-	if l.QtyKnown() {
-		b.WriteString(" " + strconv.FormatInt(l.Qty.Amount(), 10) + l.Unit())
-	}
-	if c := l.CallNumber(); c != "" {
-		b.WriteString(" " + c)
-	}
-	return b.String()
 }
 
 func stateText(l matching.Listing, tx *store.Tx) string {

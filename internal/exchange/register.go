@@ -4,8 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
-	"huamu/matching"
 	"huamu/smsgw/grammar"
 )
 
@@ -14,15 +14,15 @@ import (
 // command's usage.
 func (s *Service) register(ctx context.Context, tx *store.Tx, in store.Inbound, m store.Member, r grammar.Result) (string, error) {
 	a := r.Args
-	name := matching.CutUnits(strings.TrimSpace(a.Name), 20)
+	name := outbound.Cut(strings.TrimSpace(a.Name), 20)
 	if name == "" && a.Town == "" && a.Village == "" {
-		return "回复注册用法", s.reply(ctx, tx, in.ID, in.Sender, grammar.HelpText(grammar.CmdRegister, s.sigLen()), "help")
+		return "回复注册用法", s.reply(ctx, tx, in.ID, in.Sender, s.Outbox.Fit(grammar.HelpTexts(grammar.CmdRegister)...), outbound.KindHelp)
 	}
 	m, err := tx.RegisterMember(ctx, m.ID, name, a.Town, a.Village)
 	if err != nil {
 		return "", err
 	}
 	who := strings.TrimSpace(m.Name + " " + m.Town + m.Village)
-	text := s.fit("已登记:"+who+"。发\"帮助\"查看用法", "已登记:"+who, "已登记")
-	return "注册: " + who, s.reply(ctx, tx, in.ID, in.Sender, text, kindReply)
+	text := s.Outbox.Fit(outbound.Registered(who)...)
+	return "注册: " + who, s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindReply)
 }

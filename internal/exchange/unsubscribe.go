@@ -3,6 +3,7 @@ package exchange
 import (
 	"context"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/smsgw/grammar"
 )
@@ -20,6 +21,6 @@ func (s *Service) unsubscribe(ctx context.Context, tx *store.Tx, in store.Inboun
 	if _, err := tx.RemovePriceSubscriptions(ctx, m.ID, nil); err != nil {
 		return "", err
 	}
-	text := s.fit("已退订，不再发货源通知和行情周报。发任意短信可恢复货源通知", "已退订，不再给您发货源通知和行情", "已退订")
-	return "退订", s.reply(ctx, tx, in.ID, in.Sender, text, kindReply)
+	text := s.Outbox.Fit(outbound.Unsubscribed...)
+	return "退订", s.reply(ctx, tx, in.ID, in.Sender, text, outbound.KindReply)
 }

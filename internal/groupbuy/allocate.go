@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
 )
@@ -197,7 +198,7 @@ func (s *Service) Purchase(ctx context.Context, id int64, override map[int64]int
 			if err := tx.TagGroupBuyOrder(ctx, o.ID, id); err != nil {
 				return err
 			}
-			if err := send(ctx, tx, l.Phone, matching.ProposalText(o, buyer)); err != nil {
+			if err := s.send(ctx, tx, l.Phone, outbound.OrderProposal(o, "", buyer)...); err != nil {
 				return err
 			}
 		}
@@ -275,14 +276,7 @@ func (s *Service) Allocate(ctx context.Context, id int64, userID int64) (Plan, e
 func (s *Service) textAllocation(ctx context.Context, tx *store.Tx, p Plan) error {
 	g := p.Group
 	for i, pt := range p.Participants {
-		var text string
-		if p.Alloc[i] > 0 {
-			text = fmt.Sprintf("团购%d %s 分配给您%d%s(报%d) 应付%s元,交货另行通知", g.ID, title(g), p.Alloc[i], g.Unit,
-				pt.Qty, matching.Yuan(matching.LineTotal(g.Price, p.Alloc[i])))
-		} else {
-			text = fmt.Sprintf("团购%d %s 货源不足,这次没能分到,抱歉", g.ID, title(g))
-		}
-		if err := send(ctx, tx, pt.Phone, text); err != nil {
+		if err := s.send(ctx, tx, pt.Phone, outbound.GroupBuyAllocated(g, pt.Qty, p.Alloc[i])); err != nil {
 			return err
 		}
 	}

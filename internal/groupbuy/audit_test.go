@@ -82,7 +82,7 @@ func TestAudit_AGroupBuyActionWhoseAuditFailsChangesNothing(t *testing.T) {
 	}
 
 	try("groupbuy.extend", func() error { return svc.Extend(ctx, g.ID, t0.Add(72*time.Hour), clerk.ID) })
-	try("groupbuy.invite", func() error { _, err := svc.Invite(ctx, g.ID, "【花木通】", clerk.ID); return err })
+	try("groupbuy.invite", func() error { _, err := svc.Invite(ctx, g.ID, clerk.ID); return err })
 	try("groupbuy.cancel", func() error { return svc.Cancel(ctx, other.ID, "价格谈不拢", clerk.ID) })
 	c.add(100 * time.Hour)
 	if _, err := svc.FireDue(ctx); err != nil {

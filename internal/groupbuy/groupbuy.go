@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"huamu/internal/outbound"
 	"huamu/internal/startstop"
 	"huamu/internal/store"
 	"huamu/matching"
@@ -25,25 +26,26 @@ type Service struct {
 	// OrderTTL is how long a grower has to confirm a purchase
 	// (matching.DefaultOrderTTL when zero).
 	OrderTTL time.Duration
+	// Outbox writes the texts; nil writes them with no signature counted
+	// and leaves the senders to find them.
+	Outbox *outbound.Outbox
 
 	group startstop.Group
 }
 
-// maxText bounds every group-buy text: two SMS parts less room for the
-// carrier signature.
-const maxText = 120
-
-// send writes a group-buy text to the outbox in tx, cut to maxText.
-func send(ctx context.Context, tx *store.Tx, phone, text string) error {
-	_, err := tx.Enqueue(ctx, nil, phone, matching.CutUnits(text, maxText), "groupbuy")
-	return err
+func (s *Service) outbox() *outbound.Outbox {
+	if s.Outbox == nil {
+		return &outbound.Outbox{}
+	}
+	return s.Outbox
 }
 
-// Status is the one-line state of a group-buy that every reply carries:
-// 团购12 桂花8cm 已有380/500株 截止12月20日.
-func Status(g matching.GroupBuy, total int64) string {
-	return fmt.Sprintf("团购%d %s 已有%d/%d%s 截止%s", g.ID, title(g), total, g.MinTotal, g.Unit,
-		g.Deadline.In(matching.ChinaTime).Format("1月2日15点"))
+// send writes a group-buy text to the outbox in tx: the first candidate
+// that fits one SMS with the signature, else two (Budget.Fit).
+func (s *Service) send(ctx context.Context, tx *store.Tx, phone string, candidates ...string) error {
+	o := s.outbox()
+	_, err := o.Enqueue(ctx, tx, outbound.Msg{To: phone, Body: o.Fit(candidates...), Kind: outbound.KindGroupBuy})
+	return err
 }
 
 // object names group-buy id in the audit log.
@@ -57,11 +59,6 @@ func (s *Service) Create(ctx context.Context, tx *store.Tx, g matching.GroupBuy,
 		return g, err
 	}
 	return g, tx.Audit(ctx, userID, "groupbuy.create", object(g.ID), g.Species)
-}
-
-func title(g matching.GroupBuy) string {
-	l := matching.Listing{Species: g.Species, Variety: g.Variety, Spec: g.Spec}
-	return matching.OfferLine(l)
 }
 
 // Join applies a participant's 参团 (qty 0 leaves) to a locked group-buy in
@@ -85,7 +82,7 @@ func (s *Service) Join(ctx context.Context, tx *store.Tx, memberID, id, qty int6
 		}
 	}
 	if qty == 0 && mine == 0 {
-		return fmt.Sprintf("您没有参加团购%d", id), nil
+		return outbound.GroupBuyNotJoined(id), nil
 	}
 	accepted, err := g.CheckCommitment(qty, others, tx.Now)
 	if err != nil {
@@ -95,20 +92,12 @@ func (s *Service) Join(ctx context.Context, tx *store.Tx, memberID, id, qty int6
 		return "", err
 	}
 	total := others + accepted
-	reply := Status(g, total)
-	switch {
-	case accepted == 0:
-		reply = "已退出" + reply
-	case mine == 0:
-		reply = fmt.Sprintf("已参团%d%s,%s", accepted, g.Unit, reply)
-	default:
-		reply = fmt.Sprintf("已改为%d%s,%s", accepted, g.Unit, reply)
-	}
+	reply := outbound.GroupBuyJoined(g, mine, accepted, total)
 	if g.Evaluate(total, tx.Now) == matching.GroupGoesAhead {
 		if err := s.close(ctx, tx, g, total, memberID); err != nil {
 			return "", err
 		}
-		reply = fmt.Sprintf("团购%d已满额成团,您%d%s,分配后短信通知", id, accepted, g.Unit)
+		reply = outbound.GroupBuyFilledByYou(g, accepted)
 	}
 	return reply, nil
 }
@@ -127,8 +116,7 @@ func (s *Service) close(ctx context.Context, tx *store.Tx, g matching.GroupBuy, 
 		if p.MemberID == skip {
 			continue
 		}
-		text := fmt.Sprintf("团购%d %s 已成团(共%d%s),您%d%s,分配后短信通知", g.ID, title(g), total, g.Unit, p.Qty, g.Unit)
-		if err := send(ctx, tx, p.Phone, text); err != nil {
+		if err := s.send(ctx, tx, p.Phone, outbound.GroupBuyGoesAhead(g, total, p.Qty)); err != nil {
 			return err
 		}
 	}
@@ -146,8 +134,7 @@ func (s *Service) fail(ctx context.Context, tx *store.Tx, g matching.GroupBuy, t
 		return err
 	}
 	for _, p := range ps {
-		text := fmt.Sprintf("团购%d %s %s,已取消,谢谢参与", g.ID, title(g), reason)
-		if err := send(ctx, tx, p.Phone, text); err != nil {
+		if err := s.send(ctx, tx, p.Phone, outbound.GroupBuyFailed(g, reason)); err != nil {
 			return err
 		}
 	}
@@ -215,7 +202,7 @@ func (s *Service) Cancel(ctx context.Context, id int64, reason string, userID in
 		switch g.State {
 		case matching.GroupOpen, matching.GroupClosed:
 		case matching.GroupPurchasing:
-			if err := cancelPurchases(ctx, tx, g, reason); err != nil {
+			if err := s.cancelPurchases(ctx, tx, g, reason); err != nil {
 				return err
 			}
 		default:
@@ -229,8 +216,7 @@ func (s *Service) Cancel(ctx context.Context, id int64, reason string, userID in
 			return err
 		}
 		for _, p := range ps {
-			text := fmt.Sprintf("团购%d %s 已取消:%s", id, title(g), reason)
-			if err := send(ctx, tx, p.Phone, text); err != nil {
+			if err := s.send(ctx, tx, p.Phone, outbound.GroupBuyCancelled(g, reason)); err != nil {
 				return err
 			}
 		}
@@ -242,7 +228,7 @@ func (s *Service) Cancel(ctx context.Context, id int64, reason string, userID in
 // still wait for their grower, releasing their stock and telling the
 // grower. A confirmed (or delivered) purchase is CodeConflict: it is in the
 // ledger, and the group-buy is to be allocated instead.
-func cancelPurchases(ctx context.Context, tx *store.Tx, g matching.GroupBuy, reason string) error {
+func (s *Service) cancelPurchases(ctx context.Context, tx *store.Tx, g matching.GroupBuy, reason string) error {
 	orders, err := tx.GroupBuyOrders(ctx, g.ID)
 	if err != nil {
 		return err
@@ -265,8 +251,7 @@ func cancelPurchases(ctx context.Context, tx *store.Tx, g matching.GroupBuy, rea
 		if err := tx.UpdateOrderState(ctx, next, o.State, "团购取消: "+reason); err != nil {
 			return err
 		}
-		text := fmt.Sprintf("订单%d已由协会取消(团购%d取消)，库存已恢复", o.ID, g.ID)
-		if err := send(ctx, tx, o.SellerPhone, text); err != nil {
+		if err := s.send(ctx, tx, o.SellerPhone, outbound.GroupBuyPurchaseCancelled(o.ID, g.ID)); err != nil {
 			return err
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"huamu/internal/exchange"
 	"huamu/internal/groupbuy"
+	"huamu/internal/outbound"
 	"huamu/internal/pgtest"
 	"huamu/internal/store"
 	"huamu/matching"
@@ -361,7 +362,7 @@ func TestPurchaseAndAllocate_GrowersConfirmThenParticipantsShareWhatCame(t *test
 		t.Fatalf("second allocation: %v, want a conflict", err)
 	}
 	// The dashboard keeps group-buys apart from the SMS trade.
-	f, err := st.DashboardFigures(ctx, t0, c.now().Add(time.Hour))
+	f, err := st.DashboardFigures(ctx, t0, c.now().Add(time.Hour), outbound.Strings(outbound.MatchKinds))
 	if err != nil || !f.GroupBuyTurnover.Equal(decimal.NewFromInt(400*650)) || !f.Turnover.IsZero() || f.Orders != 0 {
 		t.Fatalf("figures %+v (%v): want group-buy turnover 260000.00 and no SMS trade", f, err)
 	}

@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
-	"huamu/smsgw"
 )
 
 // InviteResult is what an invitation round did and cost.
@@ -18,8 +18,8 @@ type InviteResult struct {
 // Invite texts every number with an open demand the group-buy could serve,
 // once per number per group-buy: numbers invited before are skipped, and
 // stopped numbers get nothing (the outbox refuses unsolicited texts to
-// them). signature is counted in the parts.
-func (s *Service) Invite(ctx context.Context, id int64, signature string, userID int64) (InviteResult, error) {
+// them). The outbox's signature is counted in the parts.
+func (s *Service) Invite(ctx context.Context, id int64, userID int64) (InviteResult, error) {
 	var res InviteResult
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		res = InviteResult{}
@@ -34,8 +34,9 @@ func (s *Service) Invite(ctx context.Context, id int64, signature string, userID
 		if err != nil {
 			return err
 		}
-		text := inviteText(g)
-		_, parts, _ := smsgw.Plan(signature+text, false)
+		o := s.outbox()
+		text := o.Fit(outbound.GroupBuyInvite(g))
+		parts := o.Parts(text)
 		seen := map[int64]bool{}
 		for _, d := range Fits(g, demands) {
 			if seen[d.MemberID] {
@@ -49,7 +50,7 @@ func (s *Service) Invite(ctx context.Context, id int64, signature string, userID
 			if !fresh {
 				continue
 			}
-			queued, err := tx.Enqueue(ctx, nil, d.Phone, text, "invite")
+			queued, err := o.Enqueue(ctx, tx, outbound.Msg{To: d.Phone, Body: text, Kind: outbound.KindInvite})
 			if err != nil {
 				return err
 			}
@@ -64,11 +65,6 @@ func (s *Service) Invite(ctx context.Context, id int64, signature string, userID
 		return InviteResult{}, err
 	}
 	return res, nil
-}
-
-func inviteText(g matching.GroupBuy) string {
-	return fmt.Sprintf("协会团购%d %s %s元/%s %d%s起,截止%s,参加回\"参团 %d 数量\"", g.ID, title(g), matching.Yuan(g.Price),
-		g.Unit, g.MinEach, g.Unit, g.Deadline.In(matching.ChinaTime).Format("1月2日"), g.ID)
 }
 
 // Fits returns the open demands the group-buy could serve: the group-buy,

@@ -46,7 +46,7 @@ func TestInvite_FittingDemandsOnceStoppedNumbersNever(t *testing.T) {
 	if _, err := st.Pool().Exec(ctx, `UPDATE members SET stopped_at = now() WHERE phone = '13800000005'`); err != nil {
 		t.Fatal(err)
 	}
-	res, err := svc.Invite(ctx, g.ID, "【花木通】", 0)
+	res, err := svc.Invite(ctx, g.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestInvite_FittingDemandsOnceStoppedNumbersNever(t *testing.T) {
 	if len(got) != 2 || !got["13800000001"] || !got["13800000002"] {
 		t.Fatalf("texted %v", got)
 	}
-	again, err := svc.Invite(ctx, g.ID, "【花木通】", 0)
+	again, err := svc.Invite(ctx, g.ID, 0)
 	if err != nil || again.Invited != 0 {
 		t.Fatalf("second round invited %d (%v), want nobody twice", again.Invited, err)
 	}

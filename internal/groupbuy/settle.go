@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
 )
@@ -38,8 +39,7 @@ func (s *Service) Delivered(ctx context.Context, id int64, where string, userID 
 			if p.Allocated == nil || *p.Allocated == 0 {
 				continue
 			}
-			text := fmt.Sprintf("团购%d %s %d%s已到货,请到%s提货", id, g.Species, *p.Allocated, g.Unit, where)
-			if err := send(ctx, tx, p.Phone, text); err != nil {
+			if err := s.send(ctx, tx, p.Phone, outbound.GroupBuyArrived(g, *p.Allocated, where)); err != nil {
 				return err
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"huamu/internal/outbound"
 	"huamu/matching"
 	"huamu/smsgw/grammar"
 )
@@ -32,7 +33,7 @@ func ParseEdges(s string) ([]float64, error) {
 	for _, f := range fields {
 		v, err := strconv.ParseFloat(f, 64)
 		if err != nil || len(f) > 12 {
-			return nil, matching.Errorf(matching.CodeInvalid, "分档界限“%s”不是数字", matching.CutUnits(f, 12))
+			return nil, matching.Errorf(matching.CodeInvalid, "分档界限“%s”不是数字", outbound.Cut(f, 12))
 		}
 		out = append(out, v)
 	}

@@ -195,7 +195,7 @@ func TestNodeSMPP_LongTextsBothWaysAndReceipts(t *testing.T) {
 
 	body := strings.Repeat("您求购的桂花有新货源🌸8公分200株600元万春镇", 5)
 	err := st.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.Enqueue(ctx, nil, "13900000002", body, "reply")
+		_, err := tx.Enqueue(ctx, store.NewMT{Recipient: "13900000002", Body: body, Kind: "reply"})
 		return err
 	})
 	if err != nil {

@@ -62,7 +62,7 @@ func newRig(t *testing.T, window, tps int) *rig {
 func (r *rig) enqueue(t *testing.T, to, body string) {
 	t.Helper()
 	err := r.st.InTx(context.Background(), func(tx *store.Tx) error {
-		_, err := tx.Enqueue(context.Background(), nil, to, body, "reply")
+		_, err := tx.Enqueue(context.Background(), store.NewMT{Recipient: to, Body: body, Kind: "reply"})
 		return err
 	})
 	if err != nil {

@@ -9,9 +9,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
+	"huamu/internal/outbound"
 	"huamu/internal/startstop"
 	"huamu/internal/store"
 	"huamu/matching"
@@ -34,17 +34,23 @@ type Service struct {
 	// Settings returns how a species is banded (the lexicon's setting);
 	// nil gives every species the defaults.
 	Settings func(species string) matching.BandSettings
-	// Signature is the carrier signature counted in the bulletin's length.
-	Signature string
+	// Outbox writes the bulletin's texts (its signature counts in their
+	// length, and it wakes the senders after the commit); nil writes them
+	// with no signature counted and leaves the senders to find them.
+	Outbox *outbound.Outbox
 	// Flooding reports, for each number, whether it is flagged as flooding
 	// the exchange (redisx.Flood): the bulletin skips such numbers this
 	// week, so that an auto-replying handset is not fed more texts. nil: none.
 	Flooding func(ctx context.Context, phones []string) ([]bool, error)
-	// Wake tells the senders that texts were queued; nil: they find them
-	// on their own schedule.
-	Wake func(ctx context.Context)
 
 	group startstop.Group
+}
+
+func (s *Service) outbox() *outbound.Outbox {
+	if s.Outbox == nil {
+		return &outbound.Outbox{}
+	}
+	return s.Outbox
 }
 
 func (s *Service) settings(species string) matching.BandSettings {
@@ -86,7 +92,7 @@ func (s *Service) Answer(ctx context.Context, tx *store.Tx, species string, spec
 			keep = nil // a size nobody prices: the whole species
 		}
 	}
-	return matching.PriceAnswer(ix, room, keep), nil
+	return outbound.PriceAnswer(ix, room, keep), nil
 }
 
 func hasSeries(ix matching.PriceIndex, keep func(matching.PriceSeries) bool) bool {
@@ -97,9 +103,6 @@ func hasSeries(ix matching.PriceIndex, keep func(matching.PriceSeries) bool) boo
 	}
 	return false
 }
-
-// bulletinTail ends every weekly text: how to stop only this.
-const bulletinTail = `。回"退订行情"停收`
 
 // FireDue sends this week's bulletin when it is due and no process has
 // sent it: in one transaction that holds the week's row (others skip it),
@@ -112,7 +115,6 @@ func (s *Service) FireDue(ctx context.Context) (int64, error) {
 		return 0, nil // most of the week: no transaction to find that out
 	}
 	var id int64
-	var woke bool
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		monday, due := matching.WeekStart(tx.Now), matching.PriceBulletinDue(tx.Now)
 		if tx.Now.Before(due) || tx.Now.Sub(due) > LateLimit {
@@ -141,37 +143,31 @@ func (s *Service) FireDue(ctx context.Context) (int64, error) {
 			}
 		}
 		last := monday.AddDate(0, 0, -7)
-		head := "上周行情(" + matching.WeekLabel(last) + ")"
-		room := matching.DigestUnits - smsgw.UTF16Len(s.Signature)
-		sent := store.PriceBulletinSent{Body: matching.CutUnits(fmt.Sprintf("价格周报 %s：%s（每人只收所订品种的行情）",
-			matching.WeekLabel(last), strings.Join(species, "、")), 300)}
+		o := s.outbox()
+		sent := store.PriceBulletinSent{Body: outbound.PriceBulletinRecord(last, species), Kind: string(outbound.KindBulletin)}
 		for _, sub := range subs {
 			list := make([]matching.PriceIndex, len(sub.Species))
 			for i, sp := range sub.Species {
 				list[i] = ixs[sp]
 			}
-			text := matching.PriceBulletin(head, list, 0, bulletinTail, room)
-			queued, err := tx.Enqueue(ctx, nil, sub.Phone, text, "bulletin")
+			text := outbound.WeeklyPriceBulletin(last, list, o.Room(2))
+			queued, err := o.Enqueue(ctx, tx, outbound.Msg{To: sub.Phone, Body: text, Kind: outbound.KindBulletin})
 			if err != nil {
 				return err
 			}
 			if queued {
 				sent.Recipients = append(sent.Recipients, sub.Phone)
-				sent.Parts = max(sent.Parts, matching.SMSParts(s.Signature+text))
+				sent.Parts = max(sent.Parts, o.Parts(text))
 			}
 		}
 		if id, err = tx.FinishPriceBulletin(ctx, monday, sent); err != nil {
 			return err
 		}
-		woke = len(sent.Recipients) > 0
 		s.log().Info("weekly price bulletin queued", slog.Int64("bulletin", id), slog.Int("recipients", len(sent.Recipients)))
 		return nil
 	})
 	if err != nil {
 		return 0, err
-	}
-	if woke && s.Wake != nil {
-		s.Wake(ctx)
 	}
 	return id, nil
 }

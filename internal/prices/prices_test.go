@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"huamu/internal/exchange"
+	"huamu/internal/outbound"
 	"huamu/internal/pgtest"
 	"huamu/internal/prices"
 	"huamu/internal/store"
@@ -61,7 +62,7 @@ func newDesk(t *testing.T) *desk {
 }
 
 func (d *desk) service(st *store.Store, flooding map[string]bool) *prices.Service {
-	return &prices.Service{Store: st, Signature: sig, Every: time.Hour,
+	return &prices.Service{Store: st, Outbox: &outbound.Outbox{Budget: outbound.Budget{Signature: sig}}, Every: time.Hour,
 		Flooding: func(_ context.Context, phones []string) ([]bool, error) {
 			out := make([]bool, len(phones))
 			for i, p := range phones {
@@ -187,7 +188,7 @@ func TestFireDue_MondayBulletinGoesOutOnceAcrossProcessesAndRestarts(t *testing.
 	if strings.Contains(texts[subB][0], "紫薇") {
 		t.Errorf("a 桂花 subscriber got 紫薇: %q", texts[subB][0])
 	}
-	if n := matching.UTF16Len(sig + a); n > 134 {
+	if n := outbound.Len(sig + a); n > 134 {
 		t.Errorf("bulletin of %d units", n)
 	}
 	b, err := d.st.BulletinByID(ctx, max(ids[0], ids[1]))

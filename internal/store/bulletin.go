@@ -80,14 +80,14 @@ func (p Progress) Sent() int64 { return p.Submitted + p.Delivered + p.Failed }
 // Total is every text of the bulletin.
 func (p Progress) Total() int64 { return p.Queued + p.Sent() }
 
-// SendBulletin queues one text per member of the audience (stopped numbers
-// never included) in one transaction, and returns the bulletin's id and the
-// number of recipients. parts is the SMS parts each text takes.
-func (s *Store) SendBulletin(ctx context.Context, userID int64, body string, a Audience, parts int) (int64, int64, error) {
+// SendBulletin queues text m (its Recipient aside) once per member of the
+// audience (stopped numbers never included) in one transaction, and
+// returns the bulletin's id and the number of recipients.
+func (s *Store) SendBulletin(ctx context.Context, userID int64, a Audience, m NewMT) (int64, int64, error) {
 	var id, n int64
 	err := s.InTx(ctx, func(tx *Tx) error {
 		var err error
-		id, n, err = tx.SendBulletin(ctx, userID, body, a, parts)
+		id, n, err = tx.SendBulletin(ctx, userID, a, m)
 		return err
 	})
 	return id, n, err
@@ -95,7 +95,8 @@ func (s *Store) SendBulletin(ctx context.Context, userID int64, body string, a A
 
 // SendBulletin is Store.SendBulletin within tx (under an idempotency key,
 // for one: Store.Once).
-func (tx *Tx) SendBulletin(ctx context.Context, userID int64, body string, a Audience, parts int) (int64, int64, error) {
+func (tx *Tx) SendBulletin(ctx context.Context, userID int64, a Audience, m NewMT) (int64, int64, error) {
+	body, parts := m.Body, m.Parts
 	where, err := audienceWhere(a)
 	if err != nil {
 		return 0, 0, err
@@ -108,11 +109,12 @@ func (tx *Tx) SendBulletin(ctx context.Context, userID int64, body string, a Aud
 	// One statement for every recipient: a bulletin to 20,000 members is
 	// one round trip, and the stoplist is read in the same snapshot.
 	tag, err := tx.tx.Exec(ctx, `WITH ins AS (
-			INSERT INTO outbox (recipient, body, kind, next_attempt_at, created_at)
-			SELECT m.phone, $2, 'bulletin', $3, $3 FROM members m WHERE `+
+			INSERT INTO outbox (recipient, body, kind, unsolicited, planned_parts, next_attempt_at, created_at)
+			SELECT m.phone, $2, $5, $6, $7, $3, $3 FROM members m WHERE `+
 		replaceArg(where)+` ORDER BY m.id
 			RETURNING id)
-		INSERT INTO bulletin_messages (bulletin_id, outbox_id) SELECT $1, id FROM ins`, id, body, tx.Now, a.Value)
+		INSERT INTO bulletin_messages (bulletin_id, outbox_id) SELECT $1, id FROM ins`, id, body, tx.Now, a.Value,
+		m.Kind, m.Unsolicited, m.Parts)
 	if err != nil {
 		return 0, 0, interpret(err, "群发")
 	}

@@ -29,8 +29,9 @@ func (f Figures) ParseRate() float64 {
 	return float64(f.Parsed) * 100 / float64(n)
 }
 
-// DashboardFigures counts what happened in [from, to).
-func (s *Store) DashboardFigures(ctx context.Context, from, to time.Time) (Figures, error) {
+// DashboardFigures counts what happened in [from, to); texts of
+// matchKinds count as matches.
+func (s *Store) DashboardFigures(ctx context.Context, from, to time.Time, matchKinds []string) (Figures, error) {
 	var f Figures
 	err := s.pool.QueryRow(ctx, `SELECT
 		(SELECT count(*) FROM inbound WHERE received_at >= $1 AND received_at < $2),
@@ -38,7 +39,7 @@ func (s *Store) DashboardFigures(ctx context.Context, from, to time.Time) (Figur
 		(SELECT count(*) FROM inbound WHERE received_at >= $1 AND received_at < $2 AND state = 'done'),
 		(SELECT count(*) FROM inbound WHERE received_at >= $1 AND received_at < $2 AND state IN ('needs_clerk', 'resolved')),
 		(SELECT count(*) FROM listings WHERE created_at >= $1 AND created_at < $2),
-		(SELECT count(*) FROM outbox WHERE created_at >= $1 AND created_at < $2 AND kind IN ('match', 'match_reply', 'digest'))`, from, to).
+		(SELECT count(*) FROM outbox WHERE created_at >= $1 AND created_at < $2 AND kind = ANY($3))`, from, to, matchKinds).
 		Scan(&f.TextsIn, &f.TextsOut, &f.Parsed, &f.NeedsClerk, &f.NewListings, &f.Matches)
 	if err != nil {
 		return f, interpret(err, "统计")

@@ -113,6 +113,10 @@ func (s *Store) ProcessInbound(ctx context.Context, limit int, fn func(*Tx, Inbo
 			return err
 		}
 		p.Written = len(tx.wb.written)
+		// The worker wakes the senders itself, and only for the texts its
+		// own sender does not take over (intake.Worker.Processed): a wake
+		// per batch would cost every process a lease query per batch.
+		tx.wb.afterCommit, tx.wb.afterKeys = nil, nil
 		if offer != nil {
 			p.Leased, p.Lease, err = tx.leaseWritten(ctx, offer)
 		}

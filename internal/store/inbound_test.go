@@ -303,6 +303,36 @@ func TestProcessInbound_ABatchThatNeverCommitsLeavesItsTextsWaiting(t *testing.T
 	}
 }
 
+// A batch of texts leaves waking the senders to its worker, which wakes
+// them only for texts its own sender did not take over: hooks asked for
+// while handling the texts do not run. Any other transaction runs them
+// once, after it commits.
+func TestProcessInbound_LeavesTheWakeToTheWorker(t *testing.T) {
+	t.Parallel()
+	st := pgtest.Store(t, nil)
+	ctx := context.Background()
+	if _, err := st.Receive(ctx, []store.MO{{DedupKey: "1", Bind: "b", Sender: "13800000001", Body: "帮助"}}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	ran := 0
+	wake := func(context.Context) { ran++ }
+	p, err := st.ProcessInbound(ctx, 10, func(tx *store.Tx, in store.Inbound) error {
+		tx.AfterCommit("wake", wake)
+		return tx.FinishInbound(ctx, in.ID, "done", "ok", "", nil)
+	}, nil)
+	if err != nil || p.Claimed != 1 || ran != 0 {
+		t.Fatalf("claimed %d (%v), hook ran %d times; want 1 claimed and no hook", p.Claimed, err, ran)
+	}
+	err = st.InTx(ctx, func(tx *store.Tx) error {
+		tx.AfterCommit("wake", wake)
+		tx.AfterCommit("wake", wake)
+		return nil
+	})
+	if err != nil || ran != 1 {
+		t.Fatalf("hook ran %d times after a commit (%v), want once", ran, err)
+	}
+}
+
 // With a sender's offer, the replies a batch writes to its senders are
 // leased to that sender in the batch's own transaction: no other sender
 // leases them, and a text whose handling failed leaves nothing leased.
@@ -319,11 +349,11 @@ func TestProcessInbound_RepliesAreLeasedToTheOfferingSender(t *testing.T) {
 	}
 	offer := func(n int) *store.Lease { return &store.Lease{Owner: "w/1", Key: 0, For: time.Minute, Max: n} }
 	p, err := st.ProcessInbound(ctx, 10, func(tx *store.Tx, in store.Inbound) error {
-		if _, err := tx.Enqueue(ctx, &in.ID, in.Sender, "回复", "reply"); err != nil {
+		if _, err := tx.Enqueue(ctx, store.NewMT{InboundID: &in.ID, Recipient: in.Sender, Body: "回复", Kind: "reply"}); err != nil {
 			return err
 		}
 		// A notice to a number that did not text in this batch.
-		if _, err := tx.Enqueue(ctx, &in.ID, "13900000009", "通知", "order"); err != nil {
+		if _, err := tx.Enqueue(ctx, store.NewMT{InboundID: &in.ID, Recipient: "13900000009", Body: "通知", Kind: "order"}); err != nil {
 			return err
 		}
 		if in.Body == "text 1" {

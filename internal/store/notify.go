@@ -29,12 +29,12 @@ func (tx *Tx) LockNotify(ctx context.Context, phones []string) error {
 	return nil
 }
 
-// MatchTextsSince counts, per phone, the match and digest texts written for
-// it since since.
-func (tx *Tx) MatchTextsSince(ctx context.Context, phones []string, since time.Time) (map[string]int, error) {
+// TextsSince counts, per phone, the texts of kinds written for it since
+// since.
+func (tx *Tx) TextsSince(ctx context.Context, phones []string, kinds []string, since time.Time) (map[string]int, error) {
 	rows, err := tx.tx.Query(ctx, `SELECT recipient, count(*)::int FROM outbox
-		WHERE kind IN ('match', 'digest') AND recipient = ANY($1) AND created_at >= $2
-		GROUP BY recipient`, phones, since)
+		WHERE kind = ANY($3) AND recipient = ANY($1) AND created_at >= $2
+		GROUP BY recipient`, phones, since, kinds)
 	if err != nil {
 		return nil, interpret(err, "短信")
 	}
@@ -112,16 +112,13 @@ type KindCost struct {
 }
 
 // SMSPartsSince counts the texts written since since and the SMS parts they
-// cost, per kind, most expensive first. Texts not yet submitted are counted
-// as the gateway will split them: one UCS2 part up to 70 units including the
-// signature of sigLen units, else parts of 67.
-func (s *Store) SMSPartsSince(ctx context.Context, since time.Time, sigLen int) ([]KindCost, error) {
+// cost, per kind, most expensive first: as submitted, or, for texts not yet
+// submitted, as planned when they were written (internal/outbound counts
+// them in UTF-16 units with the signature).
+func (s *Store) SMSPartsSince(ctx context.Context, since time.Time) ([]KindCost, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT kind, count(*), coalesce(sum(CASE
-			WHEN parts > 0 THEN parts
-			WHEN char_length(body) + $2 <= 70 THEN 1
-			ELSE ceil((char_length(body) + $2) / 67.0)::int END), 0)::bigint
-		FROM outbox WHERE created_at >= $1 GROUP BY kind ORDER BY 3 DESC, kind`, since, sigLen)
+		SELECT kind, count(*), coalesce(sum(CASE WHEN parts > 0 THEN parts ELSE planned_parts END), 0)::bigint
+		FROM outbox WHERE created_at >= $1 GROUP BY kind ORDER BY 3 DESC, kind`, since)
 	if err != nil {
 		return nil, interpret(err, "短信")
 	}

@@ -29,18 +29,17 @@ type MT struct {
 	CarrierOverride string // the recipient's carrier when a clerk or experience set it
 }
 
-// Unsolicited kinds are never sent to a number that opted out (退订).
-var unsolicited = map[string]bool{"match": true, "digest": true, "bulletin": true, "invite": true}
-
-// resend queues an expired MT once more, unless it is unsolicited and the
-// number has opted out since. It returns the new row's id, or 0.
-func (tx *Tx) resend(ctx context.Context, id int64, m MT, kind string) (int64, error) {
+// resend queues an expired MT once more, unless it was unsolicited (as
+// written on its row) and the number has opted out since. It returns the
+// new row's id, or 0.
+func (tx *Tx) resend(ctx context.Context, id int64, m MT, unsolicited bool, plannedParts int) (int64, error) {
 	var retry int64
-	err := tx.tx.QueryRow(ctx, `INSERT INTO outbox (inbound_id, recipient, body, kind, next_attempt_at, created_at, retry_of)
-		SELECT $2, $3, $4, $5, $6, $6, $1
+	err := tx.tx.QueryRow(ctx, `INSERT INTO outbox (inbound_id, recipient, body, kind, unsolicited, planned_parts,
+			next_attempt_at, created_at, retry_of)
+		SELECT $2, $3, $4, $5, $7, $8, $6, $6, $1
 		WHERE NOT ($7 AND EXISTS (SELECT 1 FROM members WHERE phone = $3 AND stopped_at IS NOT NULL))
 		ON CONFLICT (retry_of) WHERE retry_of IS NOT NULL DO NOTHING RETURNING id`,
-		id, m.InboundID, m.Recipient, m.Body, kind, tx.Now, unsolicited[kind]).Scan(&retry)
+		id, m.InboundID, m.Recipient, m.Body, m.Kind, tx.Now, unsolicited, plannedParts).Scan(&retry)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil
 	}

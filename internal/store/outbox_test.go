@@ -16,7 +16,7 @@ func enqueue(t *testing.T, st *store.Store, n int) {
 	t.Helper()
 	err := st.InTx(context.Background(), func(tx *store.Tx) error {
 		for range n {
-			if _, err := tx.Enqueue(context.Background(), nil, "13800000001", "测试", "reply"); err != nil {
+			if _, err := tx.Enqueue(context.Background(), store.NewMT{Recipient: "13800000001", Body: "测试", Kind: "reply"}); err != nil {
 				return err
 			}
 		}
@@ -203,29 +203,6 @@ func TestRecordSends_ALeaseTakenOverIsNotRecordedByTheOldHolder(t *testing.T) {
 	err = st.Pool().QueryRow(ctx, `SELECT state, parts, ambiguous_parts FROM outbox WHERE id = $1`, taken[0].ID).Scan(&state, &parts, &ambiguous)
 	if err != nil || state != "submitted" || parts != 2 || ambiguous != 1 {
 		t.Fatalf("state %s parts %d ambiguous %d (%v), want submitted with the new holder's part, counted ambiguous", state, parts, ambiguous, err)
-	}
-}
-
-func TestEnqueue_SkipsUnsolicitedTextsToStoppedNumbers(t *testing.T) {
-	t.Parallel()
-	st := pgtest.Store(t, nil)
-	ctx := context.Background()
-	if _, err := st.Pool().Exec(ctx, `INSERT INTO members (phone, stopped_at, created_at) VALUES ('13800000009', now(), now())`); err != nil {
-		t.Fatal(err)
-	}
-	err := st.InTx(ctx, func(tx *store.Tx) error {
-		match, err := tx.Enqueue(ctx, nil, "13800000009", "新货源", "match")
-		if err != nil || match {
-			t.Errorf("match text to a stopped number queued=%v err=%v", match, err)
-		}
-		reply, err := tx.Enqueue(ctx, nil, "13800000009", "已退订", "reply")
-		if err != nil || !reply {
-			t.Errorf("reply to the number's own text queued=%v err=%v", reply, err)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -70,7 +70,7 @@ func BenchmarkPipeline(b *testing.B) {
 					return &store.Lease{Owner: fmt.Sprintf("bench/%d", n), For: time.Minute, Max: k}
 				}
 				p, err := st.ProcessInbound(ctx, batch, func(tx *store.Tx, in store.Inbound) error {
-					if _, err := tx.Enqueue(ctx, &in.ID, in.Sender, "发\"供 桂花 8公分 200株\"登记货源", "help"); err != nil {
+					if _, err := tx.Enqueue(ctx, store.NewMT{InboundID: &in.ID, Recipient: in.Sender, Body: "发\"供 桂花 8公分 200株\"登记货源", Kind: "help"}); err != nil {
 						return err
 					}
 					return tx.FinishInbound(ctx, in.ID, "done", "回复帮助", "", map[string]string{"type": "command"})

@@ -166,10 +166,11 @@ type PriceBulletinSent struct {
 	Body       string   // the bulletin's description on the bulletins page
 	Parts      int      // the most SMS parts one recipient got
 	Recipients []string // the numbers its texts were queued for (Enqueue'd in this transaction)
+	Kind       string   // the kind its texts were queued with
 }
 
 // FinishPriceBulletin records the claimed bulletin of monday as sent, with
-// its texts (queued in this transaction with kind "bulletin") as a bulletin
+// its texts (queued in this transaction with sent.Kind) as a bulletin
 // of the bulletins page, counted like any other. It returns its id.
 func (tx *Tx) FinishPriceBulletin(ctx context.Context, monday time.Time, sent PriceBulletinSent) (int64, error) {
 	day := monday.Format(time.DateOnly)
@@ -183,8 +184,8 @@ func (tx *Tx) FinishPriceBulletin(ctx context.Context, monday time.Time, sent Pr
 	// rows, already linked to its own bulletin.
 	tag, err := tx.tx.Exec(ctx, `INSERT INTO bulletin_messages (bulletin_id, outbox_id)
 		SELECT $1, o.id FROM outbox o
-		WHERE o.created_at = $2 AND o.kind = 'bulletin' AND o.inbound_id IS NULL AND o.recipient = ANY($3)
-		  AND NOT EXISTS (SELECT 1 FROM bulletin_messages b WHERE b.outbox_id = o.id)`, id, tx.Now, sent.Recipients)
+		WHERE o.created_at = $2 AND o.kind = $4 AND o.inbound_id IS NULL AND o.recipient = ANY($3)
+		  AND NOT EXISTS (SELECT 1 FROM bulletin_messages b WHERE b.outbox_id = o.id)`, id, tx.Now, sent.Recipients, sent.Kind)
 	if err != nil {
 		return 0, interpret(err, "行情周报")
 	}

@@ -260,18 +260,20 @@ func (tx *Tx) settle(ctx context.Context, id int64) error {
 		n                            int
 		allDelivered, allFinal       bool
 		anyExpired, anyUndeliverable bool
-		carrier, kind                string
+		carrier                      string
 		retryOf                      *int64
 		states                       []string
+		unsolicited                  bool
+		plannedParts                 int
 	)
 	err := tx.tx.QueryRow(ctx, `
-		SELECT o.recipient, o.body, o.kind, o.inbound_id, o.state, o.parts, o.carrier, o.retry_of,
+		SELECT o.recipient, o.body, o.kind, o.unsolicited, o.planned_parts, o.inbound_id, o.state, o.parts, o.carrier, o.retry_of,
 			count(p.seq), coalesce(bool_and(p.state = 'delivered'), false), coalesce(bool_and(p.state = ANY($2)), false),
 			coalesce(bool_or(p.state = 'expired'), false), coalesce(bool_or(p.state = 'undeliverable'), false),
 			coalesce(array_agg(DISTINCT p.state) FILTER (WHERE p.state <> 'delivered'), '{}')
 		FROM outbox o LEFT JOIN outbox_parts p ON p.outbox_id = o.id
 		WHERE o.id = $1 GROUP BY o.id`, id, finalStates).
-		Scan(&m.Recipient, &m.Body, &kind, &m.InboundID, &m.State, &m.Parts, &carrier, &retryOf,
+		Scan(&m.Recipient, &m.Body, &m.Kind, &unsolicited, &plannedParts, &m.InboundID, &m.State, &m.Parts, &carrier, &retryOf,
 			&n, &allDelivered, &allFinal, &anyExpired, &anyUndeliverable, &states)
 	if err != nil {
 		return interpret(err, "短信")
@@ -288,7 +290,7 @@ func (tx *Tx) settle(ctx context.Context, id int64) error {
 	}
 	note := "回执: " + strings.Join(states, ",")
 	if anyExpired && retryOf == nil {
-		retry, err := tx.resend(ctx, id, m, kind)
+		retry, err := tx.resend(ctx, id, m, unsolicited, plannedParts)
 		if err != nil {
 			return err
 		}

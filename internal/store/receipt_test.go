@@ -256,3 +256,38 @@ func TestReceipt_PrefersTheExactFormOfItsID(t *testing.T) {
 		t.Fatalf("part a %s, part 10 %s; want the receipt for a to settle a only", a, ten)
 	}
 }
+
+// Whether an expired text is resent to a number that opted out since is
+// read from its row (written unsolicited or not), not from its kind.
+func TestReceipt_AnExpiredUnsolicitedTextIsNotResentToANumberThatStoppedSince(t *testing.T) {
+	st := pgtest.Store(t, nil)
+	ctx := context.Background()
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		for _, unsolicited := range []bool{true, false} {
+			m := store.NewMT{Recipient: "13800000001", Body: fmt.Sprintf("通知 %v", unsolicited), Kind: "notice", Unsolicited: unsolicited, Parts: 1}
+			if _, err := tx.Enqueue(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := sendAll(t, st, "mobile", "a")
+	if _, err := st.Pool().Exec(ctx, `INSERT INTO members (phone, stopped_at, created_at) VALUES ('13800000001', now(), now())`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range sent {
+		receipt(t, st, fmt.Sprintf("a%d", m.ID), "expired")
+	}
+	var queued []string
+	for _, r := range outboxRows(t, st) {
+		if r.State == "queued" {
+			queued = append(queued, r.Body)
+		}
+	}
+	if len(queued) != 1 || queued[0] != "通知 false" {
+		t.Fatalf("resent %q; want only the text the number asked for", queued)
+	}
+}

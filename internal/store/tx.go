@@ -54,13 +54,21 @@ func (s *Store) inHotTx(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (s *Store) inTx(ctx context.Context, o pgx.TxOptions, fn func(*Tx) error) error {
-	return pgx.BeginTxFunc(ctx, s.pool, o, func(t pgx.Tx) error {
+	var wb *writeBehind
+	err := pgx.BeginTxFunc(ctx, s.pool, o, func(t pgx.Tx) error {
 		tx := newTx(t, s.now())
+		wb = tx.wb
 		if err := fn(tx); err != nil {
 			return err
 		}
 		return tx.wb.writeUpTo(ctx, t, tx.wb.end())
 	})
+	if err == nil {
+		for _, k := range wb.afterKeys {
+			wb.afterCommit[k](ctx)
+		}
+	}
+	return err
 }
 
 // inTxRetrying is inHotTx for a batch that may lose a deadlock or a
@@ -129,6 +137,9 @@ type writeBehind struct {
 	// written are the outbox rows this transaction wrote, for a sender
 	// that takes them over directly (ProcessInbound's offer).
 	written []writtenMT
+	// afterCommit runs once the transaction commits, in afterKeys order.
+	afterCommit map[string]func(context.Context)
+	afterKeys   []string
 }
 
 // writtenMT is an outbox row written, at its position among the writes.
@@ -141,6 +152,8 @@ type writtenMT struct {
 type outboxRow struct {
 	inboundID             *int64
 	recipient, body, kind string
+	unsolicited           bool
+	parts                 int
 	createdAt             time.Time
 }
 
@@ -198,14 +211,17 @@ func (wb *writeBehind) writeUpTo(ctx context.Context, t pgx.Tx, m mark) error {
 	if rows := wb.outbox.take(m.outbox); len(rows) > 0 {
 		ids := make([]*int64, len(rows))
 		to, body, kind := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows))
+		unsolicited, parts := make([]bool, len(rows)), make([]int32, len(rows))
 		at := make([]time.Time, len(rows))
 		for i, r := range rows {
 			ids[i], to[i], body[i], kind[i], at[i] = r.inboundID, r.recipient, r.body, r.kind, r.createdAt
+			unsolicited[i], parts[i] = r.unsolicited, int32(r.parts)
 		}
 		// Rows go in, and their ids come back, in the order given.
-		r, err := t.Query(ctx, `INSERT INTO outbox (inbound_id, recipient, body, kind, next_attempt_at, created_at)
-			SELECT v.i, v.r, v.b, v.k, v.t, v.t FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
-			AS v(i, r, b, k, t) RETURNING id`, ids, to, body, kind, at)
+		r, err := t.Query(ctx, `INSERT INTO outbox (inbound_id, recipient, body, kind, unsolicited, planned_parts, next_attempt_at, created_at)
+			SELECT v.i, v.r, v.b, v.k, v.u, v.p, v.t, v.t
+			FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::int[], $7::timestamptz[])
+			AS v(i, r, b, k, u, p, t) RETURNING id`, ids, to, body, kind, unsolicited, parts, at)
 		if err != nil {
 			return interpret(err, "短信")
 		}
@@ -237,27 +253,53 @@ func (wb *writeBehind) writeUpTo(ctx context.Context, t pgx.Tx, m mark) error {
 	return nil
 }
 
+// NewMT is an outbound text to write, as internal/outbound prepared it:
+// the store keeps what it is told and decides nothing by its kind.
+type NewMT struct {
+	InboundID   *int64 // the text it answers, if any
+	Recipient   string
+	Body        string
+	Kind        string
+	Unsolicited bool // not asked for: never resent to a number that opted out since
+	Parts       int  // the SMS parts it costs, signature included
+}
+
 // Enqueue writes an outbound text in tx, so it commits with the change that
-// causes it; the outbox_queue trigger makes it due at once. Unsolicited
-// texts to a stopped number, and any text to what is not a mobile number,
-// are not written; queued reports whether the text was.
-func (tx *Tx) Enqueue(ctx context.Context, inboundID *int64, recipient, body, kind string) (queued bool, err error) {
-	if !smsgw.IsMobile(recipient) {
+// causes it; the outbox_queue trigger makes it due at once. A text to what
+// is not a mobile number is not written; queued reports whether the text
+// was. Use internal/outbound's Enqueue, which applies the kind's rules.
+func (tx *Tx) Enqueue(ctx context.Context, m NewMT) (queued bool, err error) {
+	if !smsgw.IsMobile(m.Recipient) {
 		return false, nil // the association itself, or a service number: nobody to text
 	}
-	if unsolicited[kind] {
-		var stopped bool
-		err := tx.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM members WHERE phone = $1 AND stopped_at IS NOT NULL)`,
-			recipient).Scan(&stopped)
-		if err != nil {
-			return false, interpret(err, "短信")
-		}
-		if stopped {
-			return false, nil
-		}
-	}
-	tx.wb.outbox.rows = append(tx.wb.outbox.rows, outboxRow{inboundID: inboundID, recipient: recipient, body: body, kind: kind, createdAt: tx.Now})
+	tx.wb.outbox.rows = append(tx.wb.outbox.rows, outboxRow{inboundID: m.InboundID, recipient: m.Recipient, body: m.Body,
+		kind: m.Kind, unsolicited: m.Unsolicited, parts: m.Parts, createdAt: tx.Now})
 	return true, nil
+}
+
+// Stopped reports whether phone is on the stoplist (it texted 退订).
+func (tx *Tx) Stopped(ctx context.Context, phone string) (bool, error) {
+	if tx.wb.notStopped[phone] {
+		return false, nil // known in this batch (knowStopped)
+	}
+	var stopped bool
+	err := tx.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM members WHERE phone = $1 AND stopped_at IS NOT NULL)`,
+		phone).Scan(&stopped)
+	return stopped, interpret(err, "短信")
+}
+
+// AfterCommit runs fn once tx has committed (never when it rolls back),
+// once per key however many times it is asked for in the transaction, its
+// savepoints included. It is for hints such as waking the senders, which
+// may run in vain when a savepoint that asked is rolled back.
+func (tx *Tx) AfterCommit(key string, fn func(context.Context)) {
+	if tx.wb.afterCommit == nil {
+		tx.wb.afterCommit = map[string]func(context.Context){}
+	}
+	if _, ok := tx.wb.afterCommit[key]; !ok {
+		tx.wb.afterCommit[key] = fn
+		tx.wb.afterKeys = append(tx.wb.afterKeys, key)
+	}
 }
 
 // FinishInbound records what became of an inbound text.

@@ -129,10 +129,10 @@ func (s *Server) apiListingCreate(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	if s.apiPost(w, r, k, func(tx *store.Tx) (int, any, error) {
+	// The member's receipt wakes the senders once the listing commits
+	// (outbound.Outbox).
+	s.apiPost(w, r, k, func(tx *store.Tx) (int, any, error) {
 		l, err := s.exchange.PostOnBehalf(r.Context(), tx, store.Actor{APIClientID: c.ID}, phone, l)
 		return http.StatusCreated, map[string]any{"listing": apiListingOf(l)}, err
-	}) {
-		s.wake(r.Context(), "outbox")
-	}
+	})
 }

@@ -93,7 +93,7 @@ func seed(t *testing.T, st *store.Store) {
 	ctx := context.Background()
 	needsClerk(t, st, "k1", "13800000001", "你好", "chitchat")
 	openListing(t, st, "13800000001")
-	if _, _, err := st.SendBulletin(ctx, 1, "通知", store.Audience{Kind: store.AudienceAll}, 1); err != nil {
+	if _, _, err := st.SendBulletin(ctx, 1, store.Audience{Kind: store.AudienceAll}, store.NewMT{Body: "通知", Kind: "bulletin", Unsolicited: true, Parts: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := st.CreateAPIClient(ctx, 1, "测试", false); err != nil {

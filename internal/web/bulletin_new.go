@@ -6,9 +6,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
-	"huamu/smsgw"
 )
 
 // maxBulletin is the longest bulletin: five SMS parts.
@@ -46,8 +46,7 @@ func bulletinDraft(v url.Values) (string, store.Audience, error) {
 
 // parts is how many SMS parts body takes with the carrier signature.
 func (s *Server) parts(body string) int {
-	_, n, _ := smsgw.Plan(s.signature+body, false)
-	return n
+	return s.outbox.Parts(body)
 }
 
 // bulletinNew is the compose form; with a draft in the query it shows the
@@ -69,7 +68,7 @@ func (s *Server) bulletinNew(w http.ResponseWriter, r *http.Request) {
 			}
 			parts := s.parts(body)
 			data["Preview"] = map[string]any{"Recipients": n, "Parts": parts, "Total": n * int64(parts),
-				"Chars": utf8.RuneCountInString(s.signature + body), "Audience": audienceName(a)}
+				"Chars": outbound.Len(s.outbox.Signature + body), "Audience": audienceName(a)}
 		}
 	}
 	status := http.StatusOK

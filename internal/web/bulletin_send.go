@@ -30,15 +30,12 @@ func (s *Server) bulletinSend(w http.ResponseWriter, r *http.Request) {
 	}
 	user := sessionFrom(r.Context()).User.ID
 	ans, replayed, err := s.submitOnce(r, k, func(tx *store.Tx) (string, string, error) {
-		id, n, err := tx.SendBulletin(r.Context(), user, body, a, s.parts(body))
+		id, n, err := s.outbox.SendBulletin(r.Context(), tx, user, a, body)
 		return fmt.Sprintf("/bulletins/%d", id), fmt.Sprintf("群发已开始：%d人", n), err
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	if !replayed {
-		s.wake(r.Context(), "outbox")
 	}
 	s.answerForm(w, r, ans, replayed)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"huamu/internal/outbound"
 	"net/http"
 
 	"huamu/internal/store"
@@ -58,12 +59,12 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.store.Now().In(matching.ChinaTime)
 	today, month := matching.DayStart(now), matching.MonthStart(now)
-	day, err := s.store.DashboardFigures(ctx, today, today.AddDate(0, 0, 1))
+	day, err := s.store.DashboardFigures(ctx, today, today.AddDate(0, 0, 1), matchKinds)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	mon, err := s.store.DashboardFigures(ctx, month, month.AddDate(0, 1, 0))
+	mon, err := s.store.DashboardFigures(ctx, month, month.AddDate(0, 1, 0), matchKinds)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -89,3 +90,6 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 		"Date": now.Format("2006年1月2日"), "Lexicon": s.lexicon.Version(),
 	}})
 }
+
+// matchKinds are the texts the dashboard counts as matches.
+var matchKinds = outbound.Strings(outbound.MatchKinds)

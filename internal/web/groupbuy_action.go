@@ -149,7 +149,7 @@ func (s *Server) groupBuyInvite(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.groupbuys.Invite(r.Context(), id, s.signature, sessionFrom(r.Context()).User.ID)
+	res, err := s.groupbuys.Invite(r.Context(), id, sessionFrom(r.Context()).User.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -6,6 +6,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"huamu/internal/groupbuy"
+	"huamu/internal/outbound"
 	"huamu/matching"
 )
 
@@ -33,7 +34,7 @@ func (s *Server) groupBuyShow(w http.ResponseWriter, r *http.Request) {
 		committed += p.Qty
 	}
 	data := map[string]any{"G": g, "Participants": ps, "Committed": committed,
-		"Status": groupbuy.Status(g, committed), "Bar": max(g.MinTotal, committed)}
+		"Status": outbound.GroupBuyStatus(g, committed), "Bar": max(g.MinTotal, committed)}
 	errMsg := ""
 	// A purchasing group-buy can be called off while no grower confirmed
 	// (groupbuy.Service.Cancel); the check below narrows it.
@@ -96,7 +97,7 @@ func drawRows(p groupbuy.Plan) []drawRow {
 	rows := make([]drawRow, len(p.Draws))
 	for i, d := range p.Draws {
 		ask, _ := d.Offer.Ask()
-		rows[i] = drawRow{ListingID: d.Offer.ID, Line: matching.OfferLine(d.Offer), Remaining: d.Offer.Remaining,
+		rows[i] = drawRow{ListingID: d.Offer.ID, Line: outbound.OfferLine(d.Offer), Remaining: d.Offer.Remaining,
 			Qty: d.Qty, Amount: matching.LineTotal(ask, d.Qty)}
 	}
 	return rows

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"huamu/internal/lexicon"
+	"huamu/internal/outbound"
 	"huamu/matching"
 	"huamu/smsgw/grammar"
 )
@@ -81,7 +82,7 @@ func (s *Server) lexiconSetBands(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	byVariety := v.Get("by_variety") != ""
-	s.lexiconChange(w, r, "行情分档 "+matching.CutUnits(species, 12), func(d *grammar.LexiconData, eff grammar.LexiconData) error {
+	s.lexiconChange(w, r, "行情分档 "+outbound.Cut(species, 12), func(d *grammar.LexiconData, eff grammar.LexiconData) error {
 		return lexicon.SetPriceBands(d, eff, species, basis, edges, byVariety)
 	})
 }

@@ -55,7 +55,6 @@ func (s *Server) listingEdit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.wake(r.Context(), "outbox")
 	s.done(w, r, fmt.Sprintf("/listings/%d", id), "已保存更正，并短信通知会员")
 }
 
@@ -74,6 +73,5 @@ func (s *Server) listingCancel(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.wake(r.Context(), "outbox")
 	s.done(w, r, fmt.Sprintf("/listings/%d", id), "已撤销，并短信通知会员")
 }

@@ -56,9 +56,6 @@ func (s *Server) listingCreate(w http.ResponseWriter, r *http.Request) {
 		s.listingNewAgain(w, r, r.PostForm, err)
 		return
 	}
-	if !replayed {
-		s.wake(r.Context(), "outbox")
-	}
 	s.answerForm(w, r, a, replayed)
 }
 

@@ -34,7 +34,6 @@ func (s *Server) orderAct(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.wake(r.Context(), "outbox")
 	msg := map[exchange.ClerkAction]string{
 		exchange.ClerkConfirm: "已代卖家确认订单%d，并短信通知双方",
 		exchange.ClerkCancel:  "已取消订单%d，库存已恢复，并短信通知双方",

@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"huamu/internal/exchange"
+	"huamu/internal/outbound"
 	"huamu/internal/pgtest"
 	"huamu/internal/prices"
 	"huamu/internal/store"
@@ -201,7 +202,7 @@ func TestBulletins_TheWeeklyPriceBulletinIsListedLikeAnyOther(t *testing.T) {
 	}
 	s := newSiteWith(t, st, srv)
 	ctx := context.Background()
-	svc := &prices.Service{Store: st, Signature: "【花木通】"}
+	svc := &prices.Service{Store: st, Outbox: &outbound.Outbox{Budget: outbound.Budget{Signature: "【花木通】"}}}
 	ex := exchange.New(st, grammar.Default, "【花木通】", nil)
 	ex.Prices = svc
 	if _, _, err := st.InsertInbound(ctx, store.MO{DedupKey: "s1", Bind: "b", Sender: "13900000009", Body: "订阅 桂花"}); err != nil {

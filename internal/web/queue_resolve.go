@@ -58,7 +58,6 @@ func (s *Server) queueResolve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.wake(ctx, "outbox")
 	s.done(w, r, "/queue", fmt.Sprintf("短信#%d 已登记为%d号信息，已短信通知%s", id, l.ID, l.Phone))
 }
 

@@ -5,6 +5,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -20,6 +21,7 @@ import (
 	"huamu/internal/exchange"
 	"huamu/internal/groupbuy"
 	"huamu/internal/lexicon"
+	"huamu/internal/outbound"
 	"huamu/internal/prices"
 	"huamu/internal/redisx"
 	"huamu/internal/store"
@@ -43,7 +45,7 @@ type Server struct {
 
 	lexicon   *lexicon.Provider
 	redis     *redisx.Client
-	signature string
+	outbox    *outbound.Outbox // writes the texts clerks send, with the signature; wakes the senders
 	guard     *redisx.LoginGuard
 	proxies   []netip.Prefix // whose forwarded headers name the client
 	groupbuys *groupbuy.Service
@@ -60,7 +62,7 @@ type Options struct {
 	Lexicon *lexicon.Provider
 	// Redis throttles logins and wakes workers; required.
 	Redis *redisx.Client
-	// Signature is the carrier signature counted in a bulletin's length.
+	// Signature is the carrier signature counted in every text's length.
 	Signature string
 	// Secure marks cookies HTTPS-only: the back office is served over
 	// HTTPS (HUAMU_PUBLIC_URL=https://…).
@@ -88,13 +90,16 @@ func New(o Options) (*Server, error) {
 		return nil, fmt.Errorf("web: Store, Lexicon and Redis are required")
 	}
 	s := &Server{store: o.Store, gateway: o.Gateway, log: o.Log, pages: map[string]*template.Template{},
-		lexicon: o.Lexicon, redis: o.Redis, signature: o.Signature, secure: o.Secure, groupbuys: o.GroupBuys,
-		guard: o.Redis.LoginGuard(), proxies: o.TrustedProxies}
+		lexicon: o.Lexicon, redis: o.Redis, secure: o.Secure, groupbuys: o.GroupBuys,
+		guard: o.Redis.LoginGuard(), proxies: o.TrustedProxies,
+		outbox: &outbound.Outbox{Budget: outbound.Budget{Signature: o.Signature},
+			Wake: func(ctx context.Context) { o.Redis.Wake(ctx, "outbox") }}}
 	if s.exchange = o.Exchange; s.exchange == nil {
 		s.exchange = exchange.New(o.Store, o.Lexicon.Grammar, o.Signature, o.Log)
+		s.exchange.Outbox = s.outbox
 	}
 	if s.prices = o.Prices; s.prices == nil {
-		s.prices = &prices.Service{Store: o.Store, Log: o.Log, Signature: o.Signature,
+		s.prices = &prices.Service{Store: o.Store, Log: o.Log, Outbox: s.outbox,
 			Settings: func(species string) matching.BandSettings { return lexicon.BandSettings(o.Lexicon.Data(), species) }}
 	}
 	layout, err := fs.ReadFile(templateFS, "templates/layout.html")
@@ -158,7 +163,7 @@ var funcs = template.FuncMap{
 		}
 		return t.In(matching.ChinaTime).Format("01-02 15:04:05")
 	},
-	"offer": matching.OfferLine,
+	"offer": outbound.OfferLine,
 	"money": func(d *decimal.Decimal) string {
 		if d == nil {
 			return ""
@@ -285,33 +290,8 @@ func stateName(s string) string {
 	return s
 }
 
-func kindName(k string) string {
-	switch k {
-	case "receipt":
-		return "回执"
-	case "match":
-		return "匹配"
-	case "help":
-		return "帮助"
-	case "reply":
-		return "回复"
-	case "bulletin":
-		return "群发"
-	case "notice":
-		return "通知"
-	case "digest":
-		return "汇总"
-	case "match_reply":
-		return "货源推荐"
-	case "order":
-		return "订单"
-	case "fragment":
-		return "长短信不完整"
-	case "invite":
-		return "团购邀请"
-	}
-	return k
-}
+// kindName names an outbound text's kind (outbound.Kind) for clerks.
+func kindName(k string) string { return outbound.Kind(k).Chinese() }
 
 func reasonName(r string) string {
 	switch r {

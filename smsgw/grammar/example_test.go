@@ -61,10 +61,11 @@ func Example_commands() {
 	// {"type":"unparseable","unparseable":true,"reason":"spam"}
 }
 
-// The receipt a grower gets back, one SMS with the signature.
-func ExampleReceiptText() {
+// The receipt a grower gets back, most detailed first; the exchange sends
+// the first that fits its SMS budget (internal/outbound).
+func ExampleReceiptTexts() {
 	r := grammar.Default().Parse("出售紫微 地经5公分 高杆 分支点1.5米 300株 150元 和盛")
-	fmt.Println(grammar.ReceiptText([]int64{1024}, r, grammar.UCS2Len("【花木通】")))
+	fmt.Println(grammar.ReceiptTexts([]int64{1024}, r)[0])
 	// Output:
 	// 已登记#1024 供 紫薇 地径5cm 分枝点1.5m 300株 150元/株 和盛镇 回"取消1024"撤销
 }

@@ -152,6 +152,3 @@ func isHan(r rune) bool {
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 func isLatin(r rune) bool { return r >= 'a' && r <= 'z' }
-
-// UCS2Len is the length of s in UTF-16 code units, the unit SMS lengths are counted in.
-func UCS2Len(s string) int { return matching.UTF16Len(s) }

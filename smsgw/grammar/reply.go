@@ -10,30 +10,10 @@ import (
 	"huamu/matching"
 )
 
-// SMS sizes in UCS-2 units: one segment, and two concatenated segments.
-const (
-	OneSMS = 70
-	TwoSMS = 134
-)
-
-// fit returns the first candidate that fits one SMS after the signature,
-// else the first that fits two, else the last one cut to two.
-func fit(sigLen int, candidates ...string) string {
-	for _, c := range candidates {
-		if UCS2Len(c)+sigLen <= OneSMS {
-			return c
-		}
-	}
-	for _, c := range candidates {
-		if UCS2Len(c)+sigLen <= TwoSMS {
-			return c
-		}
-	}
-	return cut(candidates[len(candidates)-1], TwoSMS-sigLen)
-}
-
-// cut shortens s to at most n UCS-2 units, ending with "…" when it cuts.
-func cut(s string, n int) string { return matching.CutUnits(s, n) }
+// The texts here are candidates, from the most to the least detailed: the
+// grammar words what it understood and decides no length. The caller picks
+// the first that fits its SMS budget (internal/outbound's Budget.Fit, which
+// counts the carrier signature).
 
 // ItemSummary writes an item the way a grower would check it:
 // "紫薇 地径5cm 分枝点1.5m 300株 150元/株", with a form that makes it
@@ -184,22 +164,21 @@ func placeText(l *Location) string {
 	return ""
 }
 
-// ReceiptText confirms a listing: one id per item, echoing what was
+// ReceiptTexts confirm a listing: one id per item, echoing what was
 // understood so a grower sees a mistake at once:
 // 已登记#1024 供 紫薇 地径5cm 分枝点1.5m 300株 150元/株 和盛镇 回"取消1024"撤销.
-// Details are dropped, least useful first, until the text fits one SMS
-// after a signature of sigLen units (or two when it cannot).
-func ReceiptText(ids []int64, r Result, sigLen int) string {
+// Each candidate drops more details, least useful first.
+func ReceiptTexts(ids []int64, r Result) []string {
 	if r.Type != TypeListing || len(r.Items) == 0 {
 		reason := r.Reason
 		if reason == "" {
 			reason = ReasonNoSide
 		}
-		return JunkReply(reason, sigLen)
+		return JunkReplies(reason)
 	}
 	n := min(len(ids), len(r.Items))
 	if n == 0 {
-		return fit(sigLen, "已收到,登记失败,请稍后重发。")
+		return []string{"已收到,登记失败,请稍后重发。"}
 	}
 	id := func(k int) string { return strconv.FormatInt(ids[k], 10) }
 	place := placeText(r.Location)
@@ -229,7 +208,7 @@ func ReceiptText(ids []int64, r Result, sigLen int) string {
 		b.WriteString(" " + undo)
 		return b.String()
 	}
-	return fit(sigLen, build(0, true), build(1, true), build(1, false), build(2, false), build(3, false), build(4, false))
+	return []string{build(0, true), build(1, true), build(1, false), build(2, false), build(3, false), build(4, false)}
 }
 
 // summaryAt writes an item with less detail as level grows: 0 everything,
@@ -278,14 +257,14 @@ var helpTexts = map[string][]string{
 	SideDemand:     {`求购请发"求购 品种 规格 数量 地点",如"求购 香樟 胸径12公分 100株 双流"`, `求购如"求购 香樟 12公分 100株"`},
 }
 
-// HelpText explains how to write a text, in general or for one topic (a
-// command name, "supply" or "demand"), to fit after a signature of sigLen.
-func HelpText(topic string, sigLen int) string {
+// HelpTexts explain how to write a text, in general or for one topic (a
+// command name, "supply" or "demand").
+func HelpTexts(topic string) []string {
 	t, ok := helpTexts[topic]
 	if !ok {
 		t = helpTexts[""]
 	}
-	return fit(sigLen, t...)
+	return t
 }
 
 var junkTexts = map[string][]string{
@@ -298,12 +277,12 @@ var junkTexts = map[string][]string{
 	ReasonFragment:           {`短信不完整,请整条重发,如"供 桂花 米径8公分 200株 150元 和盛镇"`, `短信不完整,请重发`},
 }
 
-// JunkReply answers a text that could not be used: what went wrong, and
-// how to write an offer, to fit after a signature of sigLen.
-func JunkReply(reason string, sigLen int) string {
+// JunkReplies answer a text that could not be used: what went wrong, and
+// how to write an offer.
+func JunkReplies(reason string) []string {
 	t, ok := junkTexts[reason]
 	if !ok {
 		t = []string{`这里是花木通。供货发"供 桂花 米径8公分 200株 150元 和盛镇",发"帮助"看用法`, `花木通:发"帮助"看用法`}
 	}
-	return fit(sigLen, t...)
+	return t
 }
