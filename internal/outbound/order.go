@@ -95,7 +95,7 @@ func OrderNews(o store.OrderInfo, next matching.Order, byClerk bool) []Text {
 // a group-buy purchase (the association is the buyer, with no number of
 // its own) the association.
 func deliverTo(o store.OrderInfo) string {
-	if _, err := smsgw.NormalizeMSISDN(o.BuyerPhone); err != nil {
+	if !smsgw.IsMobile(o.BuyerPhone) {
 		return "，请按协会通知交货"
 	}
 	return "，请联系买家" + o.BuyerPhone + "发货"
