@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"huamu/internal/outbound"
 	"huamu/internal/store"
 	"huamu/matching"
-	"huamu/smsgw"
 	"huamu/smsgw/grammar"
 )
 
@@ -204,7 +204,7 @@ func TestReplies_FitTheirSMS(t *testing.T) {
 	short := map[string]string{"退订": buyer, "确认": buyer, "取消": buyer}
 	for body, from := range short {
 		for _, m := range b.text(t, from, body) {
-			if n := smsgw.UTF16Len(sig + m.Body); n > 70 {
+			if n := outbound.Len(sig + m.Body); n > outbound.OneSMS {
 				t.Errorf("%s: reply %q is %d units, want one SMS", body, m.Body, n)
 			}
 		}

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"huamu/internal/exchange"
+	"huamu/internal/outbound"
 	"huamu/internal/pgtest"
 	"huamu/internal/store"
 	"huamu/matching"
-	"huamu/smsgw"
 	"huamu/smsgw/grammar"
 )
 
@@ -110,7 +110,7 @@ func one(t testing.TB, ms []store.MT, phone string) string {
 func checkLength(t testing.TB, ms []store.MT) {
 	t.Helper()
 	for _, m := range ms {
-		if n := smsgw.UTF16Len(sig + m.Body); n > 134 {
+		if n := outbound.Len(sig + m.Body); n > outbound.TwoSMS {
 			t.Errorf("text to %s is %d units with the signature, over two SMS: %s", m.Recipient, n, m.Body)
 		}
 	}
