@@ -112,3 +112,32 @@ func (c Carrier) Chinese() string {
 	}
 	return "未知运营商"
 }
+
+// LearnAfter is how many undeliverable receipts in a row on one carrier
+// make the exchange try a number on another: since 2019 any number may have
+// been ported away from the carrier its prefix names.
+const LearnAfter = 3
+
+// learnOrder is the order in which other carriers are tried for a number
+// that fails on its own.
+var learnOrder = []Carrier{Mobile, Unicom, Telecom, Broadnet}
+
+// NextCarrier is the carrier to try a number on after a receipt said it was
+// undeliverable on failing, given the failures in a row the number has had
+// on each carrier (failing's included) and the carrier it is routed to by
+// a clerk or by experience ("" for none). It is the first carrier in
+// learnOrder that has not failed the number LearnAfter times, once failing
+// has; "" when the number stays where it is: failing has not failed it
+// often enough, the number is routed elsewhere already, or every carrier
+// has failed it.
+func NextCarrier(failures map[Carrier]int, failing, override Carrier) Carrier {
+	if failing == "" || failures[failing] < LearnAfter || override != "" && override != failing {
+		return ""
+	}
+	for _, c := range learnOrder {
+		if c != failing && failures[c] < LearnAfter {
+			return c
+		}
+	}
+	return ""
+}

@@ -103,3 +103,26 @@ func ExampleCarrierByPrefix() {
 	// mobile true
 	// broadnet true
 }
+
+func TestNextCarrier_MovesANumberOnlyAfterFailuresInARowAndNeverOverAClerk(t *testing.T) {
+	t.Parallel()
+	n := LearnAfter
+	for _, tc := range []struct {
+		name              string
+		failures          map[Carrier]int
+		failing, override Carrier
+		want              Carrier
+	}{
+		{"too few failures", map[Carrier]int{Mobile: n - 1}, Mobile, "", ""},
+		{"enough failures: the first other carrier", map[Carrier]int{Mobile: n}, Mobile, "", Unicom},
+		{"the next carrier that has not failed it", map[Carrier]int{Mobile: n, Unicom: n}, Unicom, Unicom, Telecom},
+		{"routed elsewhere already", map[Carrier]int{Mobile: n}, Mobile, Telecom, ""},
+		{"routed to the failing carrier", map[Carrier]int{Telecom: n}, Telecom, Telecom, Mobile},
+		{"every carrier failed", map[Carrier]int{Mobile: n, Unicom: n, Telecom: n, Broadnet: n}, Broadnet, Broadnet, ""},
+		{"no carrier known", map[Carrier]int{}, "", "", ""},
+	} {
+		if got := NextCarrier(tc.failures, tc.failing, tc.override); got != tc.want {
+			t.Errorf("%s: NextCarrier = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

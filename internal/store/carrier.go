@@ -9,15 +9,6 @@ import (
 	"huamu/smsgw"
 )
 
-// LearnAfter is how many undeliverable receipts in a row on one carrier
-// make the exchange try a number on another: since 2019 any number may have
-// been ported away from the carrier its prefix names.
-const LearnAfter = 3
-
-// learnOrder is the order in which other carriers are tried for a number
-// that fails on its own.
-var learnOrder = []string{"mobile", "unicom", "telecom", "broadnet"}
-
 // noteCarrier records one final receipt for phone on carrier: a delivery
 // clears the count of failures in a row, an undeliverable adds one.
 func (tx *Tx) noteCarrier(ctx context.Context, phone, carrier string, delivered bool) error {
@@ -38,10 +29,9 @@ func (tx *Tx) noteCarrier(ctx context.Context, phone, carrier string, delivered 
 	return interpret(err, "运营商记录")
 }
 
-// learnCarrier moves phone to another carrier once it has failed LearnAfter
-// times in a row on failing, unless it is already routed elsewhere. The
-// carrier tried is the first in learnOrder that has not failed it as often.
-// It returns the carrier learned, or "".
+// learnCarrier moves phone to another carrier when smsgw.NextCarrier says
+// so, given the evidence on record and the number's routing. It returns the
+// carrier learned, or "".
 func (tx *Tx) learnCarrier(ctx context.Context, phone, failing string) (string, error) {
 	if failing == "" || !smsgw.IsMobile(phone) {
 		return "", nil
@@ -50,7 +40,7 @@ func (tx *Tx) learnCarrier(ctx context.Context, phone, failing string) (string, 
 	if err != nil {
 		return "", interpret(err, "运营商记录")
 	}
-	failures := map[string]int{}
+	failures := map[smsgw.Carrier]int{}
 	for rows.Next() {
 		var c string
 		var n int
@@ -58,34 +48,29 @@ func (tx *Tx) learnCarrier(ctx context.Context, phone, failing string) (string, 
 			rows.Close()
 			return "", err
 		}
-		failures[c] = n
+		failures[smsgw.Carrier(c)] = n
 	}
 	if err := rows.Err(); err != nil {
 		return "", err
 	}
-	if failures[failing] < LearnAfter {
-		return "", nil
+	if failures[smsgw.Carrier(failing)] < smsgw.LearnAfter {
+		return "", nil // the common case: no need to read the routing
 	}
 	var override string
 	err = tx.tx.QueryRow(ctx, `SELECT coalesce(carrier_override, '') FROM members WHERE phone = $1`, phone).Scan(&override)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return "", interpret(err, "会员")
 	}
-	if override != "" && override != failing {
+	c := smsgw.NextCarrier(failures, smsgw.Carrier(failing), smsgw.Carrier(override))
+	if c == "" {
 		return "", nil
 	}
-	for _, c := range learnOrder {
-		if c == failing || failures[c] >= LearnAfter {
-			continue
-		}
-		_, err := tx.tx.Exec(ctx, `INSERT INTO members (phone, carrier_override, carrier_learned_at, created_at)
-			VALUES ($1, $2, $3, $3) ON CONFLICT (phone) DO UPDATE SET carrier_override = $2, carrier_learned_at = $3`,
-			phone, c, tx.Now)
-		if err != nil {
-			return "", interpret(err, "会员")
-		}
-		// The count starts again on the new carrier's evidence.
-		return c, nil
+	_, err = tx.tx.Exec(ctx, `INSERT INTO members (phone, carrier_override, carrier_learned_at, created_at)
+		VALUES ($1, $2, $3, $3) ON CONFLICT (phone) DO UPDATE SET carrier_override = $2, carrier_learned_at = $3`,
+		phone, string(c), tx.Now)
+	if err != nil {
+		return "", interpret(err, "会员")
 	}
-	return "", nil
+	// The count starts again on the new carrier's evidence.
+	return string(c), nil
 }

@@ -79,15 +79,15 @@ func TestReceipt_RepeatedUndeliverableOnOneCarrierLearnsAnother(t *testing.T) {
 			receipt(t, st, fmt.Sprintf("u%d", m[0].ID), state)
 		}
 	}
-	fail(store.LearnAfter-1, "undeliverable")
+	fail(smsgw.LearnAfter-1, "undeliverable")
 	fail(1, "delivered") // a delivery in between: the count starts again
-	fail(store.LearnAfter-1, "undeliverable")
+	fail(smsgw.LearnAfter-1, "undeliverable")
 	if c := override(); c != "" {
-		t.Fatalf("carrier learned as %q before %d failures in a row", c, store.LearnAfter)
+		t.Fatalf("carrier learned as %q before %d failures in a row", c, smsgw.LearnAfter)
 	}
 	fail(1, "undeliverable")
 	if c := override(); c != "unicom" {
-		t.Fatalf("after %d undeliverable on mobile the number routes to %q, want unicom", store.LearnAfter, c)
+		t.Fatalf("after %d undeliverable on mobile the number routes to %q, want unicom", smsgw.LearnAfter, c)
 	}
 	rows := outboxRows(t, st)
 	if rows[0].LastError == "" {
@@ -106,7 +106,7 @@ func TestReceipt_LearnsTheThirdCarrierWhenTheSecondFailsToo(t *testing.T) {
 	st := pgtest.Store(t, nil)
 	ctx := context.Background()
 	for _, carrier := range []string{"mobile", "unicom"} {
-		for range store.LearnAfter {
+		for range smsgw.LearnAfter {
 			enqueue(t, st, 1)
 			m := sendAll(t, st, carrier, carrier)
 			receipt(t, st, fmt.Sprintf("%s%d", carrier, m[0].ID), "undeliverable")
