@@ -44,24 +44,66 @@ const SessionTTL = 12 * time.Hour
 
 // UpsertUser creates the account, or resets its password, name and role.
 func (s *Store) UpsertUser(ctx context.Context, login, name, role, password string) (User, error) {
+	hash, err := passwordHash(role, password)
+	if err != nil {
+		return User{}, err
+	}
+	var u User
+	err = s.InTx(ctx, func(tx *Tx) error {
+		u, err = tx.upsertUser(ctx, login, name, role, hash)
+		return err
+	})
+	return u, err
+}
+
+// SaveUser is an admin's save of an account in the back office: the
+// account, the end of its sessions (its password is new; the admin's own
+// session stays) and the audit row commit together.
+func (s *Store) SaveUser(ctx context.Context, adminID int64, login, name, role, password string) (User, error) {
+	hash, err := passwordHash(role, password)
+	if err != nil {
+		return User{}, err
+	}
+	var u User
+	err = s.InTx(ctx, func(tx *Tx) error {
+		if u, err = tx.upsertUser(ctx, login, name, role, hash); err != nil {
+			return err
+		}
+		if u.ID != adminID {
+			if _, err := tx.tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID); err != nil {
+				return interpret(err, "登录")
+			}
+		}
+		return tx.Audit(ctx, adminID, "user.save", "user:"+login, role)
+	})
+	return u, err
+}
+
+// passwordHash checks role and password and hashes the password (before
+// any transaction: bcrypt takes a while on purpose).
+func passwordHash(role, password string) (string, error) {
 	switch role {
 	case RoleAdmin, RoleClerk, RoleReadonly:
 	default:
-		return User{}, matching.Errorf(matching.CodeInvalid, "角色必须是 admin、clerk 或 readonly")
+		return "", matching.Errorf(matching.CodeInvalid, "角色必须是 admin、clerk 或 readonly")
 	}
 	if len(password) < 8 {
-		return User{}, matching.Errorf(matching.CodeInvalid, "密码至少8位")
+		return "", matching.Errorf(matching.CodeInvalid, "密码至少8位")
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {
-		return User{}, fmt.Errorf("hash password: %w", err)
+		return "", fmt.Errorf("hash password: %w", err)
 	}
+	return string(hash), nil
+}
+
+func (tx *Tx) upsertUser(ctx context.Context, login, name, role, hash string) (User, error) {
 	u := User{Login: login, Name: name, Role: role}
-	err = s.pool.QueryRow(ctx, `INSERT INTO users (login, name, role, password_hash, created_at)
+	err := tx.tx.QueryRow(ctx, `INSERT INTO users (login, name, role, password_hash, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (login) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,
 			password_hash = EXCLUDED.password_hash
-		RETURNING id`, login, name, role, string(hash), s.now()).Scan(&u.ID)
+		RETURNING id`, login, name, role, hash, tx.Now).Scan(&u.ID)
 	return u, interpret(err, "账号")
 }
 

@@ -58,18 +58,10 @@ func (s *Server) userSave(w http.ResponseWriter, r *http.Request) {
 	b := make([]byte, 9)
 	_, _ = rand.Read(b)
 	password := base64.RawURLEncoding.EncodeToString(b)
-	u, err := s.store.UpsertUser(r.Context(), login, name, role, password)
-	if err != nil {
+	if _, err := s.store.SaveUser(r.Context(), me.ID, login, name, role, password); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if u.ID != me.ID {
-		if err := s.store.EndSessions(r.Context(), u.ID); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	_ = s.store.Audit(r.Context(), me.ID, "user.save", "user:"+login, role)
 	// Shown in this page's body, once: never through the flash cookie,
 	// which travels in headers that proxies log.
 	s.usersPage(w, r, &secret{Note: fmt.Sprintf("账号 %s（%s）的新密码如下，请抄下交给本人，此密码只显示这一次：", login, roleName(role)),
