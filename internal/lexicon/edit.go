@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"huamu/internal/store"
 	"huamu/matching"
 	"huamu/smsgw/grammar"
 )
@@ -19,18 +20,30 @@ import (
 // former. The result must build a grammar, or nothing is saved. This and
 // every other process use the new version without a restart.
 func (p *Provider) Edit(ctx context.Context, userID int64, note string, change func(saved *grammar.LexiconData, eff grammar.LexiconData) error) (int64, error) {
-	id, err := p.Store.EditLexicon(ctx, userID, note, func(cur json.RawMessage) (json.RawMessage, error) {
+	var id int64
+	err := p.Store.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := tx.LatestLexiconForEdit(ctx)
+		if err != nil {
+			return err
+		}
 		var d grammar.LexiconData
 		if err := json.Unmarshal(cur, &d); err != nil {
-			return nil, fmt.Errorf("decode lexicon: %w", err)
+			return fmt.Errorf("decode lexicon: %w", err)
 		}
 		if err := change(&d, effective(d)); err != nil {
-			return nil, err
+			return err
 		}
 		if _, err := grammar.New(effective(d)); err != nil {
-			return nil, matching.Wrapf(err, matching.CodeInvalid, "词库改动有误：%s", err.Error())
+			return matching.Wrapf(err, matching.CodeInvalid, "词库改动有误：%s", err.Error())
 		}
-		return json.Marshal(d)
+		next, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		if id, err = tx.AddLexiconVersion(ctx, userID, note, next); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, userID, "lexicon.edit", "lexicon", note)
 	})
 	if err != nil {
 		return 0, err

@@ -261,3 +261,39 @@ func TestEdit_RefusesAWordAnotherSpeciesOwnsAndSavesNothing(t *testing.T) {
 		t.Fatalf("a refused edit saved version %d (was %d)", id, before)
 	}
 }
+
+// An edit and its audit row are one change: with the audit log refusing
+// rows, no version is saved; once it takes them, the edit is saved with
+// its row.
+func TestEdit_AnEditWhoseAuditFailsSavesNoVersion(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := pgtest.Store(t, nil)
+	p := newProvider(t, st, nil)
+	u := clerk(t, st)
+	before := p.Version()
+	add := func() error {
+		_, err := p.Edit(ctx, u.ID, "加别名 木犀", func(d *grammar.LexiconData, eff grammar.LexiconData) error {
+			return lexicon.AddAlias(d, eff, "桂花", "木犀花")
+		})
+		return err
+	}
+	mend := pgtest.FailInserts(t, st, "audit_log")
+	if err := add(); err == nil {
+		t.Fatal("an edit was saved with the audit log down")
+	}
+	if id, _ := st.LatestLexiconID(ctx); id != before {
+		t.Fatalf("an edit whose audit failed saved version %d (was %d)", id, before)
+	}
+	mend()
+	if err := add(); err != nil {
+		t.Fatal(err)
+	}
+	var audits int
+	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'lexicon.edit'`).Scan(&audits); err != nil || audits != 1 {
+		t.Fatalf("%d audit rows (%v), want 1", audits, err)
+	}
+	if id, _ := st.LatestLexiconID(ctx); id == before {
+		t.Fatal("the edit was not saved once the audit log took rows")
+	}
+}

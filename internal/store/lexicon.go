@@ -56,28 +56,22 @@ func (s *Store) LexiconHistory(ctx context.Context, limit int) ([]LexiconVersion
 	return out, interpret(rows.Err(), "词库")
 }
 
-// EditLexicon adds a version: edit gets the newest data and returns the new
-// data (or an error, which saves nothing). Concurrent edits take turns, so
-// none is lost. The audit log records it in the same transaction.
-func (s *Store) EditLexicon(ctx context.Context, userID int64, note string, edit func(json.RawMessage) (json.RawMessage, error)) (int64, error) {
+// LatestLexiconForEdit locks the lexicon for an edit until tx ends
+// (concurrent edits take turns, so none is lost) and returns its newest
+// data.
+func (tx *Tx) LatestLexiconForEdit(ctx context.Context) (json.RawMessage, error) {
+	if _, err := tx.tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lexiconLockKey); err != nil {
+		return nil, interpret(err, "词库")
+	}
+	var cur json.RawMessage
+	err := tx.tx.QueryRow(ctx, `SELECT data FROM lexicon_versions ORDER BY id DESC LIMIT 1`).Scan(&cur)
+	return cur, interpret(err, "词库")
+}
+
+// AddLexiconVersion writes a new version of the lexicon and returns its id.
+func (tx *Tx) AddLexiconVersion(ctx context.Context, userID int64, note string, data json.RawMessage) (int64, error) {
 	var id int64
-	err := s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lexiconLockKey); err != nil {
-			return interpret(err, "词库")
-		}
-		var cur json.RawMessage
-		if err := tx.tx.QueryRow(ctx, `SELECT data FROM lexicon_versions ORDER BY id DESC LIMIT 1`).Scan(&cur); err != nil {
-			return interpret(err, "词库")
-		}
-		next, err := edit(cur)
-		if err != nil {
-			return err
-		}
-		if err := tx.tx.QueryRow(ctx, `INSERT INTO lexicon_versions (data, note, created_by, created_at)
-			VALUES ($1, $2, $3, $4) RETURNING id`, next, note, userID, tx.Now).Scan(&id); err != nil {
-			return interpret(err, "词库")
-		}
-		return tx.Audit(ctx, userID, "lexicon.edit", "lexicon", note)
-	})
-	return id, err
+	err := tx.tx.QueryRow(ctx, `INSERT INTO lexicon_versions (data, note, created_by, created_at)
+		VALUES ($1, $2, $3, $4) RETURNING id`, data, note, userID, tx.Now).Scan(&id)
+	return id, interpret(err, "词库")
 }
