@@ -81,38 +81,8 @@ func (tx *Tx) ResolveInbound(ctx context.Context, inboundID int64, outcome strin
 	return interpret(err, "短信")
 }
 
-// MarkHandled closes a text waiting for a clerk without a listing (chit-chat,
-// a phone call made, a command done by hand), with the clerk's note.
-func (s *Store) MarkHandled(ctx context.Context, userID, inboundID int64, note string) error {
-	return s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.LockNeedsClerk(ctx, inboundID); err != nil {
-			return err
-		}
-		if err := tx.ResolveInbound(ctx, inboundID, "人工处理: "+note); err != nil {
-			return err
-		}
-		if err := tx.AddCorrection(ctx, CorrectionRow{By: Actor{UserID: userID}, InboundID: &inboundID, Action: "handled",
-			After: map[string]string{"note": note}}); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, userID, "inbound.handled", fmt.Sprintf("inbound:%d", inboundID), note)
-	})
-}
-
-// Reparse hands a text waiting for a clerk back to the intake workers, to
-// be parsed again with the current lexicon (after a clerk added its word).
-func (s *Store) Reparse(ctx context.Context, userID, inboundID int64, alias string) error {
-	return s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.LockNeedsClerk(ctx, inboundID); err != nil {
-			return err
-		}
-		if _, err := tx.tx.Exec(ctx, `UPDATE inbound SET state = 'new', outcome = '', reason = '' WHERE id = $1`, inboundID); err != nil {
-			return interpret(err, "短信")
-		}
-		if err := tx.AddCorrection(ctx, CorrectionRow{By: Actor{UserID: userID}, InboundID: &inboundID, Action: "reparse",
-			Alias: alias}); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, userID, "inbound.reparse", fmt.Sprintf("inbound:%d", inboundID), alias)
-	})
+// Requeue hands a text back to the intake workers, to be parsed again.
+func (tx *Tx) Requeue(ctx context.Context, inboundID int64) error {
+	_, err := tx.tx.Exec(ctx, `UPDATE inbound SET state = 'new', outcome = '', reason = '' WHERE id = $1`, inboundID)
+	return interpret(err, "短信")
 }

@@ -76,7 +76,7 @@ func (s *Server) queueHandled(w http.ResponseWriter, r *http.Request) {
 	if note == "" {
 		note = "已处理"
 	}
-	if err := s.store.MarkHandled(r.Context(), sessionFrom(r.Context()).User.ID, id, note); err != nil {
+	if err := s.exchange.MarkHandled(r.Context(), sessionFrom(r.Context()).User.ID, id, note); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -106,7 +106,7 @@ func (s *Server) queueReparse(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := s.store.Reparse(ctx, user.ID, id, alias); err != nil {
+	if err := s.exchange.Reparse(ctx, user.ID, id, alias); err != nil {
 		s.fail(w, r, err)
 		return
 	}
