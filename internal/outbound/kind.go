@@ -5,7 +5,7 @@ package outbound
 // rules the text is written and resent by.
 type Kind string
 
-// Every kind of outbound text. A new kind is added here, to kinds below,
+// Every kind of outbound text. A new kind is added here, to the kinds table below,
 // and nowhere else: the back office and the outbox rules read it from here.
 const (
 	KindReceipt    Kind = "receipt"     // a listing's receipt, to its owner
@@ -23,37 +23,51 @@ const (
 )
 
 type kindInfo struct {
+	kind        Kind
 	chinese     string
 	unsolicited bool
 }
 
-// kinds is the table every rule reads.
-var kinds = map[Kind]kindInfo{
-	KindReceipt:    {chinese: "回执"},
-	KindReply:      {chinese: "回复"},
-	KindHelp:       {chinese: "帮助"},
-	KindFragment:   {chinese: "长短信不完整"},
-	KindMatchReply: {chinese: "货源推荐"},
-	KindOrder:      {chinese: "订单"},
-	KindNotice:     {chinese: "通知"},
-	KindGroupBuy:   {chinese: "团购"},
-	KindMatch:      {chinese: "匹配", unsolicited: true},
-	KindDigest:     {chinese: "汇总", unsolicited: true},
-	KindBulletin:   {chinese: "群发", unsolicited: true},
-	KindInvite:     {chinese: "团购邀请", unsolicited: true},
+// kinds is the table every rule reads, in the order the back office lists
+// the kinds.
+var kinds = []kindInfo{
+	{kind: KindReceipt, chinese: "回执"},
+	{kind: KindReply, chinese: "回复"},
+	{kind: KindHelp, chinese: "帮助"},
+	{kind: KindFragment, chinese: "长短信不完整"},
+	{kind: KindMatchReply, chinese: "货源推荐"},
+	{kind: KindMatch, chinese: "匹配", unsolicited: true},
+	{kind: KindDigest, chinese: "汇总", unsolicited: true},
+	{kind: KindOrder, chinese: "订单"},
+	{kind: KindNotice, chinese: "通知"},
+	{kind: KindGroupBuy, chinese: "团购"},
+	{kind: KindInvite, chinese: "团购邀请", unsolicited: true},
+	{kind: KindBulletin, chinese: "群发", unsolicited: true},
 }
 
-// order is how the back office lists the kinds.
-var order = []Kind{KindReceipt, KindReply, KindHelp, KindFragment, KindMatchReply, KindMatch, KindDigest, KindOrder, KindNotice, KindGroupBuy, KindInvite, KindBulletin}
-
 // Kinds returns every kind, in the order the back office lists them.
-func Kinds() []Kind { return append([]Kind(nil), order...) }
+func Kinds() []Kind {
+	out := make([]Kind, len(kinds))
+	for i, info := range kinds {
+		out[i] = info.kind
+	}
+	return out
+}
+
+func (k Kind) info() (kindInfo, bool) {
+	for _, info := range kinds {
+		if info.kind == k {
+			return info, true
+		}
+	}
+	return kindInfo{}, false
+}
 
 // Chinese names the kind for the back office; an unknown kind (a row
 // written by a later version) is shown as stored.
 func (k Kind) Chinese() string {
-	if i, ok := kinds[k]; ok {
-		return i.chinese
+	if info, ok := k.info(); ok {
+		return info.chinese
 	}
 	return string(k)
 }
@@ -61,7 +75,10 @@ func (k Kind) Chinese() string {
 // Unsolicited reports whether the member did not ask for texts of this
 // kind: they are not written for a number that opted out (退订), and not
 // resent to one that opted out since.
-func (k Kind) Unsolicited() bool { return kinds[k].unsolicited }
+func (k Kind) Unsolicited() bool {
+	info, _ := k.info()
+	return info.unsolicited
+}
 
 // MatchKinds are the texts that carry matches (the dashboard counts them).
 var MatchKinds = []Kind{KindMatch, KindMatchReply, KindDigest}

@@ -205,14 +205,7 @@ func (c *conn) submit(req *pdu.SubmitSM) bool {
 		// A reply to a load run's handset: counted, not kept in the log.
 		sub := Submit{MessageID: id, From: req.SourceAddr.Address(), To: req.DestAddr.Address(), At: time.Now()}
 		c.s.mu.Unlock()
-		resp.MessageID = id
-		if err := c.writeLocked(resp); err != nil {
-			return false
-		}
-		if req.RegisteredDelivery&0x01 != 0 {
-			time.AfterFunc(c.s.cfg.ReceiptDelay, func() { c.s.queueReceipt(sub) })
-		}
-		return true
+		return c.accept(resp, sub, req.RegisteredDelivery)
 	}
 	raw, _ := req.Message.GetMessageData()
 	var udh []byte
@@ -242,11 +235,17 @@ func (c *conn) submit(req *pdu.SubmitSM) bool {
 	c.s.submits = append(c.s.submits, sub)
 	c.s.notifyLocked()
 	c.s.mu.Unlock()
-	resp.MessageID = id
+	return c.accept(resp, sub, req.RegisteredDelivery)
+}
+
+// accept answers an accepted submit with its message id and, when the ESME
+// asked for one, sends its receipt after the configured delay.
+func (c *conn) accept(resp *pdu.SubmitSMResp, sub Submit, registeredDelivery byte) bool {
+	resp.MessageID = sub.MessageID
 	if err := c.writeLocked(resp); err != nil {
 		return false
 	}
-	if req.RegisteredDelivery&0x01 != 0 {
+	if registeredDelivery&0x01 != 0 {
 		time.AfterFunc(c.s.cfg.ReceiptDelay, func() { c.s.queueReceipt(sub) })
 	}
 	return true
